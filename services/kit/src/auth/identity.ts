@@ -1,0 +1,67 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { isApiKeyScope, isRole, permissionsOfRoles, type ApiKeyScope, type Permission, type RoleCode } from './permissions';
+
+/** Who is calling, as verified by the gateway. */
+export type Identity =
+  | { kind: 'anonymous' }
+  | { kind: 'user'; id: string; name: string; roles: RoleCode[]; permissions: Permission[] }
+  | { kind: 'apiKey'; id: string; name: string; scopes: ApiKeyScope[]; permissions: Permission[] };
+
+export type AuthenticatedIdentity = Exclude<Identity, { kind: 'anonymous' }>;
+
+export const ANONYMOUS: Identity = { kind: 'anonymous' };
+
+/** Header carrying the gateway-signed identity token on every gateway → subgraph call. */
+export const GATEWAY_TOKEN_HEADER = 'x-kartoteka-gateway-token';
+export const REQUEST_ID_HEADER = 'x-request-id';
+const ISSUER = 'kartoteka-gateway';
+
+export function userIdentity(id: string, name: string, roles: RoleCode[]): Identity {
+  return { kind: 'user', id, name, roles, permissions: permissionsOfRoles(roles) };
+}
+
+export function apiKeyIdentity(id: string, name: string, scopes: ApiKeyScope[]): Identity {
+  return { kind: 'apiKey', id, name, scopes, permissions: [...scopes] };
+}
+
+export function hasPermission(identity: Identity, permission: Permission): boolean {
+  return identity.kind !== 'anonymous' && identity.permissions.includes(permission);
+}
+
+/** The id to record as the actor of a change: a user id, or the API key id for partner calls. */
+export function actorId(identity: Identity): string | null {
+  return identity.kind === 'anonymous' ? null : identity.id;
+}
+
+function secretKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+/**
+ * Signs the identity for one subgraph with that subgraph's own secret. The token is short-lived and bound
+ * to the subgraph (audience), so a token captured for one subgraph is useless against another.
+ */
+export async function signGatewayToken(identity: Identity, audience: string, secret: string, requestId: string): Promise<string> {
+  const claims: Record<string, unknown> = { kind: identity.kind, rid: requestId };
+  if (identity.kind === 'user') Object.assign(claims, { name: identity.name, roles: identity.roles });
+  if (identity.kind === 'apiKey') Object.assign(claims, { name: identity.name, scopes: identity.scopes });
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(audience).setIssuedAt().setExpirationTime('2m');
+  if (identity.kind !== 'anonymous') jwt.setSubject(identity.id);
+  return jwt.sign(secretKey(secret));
+}
+
+/** Verifies a gateway token; throws when it is missing, forged, expired or meant for another subgraph. */
+export async function verifyGatewayToken(token: string, audience: string, secret: string): Promise<{ identity: Identity; requestId?: string }> {
+  const { payload } = await jwtVerify(token, secretKey(secret), { issuer: ISSUER, audience, algorithms: ['HS256'] });
+  const requestId = typeof payload.rid === 'string' ? payload.rid : undefined;
+  const name = typeof payload.name === 'string' ? payload.name : '';
+  if (payload.kind === 'user' && payload.sub) {
+    const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter((r): r is RoleCode => typeof r === 'string' && isRole(r));
+    return { identity: userIdentity(payload.sub, name, roles), requestId };
+  }
+  if (payload.kind === 'apiKey' && payload.sub) {
+    const scopes = (Array.isArray(payload.scopes) ? payload.scopes : []).filter((s): s is ApiKeyScope => typeof s === 'string' && isApiKeyScope(s));
+    return { identity: apiKeyIdentity(payload.sub, name, scopes), requestId };
+  }
+  return { identity: ANONYMOUS, requestId };
+}

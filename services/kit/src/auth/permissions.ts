@@ -1,0 +1,50 @@
+/** Staff roles. A role is a named set of permissions; authorization always checks permissions. */
+export const ROLES = ['ADMIN', 'MANAGER', 'APPROVER', 'VIEWER'] as const;
+export type RoleCode = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'users:read',
+  'users:manage',
+  'apikeys:manage',
+  'counterparties:read',
+  'counterparties:write',
+  'documents:read',
+  'documents:write',
+  'documents:approve',
+  'deals:read',
+  'deals:write',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Scopes a partner API key may carry: a subset of the permissions (no user or key management). */
+export const API_KEY_SCOPES = [
+  'users:read',
+  'counterparties:read',
+  'counterparties:write',
+  'documents:read',
+  'documents:write',
+  'deals:read',
+  'deals:write',
+] as const satisfies readonly Permission[];
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+const READ_ALL: Permission[] = ['users:read', 'counterparties:read', 'documents:read', 'deals:read'];
+
+export const ROLE_PERMISSIONS: Record<RoleCode, readonly Permission[]> = {
+  ADMIN: PERMISSIONS,
+  MANAGER: [...READ_ALL, 'counterparties:write', 'documents:write', 'deals:write'],
+  APPROVER: [...READ_ALL, 'documents:approve'],
+  VIEWER: READ_ALL,
+};
+
+export function isRole(value: string): value is RoleCode {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function isApiKeyScope(value: string): value is ApiKeyScope {
+  return (API_KEY_SCOPES as readonly string[]).includes(value);
+}
+
+export function permissionsOfRoles(roles: readonly RoleCode[]): Permission[] {
+  return [...new Set(roles.flatMap((role) => ROLE_PERMISSIONS[role] ?? []))];
+}

@@ -1,0 +1,42 @@
+import { cleanEnv, port, str } from 'envalid';
+
+export type SubgraphEnvDefaults = { port: number };
+
+export type SubgraphConfig = {
+  service: string;
+  production: boolean;
+  host: string;
+  port: number;
+  databaseUrl: string;
+  /** Shared secret with the gateway: every request must carry a token signed with it. */
+  gatewaySecret: string;
+  logLevel: string;
+  /** How long shutdown waits for in-flight requests. */
+  shutdownGraceMs: number;
+};
+
+/**
+ * The common part of every subgraph's configuration. Called only from a service's `config.ts`, the one
+ * reader of process.env there. In production the database URL and gateway secret have no defaults.
+ */
+export function readSubgraphEnv(env: NodeJS.ProcessEnv, service: string, defaults: SubgraphEnvDefaults): SubgraphConfig {
+  const values = cleanEnv(env, {
+    NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'production', desc: 'Unset means production: no introspection, no dev defaults' }),
+    HOST: str({ default: '127.0.0.1', desc: 'Interface to bind: loopback or a private network only' }),
+    PORT: port({ default: defaults.port }),
+    DATABASE_URL: str({ devDefault: `postgres://postgres@127.0.0.1:5432/kartoteka_${service}`, desc: 'PostgreSQL URL of this service\'s own database' }),
+    GATEWAY_SECRET: str({ devDefault: `dev-only-${service}-gateway-secret`, desc: 'Secret shared with the gateway for this subgraph' }),
+    LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
+    SHUTDOWN_GRACE_MS: port({ default: 10000 }),
+  });
+  return {
+    service,
+    production: values.NODE_ENV === 'production',
+    host: values.HOST,
+    port: values.PORT,
+    databaseUrl: values.DATABASE_URL,
+    gatewaySecret: values.GATEWAY_SECRET,
+    logLevel: values.LOG_LEVEL,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,74 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { ValidationError } from 'class-validator';
+import { DomainError } from './domain-errors';
+
+const PASSTHROUGH_CODES = new Set([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+function firstViolation(errors: ValidationError[], prefix = ''): { field: string; message: string } | null {
+  for (const error of errors) {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) {
+      const message = Object.values(error.constraints)[0];
+      if (message) return { field: path, message };
+    }
+    if (error.children?.length) {
+      const nested = firstViolation(error.children, path);
+      if (nested) return nested;
+    }
+  }
+  return null;
+}
+
+/** Strips an argument wrapper class name (`input`) from validation paths so `field` names the input field. */
+function stripArgumentName(field: string): string {
+  return field.replace(/^input\./, '');
+}
+
+export type FormatErrorOptions = { exposeInternals: boolean; onInternalError?: (error: unknown) => void };
+
+/**
+ * Maps every error leaving a server to the public shape: domain errors keep their code and extensions,
+ * class-validator failures become BAD_USER_INPUT with `field`, everything else becomes a bare
+ * INTERNAL_SERVER_ERROR (details only in development). Stack traces never leave.
+ */
+export function createFormatError(options: FormatErrorOptions) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof ArgumentValidationError) {
+      const violation = firstViolation(original.extensions.validationErrors as unknown as ValidationError[]);
+      return {
+        message: violation?.message ?? 'Invalid input',
+        path: formatted.path,
+        extensions: { code: 'BAD_USER_INPUT', field: violation ? stripArgumentName(violation.field) : undefined },
+      };
+    }
+    if (original instanceof DomainError) {
+      const { stacktrace: _s, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+      return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions };
+    }
+    const code = (formatted.extensions?.code as string | undefined) ?? 'INTERNAL_SERVER_ERROR';
+    if (PASSTHROUGH_CODES.has(code)) {
+      const { stacktrace: _s, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+    }
+    options.onInternalError?.(original);
+    return {
+      message: options.exposeInternals ? formatted.message : 'Internal server error',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

@@ -1,0 +1,47 @@
+import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { parse, type GraphQLSchema } from 'graphql';
+import { authChecker } from '../auth/auth-checker';
+
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@interfaceObject"])';
+
+// Resolver classes and reference objects have arbitrary shapes; these are the library's own types.
+// eslint-disable-next-line @typescript-eslint/ban-types
+type ResolverClass = Function;
+export type ReferenceResolverMap = Record<string, { __resolveReference: (reference: { id: string }, context: never) => unknown }>;
+
+export type SubgraphSchemaDefinition = {
+  resolvers: NonEmptyArray<ResolverClass>;
+  /** Types no query returns directly, e.g. key-only stubs of other subgraphs' entities. */
+  orphanedTypes?: ResolverClass[];
+  /** `__resolveReference` per entity type (see defineReference). */
+  references?: ReferenceResolverMap;
+};
+
+export type BuiltSubgraphSchema = { schema: GraphQLSchema; sdl: string };
+
+/**
+ * The one place federation is wired: type-graphql builds the schema, the federation @link header is
+ * prepended, @apollo/subgraph builds the subgraph schema with type-graphql's resolvers plus the
+ * reference resolvers. `sdl` is the subgraph SDL that gets committed and composed.
+ */
+export async function buildFederatedSchema(definition: SubgraphSchemaDefinition): Promise<BuiltSubgraphSchema> {
+  const schema = await buildSchema({
+    resolvers: definition.resolvers,
+    orphanedTypes: definition.orphanedTypes,
+    authChecker,
+    authMode: 'error',
+    validate: { forbidUnknownValues: false, stopAtFirstError: true },
+    skipCheck: true,
+  });
+  const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
+  const resolvers = createResolversMap(schema) as Record<string, object>;
+  for (const [typeName, reference] of Object.entries(definition.references ?? {})) {
+    resolvers[typeName] = { ...(resolvers[typeName] ?? {}), ...reference };
+  }
+  // The resolver map mixes scalars, enums and object resolvers; @apollo/subgraph accepts all of them.
+  const subgraph = buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+  return { schema: subgraph, sdl: printSubgraphSchema(subgraph) };
+}

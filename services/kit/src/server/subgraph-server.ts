@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type Request } from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { ANONYMOUS, GATEWAY_TOKEN_HEADER, REQUEST_ID_HEADER, verifyGatewayToken, type Identity } from '../auth/identity';
+import type { SubgraphConfig } from '../config/env';
+import { createFormatError } from '../errors/format-error';
+import { createOrmOptions, type OrmDefinition } from '../orm/orm-config';
+import { buildFederatedSchema, type SubgraphSchemaDefinition } from '../schema/build-subgraph';
+import { LoaderRegistry, type SubgraphContext } from './context';
+import { createLogger, type Logger } from './logger';
+
+export type SubgraphDefinition = SubgraphSchemaDefinition &
+  OrmDefinition & {
+    /** Extra HTTP routes under `/internal/` (gateway-only, like /graphql). */
+    internalRoutes?: (router: express.Router, deps: { orm: MikroORM; logger: Logger; contextOf: (req: Request) => SubgraphContext }) => void;
+  };
+
+export type RunningSubgraph = {
+  url: string;
+  port: number;
+  orm: MikroORM;
+  sdl: string;
+  logger: Logger;
+  stop: () => Promise<void>;
+};
+
+export type SubgraphRuntime = { onQuery?: (sql: string) => void; logger?: Logger };
+
+type VerifiedRequest = Request & { kartoteka?: { identity: Identity; requestId: string } };
+
+function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ contextValue: context, operationName, errors }) {
+          const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+          context.logger.info({ operationName, durationMs: Math.round(durationMs * 10) / 10, errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') }, 'graphql request');
+        },
+      };
+      void contextValue;
+    },
+  };
+}
+
+/**
+ * Starts one subgraph: ORM → federated schema → Express with health endpoints, the gateway-token gate,
+ * Apollo Server, request logging and graceful shutdown. Every service runs through here.
+ */
+export async function startSubgraphServer(definition: SubgraphDefinition, config: SubgraphConfig, runtime: SubgraphRuntime = {}): Promise<RunningSubgraph> {
+  const logger = runtime.logger ?? createLogger(config.service, config.logLevel);
+  const orm = await MikroORM.init(createOrmOptions(definition, { databaseUrl: config.databaseUrl, onQuery: runtime.onQuery }));
+  const { schema, sdl } = await buildFederatedSchema(definition);
+
+  const app: Express = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok', service: config.service });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ready', service: config.service });
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', service: config.service });
+    }
+  });
+
+  // Only the gateway may call: every request must carry a fresh token signed with this subgraph's secret.
+  const gate: express.RequestHandler = async (req, res, next) => {
+    const token = req.header(GATEWAY_TOKEN_HEADER);
+    if (!token) {
+      res.status(401).json({ errors: [{ message: 'Requests must come through the gateway', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    try {
+      const { identity, requestId } = await verifyGatewayToken(token, config.service, config.gatewaySecret);
+      (req as VerifiedRequest).kartoteka = { identity, requestId: requestId ?? req.header(REQUEST_ID_HEADER) ?? randomUUID() };
+      next();
+    } catch {
+      res.status(401).json({ errors: [{ message: 'Requests must come through the gateway', extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+  };
+
+  const contextOf = (req: Request): SubgraphContext => {
+    const verified = (req as VerifiedRequest).kartoteka ?? { identity: ANONYMOUS, requestId: randomUUID() };
+    return {
+      identity: verified.identity,
+      requestId: verified.requestId,
+      em: orm.em.fork(),
+      logger: logger.child({ requestId: verified.requestId }),
+      loaders: new LoaderRegistry(),
+    };
+  };
+
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema,
+    introspection: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    formatError: createFormatError({ exposeInternals: !config.production, onInternalError: (error) => logger.error({ err: error }, 'internal error') }),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), loggingPlugin()],
+  });
+  await apollo.start();
+
+  const internal = express.Router();
+  definition.internalRoutes?.(internal, { orm, logger, contextOf });
+  app.use('/internal', gate, express.json({ limit: '64kb' }), internal);
+  app.use('/graphql', gate, express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: async ({ req }) => contextOf(req) }));
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.host}:${port}/graphql`;
+  logger.info({ url }, `${config.service} subgraph listening`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down: finishing in-flight requests');
+      await apollo.stop();
+      await orm.close(true);
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { url, port, orm, sdl, logger, stop };
+}
+
+/** Stops the server on SIGINT/SIGTERM after in-flight requests finish. */
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
+  const handler = (signal: string) => {
+    logger.info({ signal }, 'signal received');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
