@@ -1,2 +1,2 @@
 /** @type {import('jest').Config} */
-module.exports = require('./jest.preset.js');
+module.exports = { ...require('./jest.preset.js'), displayName: 'kit', rootDir: __dirname };

@@ -4,7 +4,6 @@ const path = require('node:path');
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  rootDir: process.cwd(),
   roots: ['<rootDir>/src'],
   testTimeout: 30000,
   moduleNameMapper: {

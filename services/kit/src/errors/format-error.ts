@@ -15,6 +15,7 @@ const PASSTHROUGH_CODES = new Set([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 function firstViolation(errors: ValidationError[], prefix = ''): { field: string; message: string } | null {

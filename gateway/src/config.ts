@@ -1,0 +1,67 @@
+import { bool, cleanEnv, num, str } from 'envalid';
+
+export type SubgraphTarget = { url: string; secret: string };
+
+export type GatewayConfig = {
+  production: boolean;
+  host: string;
+  port: number;
+  /** Secret the identity service signs staff tokens with. */
+  jwtSecret: string;
+  /** Origins allowed by CORS: the portal. */
+  corsOrigins: string[];
+  subgraphTimeoutMs: number;
+  /** Per-subgraph URL (overrides the supergraph's) and the secret shared with it. */
+  subgraphs: Record<string, SubgraphTarget>;
+  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxDirectives: number; maxTokens: number };
+  logLevel: string;
+  shutdownGraceMs: number;
+  /** Trust X-Request-Id from the caller (when a trusted proxy sets it). */
+  trustRequestId: boolean;
+};
+
+const SUBGRAPHS = ['identity', 'counterparties', 'documents', 'deals'] as const;
+const DEFAULT_PORTS: Record<(typeof SUBGRAPHS)[number], number> = { identity: 4101, counterparties: 4102, documents: 4103, deals: 4104 };
+
+/** The only reader of process.env in the gateway. Unset NODE_ENV means production. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const subgraphSpecs = Object.fromEntries(
+    SUBGRAPHS.flatMap((name) => {
+      const key = name.toUpperCase();
+      return [
+        [`${key}_URL`, str({ default: `http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql` })],
+        [`${key}_SECRET`, str({ devDefault: `dev-only-${name}-gateway-secret`, desc: `Secret shared with the ${name} subgraph` })],
+      ];
+    }),
+  );
+  const values = cleanEnv(env, {
+    NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'production' }),
+    HOST: str({ default: '127.0.0.1' }),
+    PORT: num({ default: 4000, desc: 'Listening port (0: any free port)' }),
+    JWT_SECRET: str({ devDefault: 'dev-only-jwt-secret-change-me' }),
+    CORS_ORIGINS: str({ default: 'http://127.0.0.1:8080,http://localhost:8080', desc: 'Comma-separated portal origins' }),
+    SUBGRAPH_TIMEOUT_MS: num({ default: 10000 }),
+    MAX_DEPTH: num({ default: 12 }),
+    MAX_COST: num({ default: 20000 }),
+    MAX_ALIASES: num({ default: 15 }),
+    MAX_DIRECTIVES: num({ default: 20 }),
+    MAX_TOKENS: num({ default: 4000 }),
+    LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
+    SHUTDOWN_GRACE_MS: num({ default: 10000 }),
+    TRUST_REQUEST_ID: bool({ default: true }),
+    ...subgraphSpecs,
+  }) as unknown as Record<string, string | number | boolean>;
+  return {
+    production: values.NODE_ENV === 'production',
+    host: String(values.HOST),
+    port: Number(values.PORT),
+    jwtSecret: String(values.JWT_SECRET),
+    corsOrigins: String(values.CORS_ORIGINS).split(',').map((origin) => origin.trim()).filter(Boolean),
+    subgraphTimeoutMs: Number(values.SUBGRAPH_TIMEOUT_MS),
+    subgraphs: Object.fromEntries(SUBGRAPHS.map((name) => [name, { url: String(values[`${name.toUpperCase()}_URL`]), secret: String(values[`${name.toUpperCase()}_SECRET`]) }])),
+    limits: { maxDepth: Number(values.MAX_DEPTH), maxCost: Number(values.MAX_COST), maxAliases: Number(values.MAX_ALIASES), maxDirectives: Number(values.MAX_DIRECTIVES), maxTokens: Number(values.MAX_TOKENS) },
+    logLevel: String(values.LOG_LEVEL),
+    shutdownGraceMs: Number(values.SHUTDOWN_GRACE_MS),
+    trustRequestId: Boolean(values.TRUST_REQUEST_ID),
+  };
+}

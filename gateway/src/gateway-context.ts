@@ -1,0 +1,3 @@
+import type { Identity, Logger } from '@kartoteka/kit';
+
+export type GatewayContext = { identity: Identity; requestId: string; logger: Logger };

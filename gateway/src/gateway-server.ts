@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import cors from 'cors';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { createFormatError, createLogger, REQUEST_ID_HEADER, type Logger } from '@kartoteka/kit';
+import { AuthenticationError, createAuthenticator } from './authentication';
+import type { GatewayConfig } from './config';
+import { SUPERGRAPH_PATH } from './composition';
+import type { GatewayContext } from './gateway-context';
+import { SubgraphDataSource } from './subgraph-data-source';
+
+export type RunningGateway = { url: string; port: number; logger: Logger; stop: () => Promise<void> };
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
+
+function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ contextValue, operationName, errors, response }) {
+          const nestedErrors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          const codes = [...(errors ?? []), ...(nestedErrors ?? [])].map((error) => (error.extensions?.code as string | undefined) ?? 'INTERNAL_SERVER_ERROR');
+          const identity = contextValue.identity;
+          contextValue.logger.info(
+            { operationName, actor: identity.kind === 'anonymous' ? 'anonymous' : `${identity.kind}:${identity.id}`, durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10, errors: codes.length ? codes : undefined },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The only public entry: authenticates, limits, routes to subgraphs from the static supergraph. It
+ * authorizes nothing itself; every subgraph enforces permissions on what it owns.
+ */
+export async function startGateway(config: GatewayConfig, options: { supergraphSdl?: string; logger?: Logger } = {}): Promise<RunningGateway> {
+  const logger = options.logger ?? createLogger('gateway', config.logLevel);
+  const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => {
+      const target = config.subgraphs[name];
+      return new SubgraphDataSource({ name, url: target?.url ?? url ?? '', secret: target?.secret ?? '', timeoutMs: config.subgraphTimeoutMs });
+    },
+  });
+  const identityTarget = config.subgraphs.identity;
+  if (!identityTarget) throw new Error('The identity subgraph must be configured');
+  const authenticate = createAuthenticator({ jwtSecret: config.jwtSecret, identity: identityTarget, timeoutMs: config.subgraphTimeoutMs });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const httpServer = http.createServer(app);
+
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.limits.maxDepth },
+    costLimit: { maxCost: config.limits.maxCost },
+    maxAliases: { n: config.limits.maxAliases },
+    maxDirectives: { n: config.limits.maxDirectives },
+    maxTokens: { n: config.limits.maxTokens },
+    blockFieldSuggestion: { enabled: config.production },
+  }).protect();
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    validationRules: armor.validationRules,
+    formatError: createFormatError({ exposeInternals: !config.production, onInternalError: (error) => logger.error({ err: error }, 'internal error') }),
+    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), loggingPlugin()],
+  });
+  await apollo.start();
+
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.get('/health/ready', (_req, res) => {
+    res.json({ status: 'ready', service: 'gateway' });
+  });
+
+  app.use(
+    '/graphql',
+    cors({ origin: config.corsOrigins, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight'], exposedHeaders: ['x-request-id'], maxAge: 600 }),
+    (req, res, next) => {
+      const incoming = req.header(REQUEST_ID_HEADER);
+      const requestId = config.trustRequestId && incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+      res.setHeader(REQUEST_ID_HEADER, requestId);
+      res.locals.requestId = requestId;
+      next();
+    },
+    express.json({ limit: '1mb' }),
+    async (req, res, next) => {
+      const requestId = res.locals.requestId as string;
+      try {
+        res.locals.identity = await authenticate(req.header('authorization'), requestId);
+        next();
+      } catch (error) {
+        if (error instanceof AuthenticationError) {
+          res.status(401).json({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+          return;
+        }
+        logger.error({ err: error, requestId }, 'authentication failed');
+        res.status(503).json({ errors: [{ message: 'Authentication is unavailable, try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      }
+    },
+    expressMiddleware(apollo, {
+      context: async ({ res }) => ({ identity: res.locals.identity, requestId: res.locals.requestId, logger: logger.child({ requestId: res.locals.requestId }) }),
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.host}:${port}/graphql`;
+  logger.info({ url }, 'gateway listening');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    logger,
+    stop: () =>
+      (stopping ??= (async () => {
+        logger.info('shutting down: finishing in-flight requests');
+        await apollo.stop();
+        logger.info('stopped');
+      })()),
+  };
+}

@@ -1,0 +1,33 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { GATEWAY_TOKEN_HEADER, REQUEST_ID_HEADER, signGatewayToken } from '@kartoteka/kit';
+import type { GatewayContext } from './gateway-context';
+
+type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
+
+/**
+ * A call to one subgraph: carries a short-lived token signed with that subgraph's own secret (the verified
+ * identity and the request id), times out, and reports an unreachable subgraph as SERVICE_UNAVAILABLE so
+ * the rest of the response still arrives.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(private readonly subgraph: { name: string; url: string; secret: string; timeoutMs: number }) {
+    const timeoutFetch = ((input: string, init?: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(subgraph.timeoutMs) })) as unknown as Fetcher;
+    super({ url: subgraph.url, fetcher: timeoutFetch });
+  }
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    const identity = context.identity ?? { kind: 'anonymous' as const };
+    const requestId = context.requestId ?? 'unknown';
+    request.http?.headers.set(GATEWAY_TOKEN_HEADER, await signGatewayToken(identity, this.subgraph.name, this.subgraph.secret, requestId));
+    request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+  }
+
+  override didEncounterError(error: Error, _request: unknown, response?: unknown, context?: GatewayContext): void {
+    if (response) throw error; // the subgraph answered: keep its error (already mapped to a code)
+    context?.logger?.warn({ subgraph: this.subgraph.name, err: error.message }, 'subgraph unreachable');
+    throw new GraphQLError(`The ${this.subgraph.name} service is unavailable; this part of the answer is missing`, {
+      extensions: { code: 'SERVICE_UNAVAILABLE', service: this.subgraph.name },
+    });
+  }
+}

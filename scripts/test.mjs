@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// `pnpm test`: builds every package (tsc type-checks the code, Vite builds the portal for the browser
+// tests), checks that a PostgreSQL server is reachable, then runs all jest projects in one run.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: process.env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+try {
+  await client.connect();
+  await client.end();
+} catch (error) {
+  console.error(`Tests need a PostgreSQL server at ${new URL(serverUrl).host} (set TEST_DATABASE_URL): ${error.message}`);
+  process.exit(1);
+}
+
+if (process.env.KARTOTEKA_SKIP_BUILD !== 'true') run('pnpm', ['-r', '--workspace-concurrency=2', 'run', 'build']);
+run(join(ROOT, 'node_modules', '.bin', 'jest'), ['--ci', '--maxWorkers=2', ...process.argv.slice(2)]);

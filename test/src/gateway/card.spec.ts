@@ -1,0 +1,172 @@
+import { DEMO_USERS } from '@kartoteka/kit';
+import { postGraphQL } from '@kartoteka/kit/testing';
+import { startStack, SUBGRAPH_NAMES, type Stack } from '../support/stack';
+import { CARD_QUERY, CREATE_COUNTERPARTY, CREATE_DEAL, CREATE_DOCUMENT, legalEntityInput } from '../support/fixtures';
+
+type Card = {
+  counterparty: {
+    id: string;
+    name: string;
+    version: number;
+    responsibleManager: { name: string } | null;
+    history: { totalCount: number; edges: { node: { action: string; actor: { name: string } | null } }[] };
+    documents: { totalCount: number; edges: { node: { title: string; author: { name: string } | null } }[] } | null;
+    deals: { totalCount: number; edges: { node: { title: string; owner: { name: string } | null } }[] } | null;
+  } | null;
+};
+
+const MANAGER = DEMO_USERS.find((user) => user.email === 'manager@kartoteka.local')!;
+
+let stack: Stack;
+let managerToken: string;
+
+async function createCounterparty(overrides: Record<string, unknown> = {}): Promise<string> {
+  const result = await stack.call<{ createCounterparty: { id: string } }>(CREATE_COUNTERPARTY, { input: legalEntityInput(overrides) }, managerToken);
+  if (!result.data?.createCounterparty) throw new Error(JSON.stringify(result.errors));
+  return result.data.createCounterparty.id;
+}
+
+async function addDocumentsAndDeals(counterpartyId: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 20) {
+    await Promise.all(
+      Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
+        const n = i + j + 1;
+        const document = await stack.call(CREATE_DOCUMENT, { input: { type: 'INVOICE', counterpartyId, title: `Счёт № ${n}`, date: '2026-11-01', amountMinor: 100_00 * n, currency: 'RUB' } }, managerToken);
+        const deal = await stack.call(CREATE_DEAL, { input: { title: `Поставка ${n}`, counterpartyId, amountMinor: 1_000_00 * n, currency: 'RUB' } }, managerToken);
+        if (document.errors || deal.errors) throw new Error(JSON.stringify([document.errors, deal.errors]));
+      }),
+    );
+  }
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  managerToken = await stack.login(MANAGER.email);
+});
+afterAll(() => stack?.stop());
+
+describe('the counterparty card through the gateway', () => {
+  it('spans all subgraphs: requisites and history (counterparties), documents, deals, people (identity)', async () => {
+    const id = await createCounterparty({ responsibleManagerId: MANAGER.id });
+    await addDocumentsAndDeals(id, 2);
+    const card = await stack.call<Card>(CARD_QUERY, { id }, managerToken);
+    expect(card.errors).toBeUndefined();
+    const counterparty = card.data!.counterparty!;
+    expect(counterparty.id).toBe(id);
+    expect(counterparty.responsibleManager?.name).toBe(MANAGER.name);
+    expect(counterparty.history.edges[0].node).toMatchObject({ action: 'CREATED', actor: { name: MANAGER.name } });
+    expect(counterparty.documents?.totalCount).toBe(2);
+    expect(counterparty.documents?.edges.map((edge) => edge.node.title).sort()).toEqual(['Счёт № 1', 'Счёт № 2']);
+    expect(counterparty.documents?.edges[0].node.author?.name).toBe(MANAGER.name);
+    expect(counterparty.deals?.totalCount).toBe(2);
+    expect(counterparty.deals?.edges[0].node.owner?.name).toBe(MANAGER.name);
+  });
+
+  it('runs the same number of SQL statements for 1 and for 200 documents and deals', async () => {
+    const small = await createCounterparty();
+    const large = await createCounterparty();
+    await addDocumentsAndDeals(small, 1);
+    await addDocumentsAndDeals(large, 200);
+
+    const countFor = async (id: string) => {
+      stack.resetQueryLog();
+      const card = await stack.call<Card>(CARD_QUERY, { id }, managerToken);
+      expect(card.errors).toBeUndefined();
+      return { card: card.data!.counterparty!, counts: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, stack.queries[name].length])) };
+    };
+    const one = await countFor(small);
+    const many = await countFor(large);
+    expect(one.card.documents?.totalCount).toBe(1);
+    expect(many.card.documents?.totalCount).toBe(200);
+    expect(many.card.documents?.edges).toHaveLength(20);
+    expect(many.card.deals?.totalCount).toBe(200);
+    expect(many.counts).toEqual(one.counts);
+    const total = Object.values(many.counts).reduce((sum, n) => sum + n, 0);
+    expect(total).toBeLessThanOrEqual(15);
+  });
+});
+
+describe('authentication and authorization', () => {
+  it('refuses unauthenticated reads', async () => {
+    const result = await stack.call('{ counterparties(first: 5) { totalCount } }');
+    expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(result.data).toBeNull();
+  });
+
+  it('refuses a forged or expired token with 401', async () => {
+    const result = await stack.call('{ counterparties(first: 5) { totalCount } }', {}, 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad');
+    expect(result.status).toBe(401);
+    expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses writes by a viewer, in the subgraph that owns the data, and writes nothing', async () => {
+    const viewer = await stack.login('viewer@kartoteka.local');
+    const before = await stack.call<{ counterparties: { totalCount: number } }>('{ counterparties(first: 1) { totalCount } }', {}, viewer);
+    const result = await stack.call(CREATE_COUNTERPARTY, { input: legalEntityInput() }, viewer);
+    expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const after = await stack.call<{ counterparties: { totalCount: number } }>('{ counterparties(first: 1) { totalCount } }', {}, viewer);
+    expect(after.data?.counterparties.totalCount).toBe(before.data?.counterparties.totalCount);
+  });
+
+  it('accepts a partner API key within its scopes and refuses it once revoked', async () => {
+    const admin = await stack.login('admin@kartoteka.local');
+    const created = await stack.call<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+      'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }',
+      { input: { name: 'ERP partner', scopes: ['counterparties:read', 'documents:read'] } },
+      admin,
+    );
+    const { secret, apiKey } = created.data!.createApiKey;
+    const id = await createCounterparty();
+
+    const read = await stack.call<Card>('query($id: ID!) { counterparty(id: $id) { id name documents(first: 5) { totalCount } } }', { id }, secret);
+    expect(read.errors).toBeUndefined();
+    expect(read.data?.counterparty?.id).toBe(id);
+
+    const write = await stack.call(CREATE_COUNTERPARTY, { input: legalEntityInput() }, secret);
+    expect(write.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const deals = await stack.call<Card>('query($id: ID!) { counterparty(id: $id) { id deals(first: 5) { totalCount } } }', { id }, secret);
+    expect(deals.data?.counterparty?.deals).toBeNull();
+    expect(deals.errors?.[0]).toMatchObject({ path: ['counterparty', 'deals'], extensions: { code: 'FORBIDDEN' } });
+
+    await stack.call('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: apiKey.id }, admin);
+    const revoked = await stack.call('{ counterparties(first: 1) { totalCount } }', {}, secret);
+    expect(revoked.status).toBe(401);
+    expect(revoked.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a direct call to a subgraph without the gateway secret', async () => {
+    for (const name of SUBGRAPH_NAMES) {
+      const result = await postGraphQL(stack.subgraphs[name].url, '{ __typename }', {}, { authorization: `Bearer ${managerToken}` });
+      expect(result.status).toBe(401);
+    }
+    // the token of one subgraph is useless against another
+    const { signGatewayToken, GATEWAY_TOKEN_HEADER, userIdentity } = await import('@kartoteka/kit');
+    const token = await signGatewayToken(userIdentity(MANAGER.id, MANAGER.name, ['MANAGER']), 'documents', stack.subgraphs.documents.secret, 'x');
+    const crossed = await postGraphQL(stack.subgraphs.counterparties.url, '{ counterparties(first: 1) { totalCount } }', {}, { [GATEWAY_TOKEN_HEADER]: token });
+    expect(crossed.status).toBe(401);
+  });
+});
+
+describe('input errors and concurrency', () => {
+  it('returns BAD_USER_INPUT with the field for an invalid INN and writes nothing', async () => {
+    const before = await stack.call<{ counterparties: { totalCount: number } }>('{ counterparties(first: 1) { totalCount } }', {}, managerToken);
+    const input = legalEntityInput();
+    const result = await stack.call(CREATE_COUNTERPARTY, { input: { ...input, inn: `${String(input.inn).slice(0, 9)}${(Number(String(input.inn)[9]) + 1) % 10}` } }, managerToken);
+    expect(result.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'inn' } });
+    expect(result.errors?.[0].message).toMatch(/INN/);
+    const after = await stack.call<{ counterparties: { totalCount: number } }>('{ counterparties(first: 1) { totalCount } }', {}, managerToken);
+    expect(after.data?.counterparties.totalCount).toBe(before.data?.counterparties.totalCount);
+  });
+
+  it('returns CONFLICT for a stale version and keeps the newer data', async () => {
+    const id = await createCounterparty();
+    const update = 'mutation($input: UpdateCounterpartyInput!) { updateCounterparty(input: $input) { id name version } }';
+    const first = await stack.call<{ updateCounterparty: { version: number } }>(update, { input: { id, version: 1, name: 'ООО «Первая правка»' } }, managerToken);
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.updateCounterparty.version).toBe(2);
+    const stale = await stack.call(update, { input: { id, version: 1, name: 'ООО «Устаревшая правка»' } }, managerToken);
+    expect(stale.errors?.[0].extensions?.code).toBe('CONFLICT');
+    const card = await stack.call<Card>('query($id: ID!) { counterparty(id: $id) { name version } }', { id }, managerToken);
+    expect(card.data?.counterparty).toMatchObject({ name: 'ООО «Первая правка»', version: 2 });
+  });
+});

@@ -1,0 +1,24 @@
+import { startStack, type Stack } from '../support/stack';
+import { CARD_QUERY, CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
+
+let stack: Stack;
+afterAll(() => stack?.stop());
+
+describe('a subgraph is down', () => {
+  it('still returns the counterparty and the deals, with an error on the missing documents', async () => {
+    stack = await startStack({ timeoutMs: 2000 });
+    const token = await stack.login('manager@kartoteka.local');
+    const created = await stack.call<{ createCounterparty: { id: string } }>(CREATE_COUNTERPARTY, { input: legalEntityInput() }, token);
+    const id = created.data!.createCounterparty.id;
+
+    await stack.subgraphs.documents.stop();
+
+    const card = await stack.call<{ counterparty: { id: string; name: string; documents: unknown; deals: { totalCount: number } | null } }>(CARD_QUERY, { id }, token);
+    expect(card.status).toBe(200);
+    expect(card.data?.counterparty).toMatchObject({ id, documents: null, deals: { totalCount: 0 } });
+    expect(card.data?.counterparty.name).toMatch(/Тестовая Компания/);
+    expect(card.errors).toHaveLength(1);
+    // The gateway cannot know the path of a fetch that never answered; the error names the service instead.
+    expect(card.errors?.[0]).toMatchObject({ message: expect.stringMatching(/documents/), extensions: { code: 'SERVICE_UNAVAILABLE', service: 'documents' } });
+  });
+});

@@ -1,0 +1,38 @@
+import { makeInn10, makeOgrn } from '@kartoteka/kit/requisites';
+
+let sequence = 0;
+
+/** A valid legal-entity input with a fresh INN (and matching OGRN) on every call. */
+export function legalEntityInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  sequence += 1;
+  const serial = String(Date.now() % 1e5).padStart(5, '0') + String(sequence).padStart(2, '0');
+  const inn = makeInn10(`77${serial}`);
+  return {
+    name: `ООО «Тестовая Компания ${sequence}»`,
+    kind: 'LEGAL_ENTITY',
+    status: 'CLIENT',
+    inn,
+    kpp: '770101001',
+    ogrn: makeOgrn(`10277${serial}0`.slice(0, 12)),
+    legalAddress: '101000, г. Москва, ул. Мясницкая, д. 1',
+    contacts: [{ name: 'Иван Петров', position: 'Директор', email: 'ivan@example.ru', phone: '+7 495 000-00-00' }],
+    bankAccounts: [{ bankName: 'ПАО Сбербанк', bik: '044525225', account: '40702810638000000000', correspondentAccount: '30101810400000000225' }],
+    ...overrides,
+  };
+}
+
+export const CREATE_COUNTERPARTY = 'mutation($input: CreateCounterpartyInput!) { createCounterparty(input: $input) { id name version inn kpp } }';
+export const CREATE_DOCUMENT = 'mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id title } }';
+export const CREATE_DEAL = 'mutation($input: CreateDealInput!) { createDeal(input: $input) { id title } }';
+
+export const CARD_QUERY = `query Card($id: ID!) {
+  counterparty(id: $id) {
+    id name kind status inn kpp ogrn version
+    responsibleManager { id name }
+    contacts { name email }
+    bankAccounts { bik account }
+    history(first: 5) { totalCount edges { node { action actor { name } changes { field from to } } } }
+    documents(first: 20) { totalCount edges { node { id type number title status amount { minor currency } author { name } } } }
+    deals(first: 20) { totalCount edges { node { id title stage amount { minor currency } owner { name } } } }
+  }
+}`;
