@@ -1,0 +1,119 @@
+import { Writable } from 'node:stream';
+import { Entity, Property } from '@mikro-orm/core';
+import { Migration } from '@mikro-orm/migrations';
+import { BaseEntity } from '../../orm/base.entity';
+import pino from 'pino';
+import { Ctx, Field, ObjectType, Query, Resolver, Arg, Int, Authorized } from 'type-graphql';
+import { GATEWAY_TOKEN_HEADER, signGatewayToken, userIdentity } from '../../auth/identity';
+import type { SubgraphContext } from '../context';
+import { startSubgraphServer, type SubgraphDefinition } from '../subgraph-server';
+import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
+import { migrateUp } from '../../orm/migration-cli';
+import { postGraphQL } from '../../testing/test-subgraph';
+
+@ObjectType()
+class Echo {
+  @Field()
+  requestId!: string;
+
+  @Field()
+  actor!: string;
+}
+
+@Resolver()
+class EchoResolver {
+  @Authorized()
+  @Query(() => Echo)
+  async echo(@Arg('delayMs', () => Int, { defaultValue: 0 }) delayMs: number, @Ctx() context: SubgraphContext): Promise<Echo> {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    context.logger.info('echo');
+    return { requestId: context.requestId, actor: context.identity.kind === 'user' ? context.identity.name : '' };
+  }
+}
+
+@Entity({ tableName: 'probes' })
+class Probe extends BaseEntity {
+  @Property({ type: 'string' })
+  label!: string;
+}
+
+class Migration00000000000001 extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('create table probes (id uuid primary key, created_at timestamptz not null default now(), updated_at timestamptz not null default now(), label varchar(255) not null)');
+  }
+}
+
+const definition: SubgraphDefinition = {
+  service: 'probe',
+  entities: [Probe],
+  migrationsList: [{ name: 'Migration00000000000001', class: Migration00000000000001 }],
+  resolvers: [EchoResolver],
+};
+
+const lines: Record<string, unknown>[] = [];
+const sink = new Writable({
+  write(chunk, _encoding, done) {
+    for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+    done();
+  },
+});
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase('probe');
+  await migrateUp(definition, database.url);
+});
+afterAll(() => database.drop());
+
+async function start() {
+  const config = { service: 'probe', production: true, host: '127.0.0.1', port: 0, databaseUrl: database.url, gatewaySecret: 'probe-secret', logLevel: 'info', shutdownGraceMs: 5000 };
+  return startSubgraphServer(definition, config, { logger: pino({ base: { service: 'probe' } }, sink) });
+}
+
+const alice = userIdentity('00000000-0000-4000-8000-00000000a11c', 'Alice', ['VIEWER']);
+
+describe('subgraph server', () => {
+  it('carries the gateway request id into the context and every log line of the request', async () => {
+    const server = await start();
+    try {
+      const token = await signGatewayToken(alice, 'probe', 'probe-secret', 'req-12345678');
+      const result = await postGraphQL<{ echo: { requestId: string; actor: string } }>(server.url, '{ echo { requestId actor } }', {}, { [GATEWAY_TOKEN_HEADER]: token });
+      expect(result.data?.echo).toEqual({ requestId: 'req-12345678', actor: 'Alice' });
+      const requestLines = lines.filter((line) => line.requestId === 'req-12345678');
+      expect(requestLines.map((line) => line.msg)).toEqual(expect.arrayContaining(['echo', 'graphql request']));
+      expect(requestLines.every((line) => line.service === 'probe')).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('finishes in-flight requests on shutdown and then refuses connections', async () => {
+    const server = await start();
+    const token = await signGatewayToken(alice, 'probe', 'probe-secret', 'req-slow-0001');
+    const slow = postGraphQL<{ echo: { requestId: string } }>(server.url, '{ echo(delayMs: 700) { requestId } }', {}, { [GATEWAY_TOKEN_HEADER]: token });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const stopped = server.stop();
+    const result = await slow;
+    expect(result.data?.echo.requestId).toBe('req-slow-0001');
+    await stopped;
+    await expect(fetch(server.url, { method: 'POST' })).rejects.toThrow();
+  });
+
+  it('reports readiness from the database and hides internals in production', async () => {
+    const server = await start();
+    try {
+      const ready = await fetch(server.url.replace('/graphql', '/health/ready'));
+      expect(ready.status).toBe(200);
+      const token = await signGatewayToken(alice, 'probe', 'probe-secret', 'req-intro-001');
+      const introspection = await postGraphQL(server.url, '{ __schema { queryType { name } } }', {}, { [GATEWAY_TOKEN_HEADER]: token });
+      expect(introspection.errors?.[0].message).toMatch(/introspection/i);
+      const anonymous = await postGraphQL(server.url, '{ echo { requestId } }', {}, { [GATEWAY_TOKEN_HEADER]: await signGatewayToken({ kind: 'anonymous' }, 'probe', 'probe-secret', 'req-anon-0001') });
+      expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      expect(JSON.stringify(anonymous.errors)).not.toMatch(/stacktrace/);
+    } finally {
+      await server.stop();
+    }
+    const down = await fetch(server.url.replace('/graphql', '/health/ready')).catch(() => null);
+    expect(down).toBeNull();
+  });
+});
