@@ -17,3 +17,4 @@ export * from './server/context';
 export * from './server/logger';
 export * from './server/subgraph-server';
 export * from './demo/demo-users';
+export * from './demo/prng';
