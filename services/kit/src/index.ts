@@ -18,3 +18,4 @@ export * from './server/logger';
 export * from './server/subgraph-server';
 export * from './demo/demo-users';
 export * from './demo/prng';
+export * from './demo/demo-counterparties';

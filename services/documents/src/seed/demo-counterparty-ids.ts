@@ -1,8 +1,6 @@
-/**
- * Ids of the demo counterparties seeded by the counterparties service (deterministic there), so the demo
- * documents belong to them.
- */
+import { DEMO_COUNTERPARTY_IDS } from '@kartoteka/kit';
+
+/** Ids of the demo counterparties seeded by the counterparties service (deterministic there). */
 export function demoCounterpartyIds(): string[] {
-  // TODO(wiring): return the counterparties service's deterministic demo ids.
-  return [];
+  return [...DEMO_COUNTERPARTY_IDS];
 }

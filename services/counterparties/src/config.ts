@@ -1,0 +1,15 @@
+import { readSubgraphEnv, type SubgraphConfig } from '@kartoteka/kit';
+import { bool, cleanEnv } from 'envalid';
+
+export type CounterpartiesConfig = SubgraphConfig & {
+  /** Seeding: demo counterparties (demo mode). */
+  demo: boolean;
+};
+
+/** The only reader of process.env in this service. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): CounterpartiesConfig {
+  const own = cleanEnv(env, {
+    DEMO: bool({ default: false, desc: 'Seed demo counterparties (an empty table only)' }),
+  });
+  return { ...readSubgraphEnv(env, 'counterparties', { port: 4102 }), demo: own.DEMO };
+}

@@ -1,0 +1,299 @@
+import { ConflictError, NotFoundError, UserInputError, type ConnectionShape, type SubgraphContext } from '@kartoteka/kit';
+import { validateBik, validateCorrespondentAccount, validateInn, validateKpp, validateOgrn, validateSettlementAccount, type RequisiteIssue } from '@kartoteka/kit/requisites';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isEmail } from 'class-validator';
+import {
+  ACTIVE_INN_KPP_UNIQUE,
+  COUNTERPARTY_STATUSES,
+  Counterparty,
+  CounterpartyBankAccount,
+  CounterpartyContact,
+  CounterpartyKind,
+  type CounterpartyStatus,
+} from './counterparty.entity';
+import type { CounterpartyChange } from './counterparty-change.entity';
+import { CounterpartyChangeService, diffStates, stateOf, type CounterpartyState } from './counterparty-change.service';
+import type { CreateCounterpartyInput, UpdateCounterpartyInput } from './counterparty.input';
+import { LIMITS } from './counterparty.input';
+import { CounterpartyRepository, isUuid, type CounterpartyListQuery } from './counterparty.repository';
+
+/** The fields a write may carry, as received (create input, or update input merged over the stored state). */
+type Draft = {
+  name?: string | null;
+  shortName?: string | null;
+  kind?: CounterpartyKind | null;
+  status?: CounterpartyStatus | null;
+  inn?: string | null;
+  kpp?: string | null;
+  ogrn?: string | null;
+  legalAddress?: string | null;
+  postalAddress?: string | null;
+  bankAccounts?: { bankName: string; bik: string; account: string; correspondentAccount?: string | null }[] | null;
+  contacts?: { name: string; position?: string | null; email?: string | null; phone?: string | null }[] | null;
+  tags?: string[] | null;
+  responsibleManagerId?: string | null;
+};
+
+const DRAFT_FIELDS = ['name', 'shortName', 'kind', 'status', 'inn', 'kpp', 'ogrn', 'legalAddress', 'postalAddress', 'bankAccounts', 'contacts', 'tags', 'responsibleManagerId'] as const satisfies readonly (keyof Draft)[];
+
+/** Trimmed text with inner whitespace collapsed; empty → null. */
+function text(value: string | null | undefined): string | null {
+  const normalized = (value ?? '').replace(/\s+/g, ' ').trim();
+  return normalized || null;
+}
+
+/** Requisite numbers are stored without any whitespace (pasted "7707 083 893" is fine); empty → null. */
+function code(value: string | null | undefined): string | null {
+  const normalized = (value ?? '').replace(/\s+/g, '');
+  return normalized || null;
+}
+
+function normalizeTags(tags: readonly string[] | null | undefined): string[] {
+  return [...new Set((tags ?? []).map((tag) => text(tag)?.toLowerCase()).filter((tag): tag is string => Boolean(tag)))];
+}
+
+/** Normalizes a draft into the state to store; the checks come after, in `validate`. */
+function normalize(draft: Draft): CounterpartyState {
+  return {
+    name: text(draft.name) ?? '',
+    shortName: text(draft.shortName),
+    kind: draft.kind as CounterpartyKind,
+    status: draft.status as CounterpartyStatus,
+    inn: code(draft.inn) ?? '',
+    kpp: code(draft.kpp)?.toUpperCase() ?? null,
+    ogrn: code(draft.ogrn),
+    legalAddress: text(draft.legalAddress),
+    postalAddress: text(draft.postalAddress),
+    bankAccounts: (draft.bankAccounts ?? []).map((account) => ({
+      bankName: text(account.bankName) ?? '',
+      bik: code(account.bik) ?? '',
+      account: code(account.account) ?? '',
+      correspondentAccount: code(account.correspondentAccount),
+    })),
+    contacts: (draft.contacts ?? []).map((contact) => ({
+      name: text(contact.name) ?? '',
+      position: text(contact.position),
+      email: text(contact.email)?.toLowerCase() ?? null,
+      phone: text(contact.phone),
+    })),
+    tags: normalizeTags(draft.tags),
+    responsibleManagerId: draft.responsibleManagerId ?? null,
+  };
+}
+
+function fail(field: string, issue: RequisiteIssue | null): void {
+  if (issue) throw new UserInputError(field, issue.message);
+}
+
+/** Every rule of a counterparty's state; throws the first problem as BAD_USER_INPUT on its input path. */
+function validate(state: CounterpartyState): void {
+  if (!state.name) throw new UserInputError('name', 'Name must not be empty');
+  if (!state.kind || !(state.kind in CounterpartyKind)) throw new UserInputError('kind', 'Kind is required');
+  if (!state.status || !COUNTERPARTY_STATUSES.includes(state.status)) throw new UserInputError('status', 'Status is required');
+  if (state.status === 'ARCHIVED') throw new UserInputError('status', 'A counterparty is archived with archiveCounterparty, not by setting its status');
+  fail('inn', validateInn(state.inn, state.kind));
+  fail('kpp', validateKpp(state.kpp, state.kind));
+  fail('ogrn', validateOgrn(state.ogrn, state.kind));
+  const seenAccounts = new Set<string>();
+  state.bankAccounts.forEach((account, index) => {
+    const path = `bankAccounts.${index}`;
+    if (!account.bankName) throw new UserInputError(`${path}.bankName`, 'Bank name must not be empty');
+    fail(`${path}.bik`, validateBik(account.bik));
+    fail(`${path}.account`, validateSettlementAccount(account.account, account.bik));
+    if (account.correspondentAccount !== null) fail(`${path}.correspondentAccount`, validateCorrespondentAccount(account.correspondentAccount, account.bik));
+    const key = `${account.bik}/${account.account}`;
+    if (seenAccounts.has(key)) throw new UserInputError(`${path}.account`, 'This bank account is already in the list');
+    seenAccounts.add(key);
+  });
+  state.contacts.forEach((contact, index) => {
+    const path = `contacts.${index}`;
+    if (!contact.name) throw new UserInputError(`${path}.name`, 'Contact name must not be empty');
+    if (contact.email !== null && !isEmail(contact.email)) throw new UserInputError(`${path}.email`, 'Enter a valid e-mail address');
+    if (contact.phone !== null && (contact.phone.match(/\d/g)?.length ?? 0) < 5) throw new UserInputError(`${path}.phone`, 'Enter a phone number with at least 5 digits');
+  });
+  if (state.tags.length > LIMITS.tags) throw new UserInputError('tags', `At most ${LIMITS.tags} tags`);
+  if (state.responsibleManagerId !== null && !isUuid(state.responsibleManagerId)) throw new UserInputError('responsibleManagerId', 'Responsible manager must be a user id');
+}
+
+function duplicateError(existing: Counterparty): UserInputError {
+  const requisites = existing.kpp ? `INN ${existing.inn} and KPP ${existing.kpp}` : `INN ${existing.inn}`;
+  return new UserInputError('inn', `A counterparty with ${requisites} already exists: ${existing.name}`, { existingId: existing.id });
+}
+
+function isActiveInnKppViolation(error: unknown): boolean {
+  return error instanceof UniqueConstraintViolationException && (error as { constraint?: string }).constraint === ACTIVE_INN_KPP_UNIQUE;
+}
+
+/** Rules of counterparties: validation of every write, uniqueness, optimistic locking and history. */
+export class CounterpartyService {
+  constructor(private readonly context: Pick<SubgraphContext, 'em' | 'identity'>) {}
+
+  list(query: CounterpartyListQuery): Promise<ConnectionShape<Counterparty>> {
+    return new CounterpartyRepository(this.context.em).list(query);
+  }
+
+  findById(id: string): Promise<Counterparty | null> {
+    return isUuid(id) ? this.context.em.findOne(Counterparty, { id }) : Promise.resolve(null);
+  }
+
+  findByIds(ids: readonly string[]): Promise<Counterparty[]> {
+    return new CounterpartyRepository(this.context.em).findByIds(ids);
+  }
+
+  contactsOf(ids: readonly string[]): Promise<CounterpartyContact[][]> {
+    return new CounterpartyRepository(this.context.em).contactsOf(ids);
+  }
+
+  bankAccountsOf(ids: readonly string[]): Promise<CounterpartyBankAccount[][]> {
+    return new CounterpartyRepository(this.context.em).bankAccountsOf(ids);
+  }
+
+  historyOf(ids: readonly string[], first: number, after: string | null | undefined): Promise<ConnectionShape<CounterpartyChange>[]> {
+    return new CounterpartyRepository(this.context.em).historyOf(ids, first, after);
+  }
+
+  /** `options.id` only for seeds that need deterministic ids. */
+  async create(input: CreateCounterpartyInput, options: { id?: string } = {}): Promise<Counterparty> {
+    const state = normalize({ ...input, status: input.status ?? 'PROSPECT' });
+    validate(state);
+    return this.guardUniqueness(() => state, () =>
+      this.context.em.transactional(async (em) => {
+        const repository = new CounterpartyRepository(em);
+        const existing = await repository.findActiveDuplicate(state.inn, state.kpp, null);
+        if (existing) throw duplicateError(existing);
+        const now = new Date();
+        const counterparty = em.create(Counterparty, { ...(options.id ? { id: options.id } : {}), ...scalarsOf(state), version: 1, createdAt: now, updatedAt: now });
+        replaceLists(em, counterparty, state);
+        new CounterpartyChangeService(em, this.context.identity).record(counterparty, 'CREATED', diffStates(null, state));
+        return counterparty;
+      }),
+    );
+  }
+
+  /** Applies the given fields over the current state; the whole result is validated. No change, no new version. */
+  async update(input: UpdateCounterpartyInput): Promise<Counterparty> {
+    let target: CounterpartyState | null = null;
+    return this.guardUniqueness(
+      () => target,
+      () =>
+        this.context.em.transactional(async (em) => {
+          const repository = new CounterpartyRepository(em);
+          const counterparty = await repository.lockForChange(input.id, { withLists: true });
+          if (!counterparty) throw new NotFoundError('Counterparty', input.id);
+          if (counterparty.version !== input.version) throw staleVersion(counterparty, input.version);
+          if (counterparty.status === 'ARCHIVED') throw new UserInputError('id', 'The counterparty is archived: restore it before editing');
+          const before = stateOf(counterparty);
+          const draft: Draft = { ...before };
+          for (const field of DRAFT_FIELDS) {
+            if (input[field] !== undefined) Object.assign(draft, { [field]: input[field] });
+          }
+          const state = normalize(draft);
+          validate(state);
+          target = state;
+          const changes = diffStates(before, state);
+          if (!changes.length) return counterparty;
+          if (state.inn !== before.inn || state.kpp !== before.kpp) {
+            const existing = await repository.findActiveDuplicate(state.inn, state.kpp, counterparty.id);
+            if (existing) throw duplicateError(existing);
+          }
+          em.assign(counterparty, scalarsOf(state));
+          replaceLists(em, counterparty, state);
+          counterparty.version += 1;
+          counterparty.updatedAt = new Date();
+          new CounterpartyChangeService(em, this.context.identity).record(counterparty, 'UPDATED', changes);
+          return counterparty;
+        }),
+    );
+  }
+
+  /** Archives (idempotent: archiving an archived counterparty changes nothing). */
+  archive(id: string): Promise<Counterparty> {
+    return this.context.em.transactional(async (em) => {
+      const counterparty = await new CounterpartyRepository(em).lockForChange(id, { withLists: false });
+      if (!counterparty) throw new NotFoundError('Counterparty', id);
+      if (counterparty.status === 'ARCHIVED') return counterparty;
+      const from = counterparty.status;
+      const now = new Date();
+      Object.assign(counterparty, { statusBeforeArchive: from, status: 'ARCHIVED', archivedAt: now, updatedAt: now, version: counterparty.version + 1 });
+      new CounterpartyChangeService(em, this.context.identity).record(counterparty, 'ARCHIVED', [{ field: 'status', from, to: 'ARCHIVED' }]);
+      return counterparty;
+    });
+  }
+
+  /** Restores the status it had before archiving, unless another active counterparty now has its INN + KPP. */
+  async restore(id: string): Promise<Counterparty> {
+    let target: { inn: string; kpp: string | null } | null = null;
+    return this.guardUniqueness(
+      () => target,
+      () =>
+        this.context.em.transactional(async (em) => {
+          const repository = new CounterpartyRepository(em);
+          const counterparty = await repository.lockForChange(id, { withLists: false });
+          if (!counterparty) throw new NotFoundError('Counterparty', id);
+          if (counterparty.status !== 'ARCHIVED') return counterparty;
+          target = { inn: counterparty.inn, kpp: counterparty.kpp };
+          const existing = await repository.findActiveDuplicate(counterparty.inn, counterparty.kpp, counterparty.id);
+          if (existing) throw duplicateError(existing);
+          const to = counterparty.statusBeforeArchive ?? 'PROSPECT';
+          Object.assign(counterparty, { status: to, statusBeforeArchive: null, archivedAt: null, updatedAt: new Date(), version: counterparty.version + 1 });
+          new CounterpartyChangeService(em, this.context.identity).record(counterparty, 'RESTORED', [{ field: 'status', from: 'ARCHIVED', to }]);
+          return counterparty;
+        }),
+    );
+  }
+
+  /**
+   * The service checks uniqueness first; two concurrent writes can still both pass that check, and then the
+   * partial unique index stops the second one. That violation is reported like the checked case.
+   */
+  private async guardUniqueness(requisites: () => { inn: string; kpp: string | null } | null, write: () => Promise<Counterparty>): Promise<Counterparty> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isActiveInnKppViolation(error)) throw error;
+      const target = requisites();
+      const existing = target ? await new CounterpartyRepository(this.context.em.fork()).findActiveDuplicate(target.inn, target.kpp, null) : null;
+      if (existing) throw duplicateError(existing);
+      throw new UserInputError('inn', 'An active counterparty with this INN and KPP already exists');
+    }
+  }
+}
+
+function staleVersion(counterparty: Counterparty, version: number): ConflictError {
+  return new ConflictError(`The counterparty was changed by someone else (version ${counterparty.version}, yours ${version}): reload it and apply your changes again`, {
+    currentVersion: counterparty.version,
+  });
+}
+
+function scalarsOf(state: CounterpartyState) {
+  const { bankAccounts: _accounts, contacts: _contacts, ...scalars } = state;
+  return scalars;
+}
+
+/**
+ * Replaces both lists with the state's. Rows of items that are still there are kept with their ids (bank
+ * accounts matched by BIK + account, contacts by e-mail or else by name), so references from elsewhere to
+ * an account or a contact survive an edit of the card; the others are removed (orphanRemoval).
+ */
+function replaceLists(em: EntityManager, counterparty: Counterparty, state: CounterpartyState): void {
+  const accounts = new Map(counterparty.bankAccounts.getItems().map((row) => [`${row.bik}/${row.account}`, row]));
+  counterparty.bankAccounts.set(
+    state.bankAccounts.map((item, sortOrder) => {
+      const key = `${item.bik}/${item.account}`;
+      const row = accounts.get(key);
+      accounts.delete(key);
+      return row ? Object.assign(row, item, { sortOrder }) : em.create(CounterpartyBankAccount, { counterparty, sortOrder, ...item });
+    }),
+  );
+  const contactKey = (contact: { name: string; email: string | null }) => contact.email ?? `name:${contact.name}`;
+  const contacts = new Map(counterparty.contacts.getItems().map((row) => [contactKey(row), row]));
+  counterparty.contacts.set(
+    state.contacts.map((item, sortOrder) => {
+      const key = contactKey(item);
+      const row = contacts.get(key);
+      contacts.delete(key);
+      return row ? Object.assign(row, item, { sortOrder }) : em.create(CounterpartyContact, { counterparty, sortOrder, ...item });
+    }),
+  );
+}
