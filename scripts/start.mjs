@@ -4,6 +4,7 @@
 // seeds demo data once, starts the subgraphs, the gateway and the portal, and stops them all on Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,6 +155,17 @@ function startChild(name, file, childEnv) {
   return child;
 }
 
+/** Fails early and clearly when a port is taken (another Kartoteka, or anything else). */
+async function ensurePortsFree(ports) {
+  for (const { name, port } of ports) {
+    await new Promise((resolve, reject) => {
+      const probe = net.createServer();
+      probe.once('error', () => reject(new Error(`port ${port} (${name}) is in use; stop what holds it or choose another port (see README, Configuration)`)));
+      probe.listen(port, HOST, () => probe.close(resolve));
+    });
+  }
+}
+
 async function waitReady(name, url, timeoutMs = 60000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -183,6 +195,12 @@ async function shutdown(code = 0) {
 
 async function main() {
   mkdirSync(LOG_DIR, { recursive: true });
+  await ensurePortsFree([
+    ...SERVICES.map((service) => ({ name: service.name, port: service.port })),
+    { name: 'gateway', port: GATEWAY_PORT },
+    { name: 'portal', port: PORTAL_PORT },
+    ...(env.KARTOTEKA_DATABASE_URL ? [] : [{ name: 'embedded PostgreSQL', port: EMBEDDED_PG_PORT }]),
+  ]);
   ensureBuilt();
   const secrets = loadSecrets();
   process.once('SIGINT', () => void shutdown(0));
