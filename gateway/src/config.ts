@@ -1,3 +1,4 @@
+import { strictEnvReporter } from '@kartoteka/kit';
 import { bool, cleanEnv, num, str } from 'envalid';
 
 export type SubgraphTarget = { url: string; secret: string };
@@ -50,7 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     SHUTDOWN_GRACE_MS: num({ default: 10000 }),
     TRUST_REQUEST_ID: bool({ default: true }),
     ...subgraphSpecs,
-  }) as unknown as Record<string, string | number | boolean>;
+  }, { reporter: strictEnvReporter }) as unknown as Record<string, string | number | boolean>;
   return {
     production: values.NODE_ENV === 'production',
     host: String(values.HOST),

@@ -1,4 +1,4 @@
-import { readSubgraphEnv, type SubgraphConfig } from '@kartoteka/kit';
+import { readSubgraphEnv, type SubgraphConfig, strictEnvReporter } from '@kartoteka/kit';
 import { bool, cleanEnv } from 'envalid';
 
 export type CounterpartiesConfig = SubgraphConfig & {
@@ -10,6 +10,6 @@ export type CounterpartiesConfig = SubgraphConfig & {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CounterpartiesConfig {
   const own = cleanEnv(env, {
     DEMO: bool({ default: false, desc: 'Seed demo counterparties (an empty table only)' }),
-  });
+  }, { reporter: strictEnvReporter });
   return { ...readSubgraphEnv(env, 'counterparties', { port: 4102 }), demo: own.DEMO };
 }

@@ -1,4 +1,4 @@
-import { readSubgraphEnv, type SubgraphConfig } from '@kartoteka/kit';
+import { readSubgraphEnv, type SubgraphConfig, strictEnvReporter } from '@kartoteka/kit';
 import { bool, cleanEnv } from 'envalid';
 
 export type DealsConfig = SubgraphConfig & {
@@ -10,6 +10,6 @@ export type DealsConfig = SubgraphConfig & {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DealsConfig {
   const own = cleanEnv(env, {
     DEMO: bool({ default: false, desc: 'Seed demo deals for the demo counterparties' }),
-  });
+  }, { reporter: strictEnvReporter });
   return { ...readSubgraphEnv(env, 'deals', { port: 4104 }), demo: own.DEMO };
 }

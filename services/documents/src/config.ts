@@ -1,4 +1,4 @@
-import { readSubgraphEnv, type SubgraphConfig } from '@kartoteka/kit';
+import { readSubgraphEnv, type SubgraphConfig, strictEnvReporter } from '@kartoteka/kit';
 import { bool, cleanEnv } from 'envalid';
 
 export type DocumentsConfig = SubgraphConfig & {
@@ -10,6 +10,6 @@ export type DocumentsConfig = SubgraphConfig & {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DocumentsConfig {
   const own = cleanEnv(env, {
     DEMO: bool({ default: false, desc: 'Seed demo documents for the demo counterparties' }),
-  });
+  }, { reporter: strictEnvReporter });
   return { ...readSubgraphEnv(env, 'documents', { port: 4103 }), demo: own.DEMO };
 }

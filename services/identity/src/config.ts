@@ -1,4 +1,4 @@
-import { readSubgraphEnv, type SubgraphConfig } from '@kartoteka/kit';
+import { readSubgraphEnv, type SubgraphConfig, strictEnvReporter } from '@kartoteka/kit';
 import { bool, cleanEnv, email, num, str } from 'envalid';
 
 export type IdentityConfig = SubgraphConfig & {
@@ -19,7 +19,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdentityConfig
     ADMIN_EMAIL: email({ default: undefined }),
     ADMIN_PASSWORD: str({ default: undefined }),
     ADMIN_NAME: str({ default: 'Administrator' }),
-  });
+  }, { reporter: strictEnvReporter });
   const bootstrapAdmin = own.ADMIN_EMAIL && own.ADMIN_PASSWORD ? { email: own.ADMIN_EMAIL, password: own.ADMIN_PASSWORD, name: own.ADMIN_NAME } : null;
   return { ...readSubgraphEnv(env, 'identity', { port: 4101 }), jwtSecret: own.JWT_SECRET, jwtTtlSeconds: own.JWT_TTL_SECONDS, demo: own.DEMO, bootstrapAdmin };
 }

@@ -19,3 +19,4 @@ export * from './server/subgraph-server';
 export * from './demo/demo-users';
 export * from './demo/prng';
 export * from './demo/demo-counterparties';
+export * from './cli/service-cli';

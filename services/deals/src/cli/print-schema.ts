@@ -1,16 +1,7 @@
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFederatedSchema } from '@kartoteka/kit';
+import { runCli, writeSubgraphSchema } from '@kartoteka/kit';
+
 import { dealsSubgraph } from '../subgraph';
 
-buildFederatedSchema(dealsSubgraph()).then(
-  ({ sdl }) => {
-    writeFileSync(join(__dirname, '..', '..', 'schema.graphql'), `${sdl}\n`);
-    console.log('schema.graphql written');
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runCli(() => writeSubgraphSchema(dealsSubgraph(), join(__dirname, '..', '..')));

@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import { runMigrationCli } from '@kartoteka/kit';
+import { runCli, runMigrationCli } from '@kartoteka/kit';
 import { loadConfig } from '../config';
 import { identitySubgraph } from '../subgraph';
 
 const config = loadConfig();
-runMigrationCli(identitySubgraph(config), config.databaseUrl, process.argv[2] ?? 'migration:up').catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runCli(() => runMigrationCli(identitySubgraph(config), config.databaseUrl, process.argv[2] ?? 'migration:up'));

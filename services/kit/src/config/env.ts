@@ -1,4 +1,10 @@
-import { cleanEnv, port, str } from 'envalid';
+import { cleanEnv, port, str, type ReporterOptions } from 'envalid';
+
+/** Fails with one readable error naming every missing or invalid variable (instead of exiting the process). */
+export function strictEnvReporter({ errors }: ReporterOptions<unknown>): void {
+  const problems = Object.entries(errors).map(([name, error]) => `${name}: ${(error as Error).message}`);
+  if (problems.length) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+}
 
 export type SubgraphEnvDefaults = { port: number };
 
@@ -28,7 +34,7 @@ export function readSubgraphEnv(env: NodeJS.ProcessEnv, service: string, default
     GATEWAY_SECRET: str({ devDefault: `dev-only-${service}-gateway-secret`, desc: 'Secret shared with the gateway for this subgraph' }),
     LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
     SHUTDOWN_GRACE_MS: port({ default: 10000 }),
-  });
+  }, { reporter: strictEnvReporter });
   return {
     service,
     production: values.NODE_ENV === 'production',
