@@ -1,0 +1,93 @@
+import { gql } from '@apollo/client/core';
+import { apolloClient } from './client';
+import { apiErrorsOf, isNetworkFailure } from './errors';
+import { LOGIN_PATH, loginUrl, navigate } from './navigation';
+import { clearSession, currentUser, saveSession, updateSessionUser, type PortalUser } from './session';
+
+const LOGIN = gql`
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      token
+      expiresAt
+      user {
+        id
+        name
+        email
+        roles
+      }
+    }
+  }
+`;
+
+const ME = gql`
+  query CurrentUser {
+    me {
+      id
+      name
+      email
+      roles
+    }
+  }
+`;
+
+type LoginData = { login: { token: string; expiresAt: string; user: PortalUser } };
+type MeData = { me: PortalUser | null };
+
+export type LoginFailure = 'invalid-credentials' | 'network' | 'unknown';
+
+export type LoginOutcome = { ok: true; user: PortalUser } | { ok: false; reason: LoginFailure; message: string };
+
+export const login = async (email: string, password: string): Promise<LoginOutcome> => {
+  try {
+    const result = await apolloClient.mutate<LoginData>({
+      mutation: LOGIN,
+      variables: { email: email.trim(), password },
+      fetchPolicy: 'no-cache',
+    });
+    const payload = result.data?.login;
+    if (!payload) return { ok: false, reason: 'unknown', message: 'Empty login response' };
+    // Nothing cached under an earlier session may leak into this one.
+    await apolloClient.clearStore();
+    saveSession({ token: payload.token, expiresAt: payload.expiresAt, user: payload.user });
+    return { ok: true, user: payload.user };
+  } catch (error) {
+    if (isNetworkFailure(error)) return { ok: false, reason: 'network', message: String((error as Error).message ?? error) };
+    const errors = apiErrorsOf(error);
+    const credentials = errors.some((e) => e.code === 'UNAUTHENTICATED' || e.code === 'BAD_USER_INPUT' || e.code === 'FORBIDDEN');
+    return {
+      ok: false,
+      reason: credentials ? 'invalid-credentials' : 'unknown',
+      message: errors[0]?.message ?? String((error as Error)?.message ?? error),
+    };
+  }
+};
+
+/** Ends the session: forgets the token and all cached data, then shows the login page. */
+export const logout = async (): Promise<void> => {
+  // Navigate first: the reroute runs after the session is gone, so it lands on /login without a `next`.
+  navigate(LOGIN_PATH);
+  clearSession();
+  await apolloClient.clearStore().catch(() => undefined);
+};
+
+/** Re-reads the current user from the gateway (`me`); an expired token ends the session via the client. */
+export const refreshCurrentUser = async (): Promise<PortalUser | null> => {
+  try {
+    const result = await apolloClient.query<MeData>({ query: ME, fetchPolicy: 'network-only' });
+    const me = result.data?.me ?? null;
+    if (me) {
+      updateSessionUser(me);
+    } else if (!result.errors?.length) {
+      // `me: null` means the gateway no longer knows this token.
+      clearSession();
+      navigate(loginUrl());
+    }
+    return me;
+  } catch {
+    return currentUser();
+  }
+};
+
+/** Whether the user may change data; the API enforces it, the UI only hides what would fail. */
+export const canEdit = (user: PortalUser | null = currentUser()): boolean =>
+  user !== null && (user.roles.length === 0 || user.roles.some((role) => role !== 'VIEWER'));

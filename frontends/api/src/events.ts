@@ -1,0 +1,37 @@
+import type { Locale } from './i18n';
+import type { PortalUser } from './session';
+
+/** Every event the portal's apps exchange; each is a CustomEvent dispatched on window. */
+export type PortalEvents = {
+  /** The UI language changed (`setLocale`). */
+  'kartoteka:locale-changed': { locale: Locale };
+  /** A counterparty was created, updated, archived or restored: panels showing it should refetch. */
+  'kartoteka:counterparty-changed': { id: string };
+  /** Someone logged in or out (in this tab or another one), or the session expired. */
+  'kartoteka:auth-changed': { user: PortalUser | null };
+};
+
+export type PortalEventName = keyof PortalEvents;
+
+declare global {
+  // Declaration merging needs an interface here: it types window.addEventListener for these events.
+  interface WindowEventMap {
+    'kartoteka:locale-changed': CustomEvent<PortalEvents['kartoteka:locale-changed']>;
+    'kartoteka:counterparty-changed': CustomEvent<PortalEvents['kartoteka:counterparty-changed']>;
+    'kartoteka:auth-changed': CustomEvent<PortalEvents['kartoteka:auth-changed']>;
+  }
+}
+
+export const emitPortalEvent = <K extends PortalEventName>(type: K, detail: PortalEvents[K]): void => {
+  window.dispatchEvent(new CustomEvent(type, { detail }));
+};
+
+/** Subscribes to a portal event; returns the unsubscribe function. */
+export const onPortalEvent = <K extends PortalEventName>(
+  type: K,
+  handler: (detail: PortalEvents[K]) => void,
+): (() => void) => {
+  const listener = (event: Event): void => handler((event as CustomEvent<PortalEvents[K]>).detail);
+  window.addEventListener(type, listener);
+  return () => window.removeEventListener(type, listener);
+};

@@ -1,0 +1,21 @@
+/**
+ * @kartoteka/portal-api — the portal's utility module. The import map loads it once; every app
+ * and the root config share this instance: one Apollo client, one session, one locale.
+ */
+export { getPortalConfig, DEFAULT_GATEWAY_URL } from './config';
+export type { PortalConfig } from './config';
+export { emitPortalEvent, onPortalEvent } from './events';
+export type { PortalEventName, PortalEvents } from './events';
+export { DEFAULT_LOCALE, getLocale, intlLocaleOf, locales, onLocaleChanged, setLocale } from './i18n';
+export type { Locale } from './i18n';
+export { clearSession, currentUser, getToken, isAuthenticated } from './session';
+export type { PortalUser, Role } from './session';
+export { canEdit, login, logout, refreshCurrentUser } from './auth';
+export type { LoginFailure, LoginOutcome } from './auth';
+export { addTypePolicies, apolloClient, connectionFieldPolicy } from './client';
+export { apiErrorsOf, hasApiErrorCode, isNetworkFailure } from './errors';
+export type { ApiError, ApiErrorCode } from './errors';
+export { formatDate, formatDateTime, formatMoney, minorToDecimalString } from './format';
+export type { Money } from './format';
+export { LOGIN_PATH, loginUrl, navigate, safeReturnPath } from './navigation';
+export { portalTheme } from './theme';

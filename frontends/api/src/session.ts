@@ -1,0 +1,81 @@
+import { emitPortalEvent } from './events';
+import { readStored, writeStored } from './storage';
+
+export type Role = 'ADMIN' | 'MANAGER' | 'APPROVER' | 'VIEWER';
+
+export type PortalUser = {
+  id: string;
+  name: string;
+  email: string;
+  roles: Role[];
+};
+
+type StoredSession = {
+  token: string;
+  /** ISO timestamp; the session is treated as ended after it. */
+  expiresAt: string;
+  user: PortalUser;
+};
+
+export const SESSION_KEY = 'kartoteka.session';
+
+const isStoredSession = (value: unknown): value is StoredSession => {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const user = v.user as Record<string, unknown> | null | undefined;
+  return (
+    typeof v.token === 'string' &&
+    typeof v.expiresAt === 'string' &&
+    typeof user === 'object' &&
+    user !== null &&
+    typeof user.id === 'string' &&
+    typeof user.name === 'string'
+  );
+};
+
+const readSession = (): StoredSession | null => {
+  const raw = readStored(SESSION_KEY);
+  if (raw === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!isStoredSession(parsed)) return null;
+    const expires = Date.parse(parsed.expiresAt);
+    if (Number.isFinite(expires) && expires <= Date.now()) return null;
+    return { ...parsed, user: { ...parsed.user, roles: Array.isArray(parsed.user.roles) ? parsed.user.roles : [] } };
+  } catch {
+    return null;
+  }
+};
+
+/** The bearer token of the current session, or null when logged out or expired. */
+export const getToken = (): string | null => readSession()?.token ?? null;
+
+export const currentUser = (): PortalUser | null => readSession()?.user ?? null;
+
+export const isAuthenticated = (): boolean => readSession() !== null;
+
+export const saveSession = (session: StoredSession): void => {
+  writeStored(SESSION_KEY, JSON.stringify(session));
+  emitPortalEvent('kartoteka:auth-changed', { user: session.user });
+};
+
+/** Updates the stored user (e.g. after `me`), keeping the token. */
+export const updateSessionUser = (user: PortalUser): void => {
+  const session = readSession();
+  if (session) saveSession({ ...session, user });
+};
+
+export const clearSession = (): void => {
+  const had = readStored(SESSION_KEY) !== null;
+  writeStored(SESSION_KEY, null);
+  if (had) emitPortalEvent('kartoteka:auth-changed', { user: null });
+};
+
+if (typeof window !== 'undefined') {
+  // Logging in or out in another tab.
+  window.addEventListener('storage', (event) => {
+    if (event.key === SESSION_KEY || event.key === null) {
+      emitPortalEvent('kartoteka:auth-changed', { user: currentUser() });
+    }
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * The counterparties microfrontend: list, create/edit form and the header of the counterparty card.
+ * An ES module exporting the single-spa lifecycles; vue, naive-ui, Apollo and the portal API come
+ * from the import map.
+ */
+import { createApp, h } from 'vue';
+import singleSpaVue from 'single-spa-vue';
+import { DefaultApolloClient } from '@vue/apollo-composable';
+import { addTypePolicies, apolloClient, connectionFieldPolicy } from '@kartoteka/portal-api';
+import App from './App.vue';
+import { i18n } from './i18n';
+
+// Paging of the lists this app owns: "load more" appends, a new search replaces.
+addTypePolicies({
+  Query: {
+    fields: {
+      counterparties: connectionFieldPolicy(['search', 'status']),
+      users: connectionFieldPolicy(['search']),
+    },
+  },
+  Counterparty: {
+    fields: {
+      history: connectionFieldPolicy(),
+    },
+  },
+});
+
+const lifecycles = singleSpaVue({
+  createApp,
+  appOptions: {
+    render: () => h(App),
+  },
+  handleInstance: (app: ReturnType<typeof createApp>) => {
+    app.use(i18n);
+    app.provide(DefaultApolloClient, apolloClient);
+  },
+});
+
+export const { bootstrap, mount, unmount } = lifecycles;

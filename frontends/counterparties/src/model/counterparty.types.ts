@@ -1,0 +1,68 @@
+export type CounterpartyKind = 'LEGAL_ENTITY' | 'SOLE_PROPRIETOR' | 'INDIVIDUAL';
+export type CounterpartyStatus = 'PROSPECT' | 'CLIENT' | 'SUPPLIER' | 'PARTNER' | 'ARCHIVED';
+export type CounterpartyChangeAction = 'CREATED' | 'UPDATED' | 'ARCHIVED' | 'RESTORED';
+
+export const counterpartyKinds: readonly CounterpartyKind[] = ['LEGAL_ENTITY', 'SOLE_PROPRIETOR', 'INDIVIDUAL'];
+export const counterpartyStatuses: readonly CounterpartyStatus[] = ['PROSPECT', 'CLIENT', 'SUPPLIER', 'PARTNER', 'ARCHIVED'];
+/** Statuses a user picks in the form; ARCHIVED is reached only with the archive action. */
+export const editableStatuses: readonly CounterpartyStatus[] = ['PROSPECT', 'CLIENT', 'SUPPLIER', 'PARTNER'];
+
+export type UserRef = { id: string; name: string; email?: string | null };
+
+export type BankAccount = {
+  id: string;
+  bankName: string;
+  bik: string;
+  account: string;
+  correspondentAccount: string | null;
+};
+
+export type Contact = {
+  id: string;
+  name: string;
+  position: string | null;
+  email: string | null;
+  phone: string | null;
+};
+
+export type PageInfo = { hasNextPage: boolean; endCursor: string | null };
+
+export type Connection<T> = {
+  edges: { cursor?: string; node: T }[];
+  pageInfo: PageInfo;
+  totalCount?: number;
+};
+
+export type CounterpartyListItem = {
+  id: string;
+  name: string;
+  shortName: string | null;
+  kind: CounterpartyKind;
+  status: CounterpartyStatus;
+  inn: string;
+  kpp: string | null;
+  responsibleManager: UserRef | null;
+};
+
+export type CounterpartyDetails = CounterpartyListItem & {
+  ogrn: string | null;
+  legalAddress: string | null;
+  postalAddress: string | null;
+  tags: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+  bankAccounts: BankAccount[];
+  contacts: Contact[];
+};
+
+export type FieldChange = { field: string; from: string | null; to: string | null };
+
+export type CounterpartyChange = {
+  id: string;
+  at: string;
+  action: CounterpartyChangeAction;
+  actor: UserRef | null;
+  changes: FieldChange[];
+};

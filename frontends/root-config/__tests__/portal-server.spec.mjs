@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { startPortalServer } from '../portal-server.mjs';
+
+const INDEX = `<!doctype html><html><head><!--kartoteka:config--><script type="importmap">{"imports":{}}</script></head><body></body></html>`;
+
+describe('portal server', () => {
+  let dir;
+  let portal;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'kartoteka-portal-'));
+    const rootDist = path.join(dir, 'root-config', 'dist');
+    await mkdir(path.join(rootDist, 'vendor'), { recursive: true });
+    await mkdir(path.join(dir, 'deals', 'dist'), { recursive: true });
+    await mkdir(path.join(dir, 'secret'), { recursive: true });
+    await writeFile(path.join(rootDist, 'index.html'), INDEX);
+    await writeFile(path.join(rootDist, 'vendor', 'vue.js'), `export const big = ${JSON.stringify('x'.repeat(4000))};`);
+    await writeFile(path.join(rootDist, 'root-config.css'), 'body{}');
+    await writeFile(path.join(dir, 'deals', 'dist', 'deals.js'), 'export const mount = 1;');
+    await writeFile(path.join(dir, 'secret', 'key.txt'), 'secret');
+    portal = await startPortalServer({
+      port: 0,
+      gatewayUrl: 'http://gw.example:4000/graphql</script><script>alert(1)',
+      rootDist,
+      appsDir: dir,
+    });
+  });
+
+  after(async () => {
+    await portal?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const get = (url, headers = {}) => fetch(new URL(url, portal.url), { headers });
+
+  it('serves index.html with the injected config and a CSP that hashes its inline scripts', async () => {
+    const res = await get('/');
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^text\/html/);
+    const html = await res.text();
+    const config = /<script>(window\.__KARTOTEKA__=[^<]*)<\/script>/.exec(html);
+    assert.ok(config, 'config script injected');
+    assert.ok(!html.includes('</script><script>alert(1)'), 'a config value cannot close the script tag');
+    const csp = res.headers.get('content-security-policy');
+    const hash = `'sha256-${createHash('sha256').update(config[1]).digest('base64')}'`;
+    assert.ok(csp.includes(hash), 'CSP allows exactly the config script');
+    assert.ok(csp.includes('connect-src') && csp.includes('http://gw.example:4000'));
+  });
+
+  it('falls back to index.html for client-side routes only', async () => {
+    const card = await get('/counterparties/123/edit');
+    assert.equal(card.status, 200);
+    assert.match(await card.text(), /__KARTOTEKA__/);
+    assert.equal((await get('/missing.js')).status, 404);
+    assert.equal((await get('/apps/deals/missing.js')).status, 404);
+  });
+
+  it('serves the apps and vendor modules with correct types, revalidation and gzip', async () => {
+    const app = await get('/apps/deals/deals.js');
+    assert.equal(app.status, 200);
+    assert.match(app.headers.get('content-type'), /^text\/javascript/);
+    const etag = app.headers.get('etag');
+    assert.ok(etag);
+    assert.equal((await get('/apps/deals/deals.js', { 'if-none-match': etag })).status, 304);
+    assert.match((await get('/root-config.css')).headers.get('content-type'), /^text\/css/);
+
+    const raw = await new Promise((resolve, reject) => {
+      import('node:http').then(({ get: httpGet }) =>
+        httpGet(new URL('/vendor/vue.js', portal.url), { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        }).on('error', reject),
+      );
+    });
+    assert.equal(raw.headers['content-encoding'], 'gzip');
+    assert.match(gunzipSync(raw.body).toString(), /^export const big/);
+  });
+
+  it('never serves files outside the app dist folders', async () => {
+    for (const url of ['/apps/secret/key.txt', '/apps/deals/..%2F..%2Fsecret%2Fkey.txt', '/%2e%2e/%2e%2e/secret/key.txt']) {
+      const res = await get(url);
+      assert.notEqual(await res.text(), 'secret', url);
+    }
+  });
+
+  it('rejects methods other than GET and HEAD', async () => {
+    const res = await fetch(portal.url, { method: 'POST', body: 'x' });
+    assert.equal(res.status, 405);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Builds the portal root into dist/:
+ *   vendor/*.js      the shared libraries, each an ES module listed in the import map
+ *   root-config.js   the framework-free single-spa root (layout, login, routes)
+ *   index.html       with the import map generated from @kartoteka/frontend-tooling/externals
+ */
+import { copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { importMap, naiveUiExports } from '@kartoteka/frontend-tooling/externals';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(root, 'dist');
+const require = createRequire(import.meta.url);
+
+/** Source of each vendor module (besides vue, which is copied prebuilt). */
+const vendorSources = {
+  'apollo-client': "export * from '@apollo/client/core';\n",
+  'apollo-composable': "export * from '@vue/apollo-composable';\n",
+  'naive-ui': `export { ${naiveUiExports.join(', ')} } from 'naive-ui';\n`,
+  'vue-i18n': "export * from 'vue-i18n';\n",
+  'single-spa': "export * from 'single-spa';\n",
+};
+
+/** Vite resolves library entries as files, so the vendor entry modules are written to a scratch folder. */
+const entriesDir = path.join(root, 'node_modules', '.kartoteka-vendor');
+const entryFile = (name) => path.join(entriesDir, `${name}.js`);
+
+const writeVendorEntries = async () => {
+  await mkdir(entriesDir, { recursive: true });
+  for (const [name, source] of Object.entries(vendorSources)) await writeFile(entryFile(name), source);
+};
+
+/** Within the vendor build, vendor modules import vue and the Apollo client from the import map too. */
+const vendorExternal = (id, importer) => {
+  if (id === 'vue') return true;
+  if (id === '@apollo/client/core' || id === '@apollo/client/core/index.js') return importer !== entryFile('apollo-client');
+  return false;
+};
+
+const productionDefines = {
+  'process.env.NODE_ENV': '"production"',
+  'globalThis.__DEV__': 'false',
+  __VUE_OPTIONS_API__: 'true',
+  __VUE_PROD_DEVTOOLS__: 'false',
+  __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+  __VUE_I18N_FULL_INSTALL__: 'true',
+  __VUE_I18N_LEGACY_API__: 'false',
+  __INTLIFY_PROD_DEVTOOLS__: 'false',
+  __INTLIFY_DROP_MESSAGE_COMPILER__: 'false',
+};
+
+const buildVendor = () =>
+  build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    publicDir: false,
+    define: productionDefines,
+    build: {
+      outDir: path.join(dist, 'vendor'),
+      emptyOutDir: false,
+      target: 'es2022',
+      reportCompressedSize: false,
+      lib: {
+        entry: Object.fromEntries(Object.keys(vendorSources).map((name) => [name, entryFile(name)])),
+        formats: ['es'],
+        fileName: (_format, name) => `${name}.js`,
+      },
+      rolldownOptions: {
+        external: vendorExternal,
+        output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false }, chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  });
+
+const buildRoot = () =>
+  build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    publicDir: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    build: {
+      outDir: dist,
+      emptyOutDir: false,
+      target: 'es2022',
+      sourcemap: true,
+      reportCompressedSize: false,
+      lib: { entry: 'src/root-config.ts', formats: ['es'], fileName: () => 'root-config.js', cssFileName: 'root-config' },
+      rolldownOptions: {
+        external: ['single-spa', '@kartoteka/portal-api'],
+        output: { minify: true, comments: false },
+      },
+    },
+  });
+
+const copyVue = async () => {
+  const vueDir = path.dirname(require.resolve('vue/package.json'));
+  await copyFile(path.join(vueDir, 'dist', 'vue.runtime.esm-browser.prod.js'), path.join(dist, 'vendor', 'vue.js'));
+};
+
+const writeIndexHtml = async () => {
+  const template = await readFile(path.join(root, 'index.html'), 'utf8');
+  const preload = ['vue', 'single-spa', '@apollo/client/core', '@kartoteka/portal-api']
+    .map((specifier) => `<link rel="modulepreload" href="${importMap.imports[specifier]}" />`)
+    .join('\n    ');
+  const html = template
+    .replace('<!--kartoteka:importmap-->', `<script type="importmap">${JSON.stringify(importMap)}</script>`)
+    .replace('<!--kartoteka:preload-->', `${preload}\n    <link rel="modulepreload" href="/root-config.js" />`);
+  await writeFile(path.join(dist, 'index.html'), html);
+};
+
+const started = Date.now();
+await rm(dist, { recursive: true, force: true });
+await mkdir(path.join(dist, 'vendor'), { recursive: true });
+await writeVendorEntries();
+await buildVendor();
+await copyVue();
+await buildRoot();
+await cp(path.join(root, 'public'), dist, { recursive: true });
+await writeIndexHtml();
+console.log(`root-config: built dist/ in ${Date.now() - started} ms`);

@@ -1,0 +1,254 @@
+/**
+ * The portal's static server (plain node:http, no dependencies):
+ *   /                       frontends/root-config/dist (index.html, root-config.js, vendor/*)
+ *   /apps/<name>/<file>     frontends/<name>/dist/<file> for the utility module and each microfrontend
+ *   any other path without a file extension -> index.html (the single-spa routes), with the portal
+ *   config injected as window.__KARTOTEKA__ and a Content-Security-Policy that allows its inline scripts.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { servedApps } from '@kartoteka/frontend-tooling/externals';
+
+const gzip = promisify(zlib.gzip);
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const frontendsDir = path.resolve(here, '..');
+
+export const DEFAULT_PORTAL_PORT = 8080;
+export const DEFAULT_PORTAL_HOST = '127.0.0.1';
+export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.map', '.json', '.svg', '.txt']);
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+/** `<script>` text that sets the config; `<` is escaped so no value can close the tag. */
+const configScript = (config) => `window.__KARTOTEKA__=${JSON.stringify(config).replace(/</g, '\\u003c')};`;
+
+const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+const originOf = (url) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null; // relative URL: same origin
+  }
+};
+
+/** index.html with the config injected, plus a CSP hashing its inline scripts (config and import map). */
+const renderIndex = (template, config) => {
+  const script = `<script>${configScript(config)}</script>`;
+  const html = template.includes('<!--kartoteka:config-->')
+    ? template.replace('<!--kartoteka:config-->', script)
+    : template.replace('</head>', `${script}</head>`);
+  const inlineHashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => sha256(m[1]));
+  const gatewayOrigin = originOf(config.gatewayUrl);
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' ${inlineHashes.join(' ')}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src 'self'${gatewayOrigin ? ` ${gatewayOrigin}` : ''}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return { html, csp };
+};
+
+const isInside = (dir, file) => {
+  const relative = path.relative(dir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+};
+
+const statFile = async (file) => {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? info : null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Starts the portal server. Resolves once it listens; `close()` stops accepting connections,
+ * lets open requests finish (closing idle keep-alive sockets at once) and resolves when done.
+ */
+export const startPortalServer = async ({
+  port = DEFAULT_PORTAL_PORT,
+  host = DEFAULT_PORTAL_HOST,
+  gatewayUrl = DEFAULT_GATEWAY_URL,
+  rootDist = path.join(here, 'dist'),
+  appsDir = frontendsDir,
+  log = () => {},
+} = {}) => {
+  const indexFile = path.join(rootDist, 'index.html');
+  if (!(await statFile(indexFile))) {
+    throw new Error(`Portal is not built: ${indexFile} is missing. Run \`pnpm build\` first.`);
+  }
+
+  const config = { gatewayUrl };
+  const appDists = new Map(servedApps.map((name) => [name, path.join(appsDir, name, 'dist')]));
+
+  /** Cache of file contents (and gzip) keyed by path, invalidated by mtime and size. */
+  const cache = new Map();
+  const load = async (file, info) => {
+    const key = `${info.mtimeMs}:${info.size}`;
+    const hit = cache.get(file);
+    if (hit && hit.key === key) return hit;
+    const entry = { key, body: await readFile(file), gzipped: null, index: null };
+    cache.set(file, entry);
+    return entry;
+  };
+
+  const resolveFile = (pathname) => {
+    const app = /^\/apps\/([^/]+)\/(.+)$/.exec(pathname);
+    if (app) {
+      const dist = appDists.get(app[1]);
+      if (!dist) return { file: null, fallback: false };
+      const file = path.join(dist, app[2]);
+      return { file: isInside(dist, file) ? file : null, fallback: false };
+    }
+    if (pathname === '/' || pathname === '/index.html') return { file: indexFile, fallback: false };
+    const file = path.join(rootDist, pathname);
+    return { file: isInside(rootDist, file) ? file : null, fallback: path.extname(pathname) === '' };
+  };
+
+  const send = async (req, res, status, headers, body, ext) => {
+    let payload = body;
+    const wantsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (COMPRESSIBLE.has(ext)) res.setHeader('Vary', 'Accept-Encoding');
+    if (wantsGzip && COMPRESSIBLE.has(ext) && body.length > 1024 && headers.gzipped !== undefined) {
+      payload = await headers.gzipped();
+      res.setHeader('Content-Encoding', 'gzip');
+    }
+    delete headers.gzipped;
+    res.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'Content-Length': payload.length });
+    res.end(req.method === 'HEAD' ? undefined : payload);
+  };
+
+  const serveIndex = async (req, res) => {
+    const info = await statFile(indexFile);
+    if (!info) return sendText(res, 503, 'Portal is not built');
+    const entry = await load(indexFile, info);
+    if (!entry.index) {
+      const { html, csp } = renderIndex(entry.body.toString('utf8'), config);
+      const body = Buffer.from(html, 'utf8');
+      entry.index = { body, csp, gzipped: null };
+    }
+    const index = entry.index;
+    return send(
+      req,
+      res,
+      200,
+      {
+        'Content-Type': CONTENT_TYPES['.html'],
+        'Cache-Control': 'no-store',
+        'Content-Security-Policy': index.csp,
+        gzipped: async () => (index.gzipped ??= await gzip(index.body)),
+      },
+      index.body,
+      '.html',
+    );
+  };
+
+  const sendText = (res, status, text, extra = {}) => {
+    const body = Buffer.from(text, 'utf8');
+    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES['.txt'], 'Content-Length': body.length, ...extra });
+    res.end(body);
+  };
+
+  const handle = async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://portal').pathname);
+    } catch {
+      return sendText(res, 400, 'Bad Request');
+    }
+    if (pathname.includes('\0')) return sendText(res, 400, 'Bad Request');
+
+    const { file, fallback } = resolveFile(pathname);
+    if (file === indexFile) return serveIndex(req, res);
+    const info = file ? await statFile(file) : null;
+    if (!info) return fallback ? serveIndex(req, res) : sendText(res, 404, 'Not Found');
+
+    const ext = path.extname(file).toLowerCase();
+    const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    const common = {
+      'Content-Type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
+      // File names are stable (the import map names them), so the browser revalidates each time.
+      'Cache-Control': 'no-cache',
+      ETag: etag,
+    };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { ...SECURITY_HEADERS, ...common });
+      return res.end();
+    }
+    const entry = await load(file, info);
+    return send(req, res, 200, { ...common, gzipped: async () => (entry.gzipped ??= await gzip(entry.body)) }, entry.body, ext);
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      log(`portal: ${req.method} ${req.url} failed: ${error?.stack ?? error}`);
+      if (!res.headersSent) sendText(res, 500, 'Internal Server Error');
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${actualPort}/`;
+
+  let closing = null;
+  const close = () =>
+    (closing ??= new Promise((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeIdleConnections();
+      // Requests still running after 5 s are cut off.
+      const timer = setTimeout(() => server.closeAllConnections(), 5000);
+      timer.unref();
+    }));
+
+  return { url, port: actualPort, server, close };
+};

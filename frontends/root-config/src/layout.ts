@@ -1,0 +1,124 @@
+import { currentUser, getLocale, locales, logout, navigate, setLocale, type Locale } from '@kartoteka/portal-api';
+import { h } from './dom';
+import { t } from './i18n';
+
+export type AppSlot = 'counterparties' | 'documents' | 'deals';
+
+export type Shell = {
+  root: HTMLElement;
+  header: HTMLElement;
+  main: HTMLElement;
+  slots: Record<AppSlot, HTMLElement>;
+  notFound: HTMLElement;
+  /** Re-renders texts (language switch) and the user block. */
+  refresh: () => void;
+};
+
+/** Intercepts clicks on in-portal links so single-spa routes them without a page reload. */
+const routedLink = (href: string, attrs: Record<string, string> = {}, children: (Node | string)[] = []): HTMLAnchorElement => {
+  const link = h('a', { href, ...attrs }, children);
+  link.addEventListener('click', (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(href);
+  });
+  return link;
+};
+
+const initials = (name: string): string =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase() ?? '')
+    .join('');
+
+export const renderShell = (root: HTMLElement): Shell => {
+  const brandName = h('span', { class: 'kt-brand__name' });
+  const brandTagline = h('span', { class: 'kt-brand__tagline' });
+  const brand = routedLink('/counterparties', { class: 'kt-brand', 'data-testid': 'brand' }, [
+    h('span', { class: 'kt-brand__mark', 'aria-hidden': 'true' }, ['К']),
+    h('span', { class: 'kt-brand__text' }, [brandName, brandTagline]),
+  ]);
+
+  const navCounterparties = routedLink('/counterparties', { class: 'kt-nav__link', 'data-testid': 'nav-counterparties' });
+  const nav = h('nav', { class: 'kt-nav' }, [navCounterparties]);
+
+  const localeButtons = locales.map((locale) => {
+    const button = h('button', { type: 'button', class: 'kt-locale__option', 'data-locale': locale, 'data-testid': `locale-${locale}` }, [
+      locale.toUpperCase(),
+    ]);
+    button.addEventListener('click', () => setLocale(locale as Locale));
+    return button;
+  });
+  const localeSwitch = h('div', { class: 'kt-locale', role: 'group', 'data-testid': 'locale-switch' }, localeButtons);
+
+  const avatar = h('span', { class: 'kt-user__avatar', 'aria-hidden': 'true' });
+  const userName = h('span', { class: 'kt-user__name', 'data-testid': 'current-user' });
+  const user = h('div', { class: 'kt-user' }, [avatar, userName]);
+
+  const logoutButton = h('button', { type: 'button', class: 'kt-button kt-button--ghost', 'data-testid': 'logout' });
+  logoutButton.addEventListener('click', () => void logout());
+
+  const header = h('header', { class: 'kt-header' }, [
+    h('div', { class: 'kt-header__inner' }, [
+      brand,
+      nav,
+      h('div', { class: 'kt-header__right' }, [localeSwitch, user, logoutButton]),
+    ]),
+  ]);
+
+  const slots: Record<AppSlot, HTMLElement> = {
+    counterparties: h('div', { id: 'mf-counterparties', class: 'kt-slot kt-slot--counterparties' }),
+    documents: h('div', { id: 'mf-documents', class: 'kt-slot kt-slot--documents' }),
+    deals: h('div', { id: 'mf-deals', class: 'kt-slot kt-slot--deals' }),
+  };
+
+  const notFoundTitle = h('h1', { class: 'kt-empty-page__title' });
+  const notFoundText = h('p', { class: 'kt-empty-page__text' });
+  const notFoundBack = routedLink('/counterparties', { class: 'kt-button kt-button--primary' });
+  const notFound = h('section', { class: 'kt-empty-page', 'data-testid': 'not-found' }, [
+    h('div', { class: 'kt-empty-page__code', 'aria-hidden': 'true' }, ['404']),
+    notFoundTitle,
+    notFoundText,
+    notFoundBack,
+  ]);
+
+  const main = h('main', { class: 'kt-main', id: 'portal-main' }, [
+    h('div', { class: 'kt-main__inner' }, [
+      slots.counterparties,
+      h('div', { class: 'kt-card-panels', id: 'card-panels' }, [slots.documents, slots.deals]),
+      notFound,
+    ]),
+  ]);
+
+  const footerText = h('span');
+  const footer = h('footer', { class: 'kt-footer' }, [footerText]);
+
+  root.append(header, main, footer);
+
+  const refresh = (): void => {
+    brandName.textContent = t('brand');
+    brandTagline.textContent = t('tagline');
+    navCounterparties.textContent = t('navCounterparties');
+    localeSwitch.setAttribute('aria-label', t('localeSwitch'));
+    const active = getLocale();
+    for (const button of localeButtons) {
+      const selected = button.dataset.locale === active;
+      button.classList.toggle('is-active', selected);
+      button.setAttribute('aria-pressed', String(selected));
+    }
+    const me = currentUser();
+    userName.textContent = me?.name ?? '';
+    user.title = me ? `${me.name} <${me.email}>` : '';
+    avatar.textContent = me ? initials(me.name) : '';
+    logoutButton.textContent = t('logout');
+    notFoundTitle.textContent = t('notFoundTitle');
+    notFoundText.textContent = t('notFoundText');
+    notFoundBack.textContent = t('notFoundBack');
+    footerText.textContent = t('footer');
+  };
+  refresh();
+
+  return { root, header, main, slots, notFound, refresh };
+};
