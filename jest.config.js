@@ -3,4 +3,6 @@
 module.exports = {
   projects: ['<rootDir>/services/*/jest.config.js', '<rootDir>/gateway/jest.config.js', '<rootDir>/test/jest.config.js'],
   reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
+  // testTimeout is global in jest (not per project): stacks and the browser need more than 5 s to start.
+  testTimeout: 90000,
 };

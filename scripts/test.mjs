@@ -24,4 +24,6 @@ try {
 }
 
 if (process.env.KARTOTEKA_SKIP_BUILD !== 'true') run('pnpm', ['-r', '--workspace-concurrency=2', 'run', 'build']);
+// The portal server's own spec is an ES module: node's test runner; everything else: one jest run.
+if (process.argv.length <= 2) run(process.execPath, ['--test', 'frontends/root-config/__tests__/portal-server.spec.mjs']);
 run(join(ROOT, 'node_modules', '.bin', 'jest'), ['--ci', '--maxWorkers=2', ...process.argv.slice(2)]);

@@ -1,2 +1,2 @@
 /** @type {import('jest').Config} */
-module.exports = require('../kit/jest.preset.js');
+module.exports = { ...require('../kit/jest.preset.js'), displayName: 'documents', rootDir: __dirname };
