@@ -6,6 +6,7 @@ import { ApiKey } from './modules/api-key/api-key.entity';
 import { ApiKeyResolver } from './modules/api-key/api-key.resolver';
 import { apiKeyRoutes } from './modules/api-key/api-key.routes';
 import { createAuthResolver } from './modules/auth/auth.resolver';
+import { LoginFailure } from './modules/auth/login-failure.entity';
 import { User } from './modules/user/user.entity';
 import { userReference } from './modules/user/user.reference';
 import { UserResolver } from './modules/user/user.resolver';
@@ -14,7 +15,7 @@ import { UserResolver } from './modules/user/user.resolver';
 export function identitySubgraph(config: Pick<IdentityConfig, 'jwtSecret' | 'jwtTtlSeconds'>): SubgraphDefinition {
   return {
     service: 'identity',
-    entities: [User, ApiKey],
+    entities: [User, ApiKey, LoginFailure],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
     resolvers: [UserResolver, createAuthResolver(config), ApiKeyResolver],

@@ -37,6 +37,18 @@ describe('login', () => {
     }
   });
 
+  it('throttles repeated failures for one e-mail, even with the right password afterwards', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      const failed = await subgraph.request(LOGIN, { email: 'approver@kartoteka.local', password: `guess-${i}` });
+      expect(failed.errors?.[0].message).toBe('Invalid e-mail or password');
+    }
+    const locked = await subgraph.request(LOGIN, { email: 'approver@kartoteka.local', password: 'approver' });
+    expect(locked.errors?.[0]).toMatchObject({ message: expect.stringMatching(/Too many failed attempts/), extensions: { code: 'UNAUTHENTICATED' } });
+    // other accounts are not affected
+    const other = await subgraph.request<{ login: { token: string } }>(LOGIN, { email: 'viewer@kartoteka.local', password: 'viewer' });
+    expect(other.data?.login.token).toBeTruthy();
+  });
+
   it('stores argon2id hashes, never the password', async () => {
     const rows = await subgraph.orm.em.getConnection().execute<{ password_hash: string }[]>("select password_hash from users where email = 'admin@kartoteka.local'");
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
