@@ -20,3 +20,4 @@ export * from './demo/demo-users';
 export * from './demo/prng';
 export * from './demo/demo-counterparties';
 export * from './cli/service-cli';
+export * from './schema/input-fields';

@@ -1,6 +1,5 @@
-import { ConnectionArgs } from '@kartoteka/kit';
-import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
-import { SafeIntResolver } from 'graphql-scalars';
+import { ConnectionArgs, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 
 @InputType()
@@ -14,14 +13,10 @@ export class CreateDealInput {
   @IsUUID('all', { message: 'Choose a counterparty' })
   counterpartyId!: string;
 
-  @Field(() => SafeIntResolver, { nullable: true, description: 'Expected amount in minor units (kopecks), >= 0' })
-  @IsOptional()
-  @Min(0, { message: 'Amount cannot be negative' })
+  @OptionalAmountMinorField('Expected amount in minor units (kopecks), >= 0')
   amountMinor?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'ISO 4217 code of the amount; RUB when omitted' })
-  @IsOptional()
-  @Matches(/^[A-Z]{3}$/, { message: 'Currency must be an ISO 4217 code of three capital letters, e.g. RUB' })
+  @OptionalCurrencyField()
   currency?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Stage code; lead when omitted' })
@@ -34,10 +29,7 @@ export class CreateDealInput {
   @IsUUID('all', { message: 'Not a valid user id' })
   ownerId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Expected close date, YYYY-MM-DD' })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Enter the date as YYYY-MM-DD, e.g. 2025-03-31' })
-  @IsISO8601({ strict: true }, { message: 'This date does not exist' })
+  @OptionalIsoDateField('Expected close date, YYYY-MM-DD')
   expectedCloseDate?: string | null;
 }
 

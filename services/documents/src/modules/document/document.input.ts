@@ -1,11 +1,7 @@
-import { ConnectionArgs } from '@kartoteka/kit';
-import { IsEnum, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
-import { SafeIntResolver } from 'graphql-scalars';
+import { ConnectionArgs, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
+import { IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { DocumentStatus, DocumentType } from './document.entity';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = 'Enter the date as YYYY-MM-DD, e.g. 2025-03-31';
 
 @InputType()
 export class CreateDocumentInput {
@@ -21,10 +17,7 @@ export class CreateDocumentInput {
   @MaxLength(500, { message: 'Title must be at most 500 characters long' })
   title!: string;
 
-  @Field(() => String, { nullable: true, description: 'Date of the document, YYYY-MM-DD' })
-  @IsOptional()
-  @Matches(ISO_DATE, { message: DATE_MESSAGE })
-  @IsISO8601({ strict: true }, { message: 'This date does not exist' })
+  @OptionalIsoDateField('Date of the document, YYYY-MM-DD')
   date?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Registration number, if already known' })
@@ -33,14 +26,10 @@ export class CreateDocumentInput {
   @MaxLength(100, { message: 'Number must be at most 100 characters long' })
   number?: string | null;
 
-  @Field(() => SafeIntResolver, { nullable: true, description: 'Amount in minor units (kopecks), >= 0' })
-  @IsOptional()
-  @Min(0, { message: 'Amount cannot be negative' })
+  @OptionalAmountMinorField()
   amountMinor?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'ISO 4217 code of the amount; RUB when omitted' })
-  @IsOptional()
-  @Matches(/^[A-Z]{3}$/, { message: 'Currency must be an ISO 4217 code of three capital letters, e.g. RUB' })
+  @OptionalCurrencyField()
   currency?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'The deal this document belongs to' })
