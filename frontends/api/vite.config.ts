@@ -1,7 +1,9 @@
 import { defineConfig } from 'vite';
+import { isSharedModule } from '@kartoteka/frontend-tooling/externals';
 
-// The utility module is loaded once through the import map; its own dependencies that are
-// shared modules (@apollo/client/core, single-spa) stay external so every app sees one instance.
+// The utility module is loaded once through the import map, as two entries: the core
+// (@kartoteka/portal-api) and its Vue side (@kartoteka/portal-api/vue, which imports the core by
+// name). Every shared module stays external so every app sees one instance.
 export default defineConfig({
   define: { 'process.env.NODE_ENV': '"production"' },
   build: {
@@ -10,9 +12,13 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     reportCompressedSize: false,
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'portal-api.js' },
+    lib: {
+      entry: { 'portal-api': 'src/index.ts', 'portal-api-vue': 'src/vue/index.ts' },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
     rolldownOptions: {
-      external: ['@apollo/client/core', 'single-spa'],
+      external: (id) => isSharedModule(id),
       // Vite keeps whitespace in ES library builds; this module is served as is, so minify fully.
       output: { minify: true, comments: false },
     },

@@ -15,6 +15,8 @@ export const sharedModules = {
   'vue-i18n': '/vendor/vue-i18n.js',
   'single-spa': '/vendor/single-spa.js',
   '@kartoteka/portal-api': '/apps/api/portal-api.js',
+  // The utility module's Vue side (app shell, card route, paging): only the Vue apps load it.
+  '@kartoteka/portal-api/vue': '/apps/api/portal-api-vue.js',
 };
 
 /** The microfrontends: name -> import-map specifier and URL. Each builds to frontends/<name>/dist/<name>.js. */

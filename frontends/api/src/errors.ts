@@ -46,3 +46,6 @@ export const isNetworkFailure = (error: unknown): boolean => {
   const e = error as { networkError?: unknown };
   return Boolean(e.networkError) && apiErrorsOf(error).length === 0;
 };
+
+/** The first GraphQL error's message, else the error's own message (for "failed: …" lines). */
+export const apiErrorMessage = (error: { message: string }): string => apiErrorsOf(error)[0]?.message ?? error.message;

@@ -3,10 +3,10 @@
  * An ES module exporting the single-spa lifecycles; vue, naive-ui, Apollo and the portal API come
  * from the import map.
  */
-import { createApp, h } from 'vue';
 import singleSpaVue from 'single-spa-vue';
 import { DefaultApolloClient } from '@vue/apollo-composable';
-import { addTypePolicies, apolloClient, connectionFieldPolicy } from '@kartoteka/portal-api';
+import { addTypePolicies, connectionFieldPolicy } from '@kartoteka/portal-api';
+import { portalAppOptions } from '@kartoteka/portal-api/vue';
 import App from './App.vue';
 import { i18n } from './i18n';
 
@@ -25,15 +25,4 @@ addTypePolicies({
   },
 });
 
-const lifecycles = singleSpaVue({
-  createApp,
-  appOptions: {
-    render: () => h(App),
-  },
-  handleInstance: (app: ReturnType<typeof createApp>) => {
-    app.use(i18n);
-    app.provide(DefaultApolloClient, apolloClient);
-  },
-});
-
-export const { bootstrap, mount, unmount } = lifecycles;
+export const { bootstrap, mount, unmount } = singleSpaVue(portalAppOptions(App, { i18n, apolloClientKey: DefaultApolloClient }));

@@ -2,26 +2,17 @@
  * The deals microfrontend: the deals panel of the counterparty card. An ES module exporting
  * the single-spa lifecycles; shared libraries and the portal API come from the import map.
  */
-import { createApp, h } from 'vue';
 import singleSpaVue from 'single-spa-vue';
 import { DefaultApolloClient } from '@vue/apollo-composable';
-import { addTypePolicies, apolloClient, connectionFieldPolicy } from '@kartoteka/portal-api';
-import App from './App.vue';
+import { addTypePolicies, connectionFieldPolicy } from '@kartoteka/portal-api';
+import { defineCardPanelApp, portalAppOptions } from '@kartoteka/portal-api/vue';
+import DealsPanel from './components/DealsPanel.vue';
 import { i18n } from './i18n';
 
 addTypePolicies({
   Counterparty: { fields: { deals: connectionFieldPolicy() } },
 });
 
-const lifecycles = singleSpaVue({
-  createApp,
-  appOptions: {
-    render: () => h(App),
-  },
-  handleInstance: (app: ReturnType<typeof createApp>) => {
-    app.use(i18n);
-    app.provide(DefaultApolloClient, apolloClient);
-  },
-});
+const App = defineCardPanelApp(DealsPanel);
 
-export const { bootstrap, mount, unmount } = lifecycles;
+export const { bootstrap, mount, unmount } = singleSpaVue(portalAppOptions(App, { i18n, apolloClientKey: DefaultApolloClient }));

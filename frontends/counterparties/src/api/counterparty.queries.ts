@@ -1,4 +1,5 @@
 import { gql } from '@apollo/client/core';
+import { connectionSelection } from '@kartoteka/portal-api';
 import type {
   Connection,
   CounterpartyChange,
@@ -11,8 +12,8 @@ import type {
 
 /** This app's slice of the graph: counterparties and their requisites (the counterparties subgraph). */
 
-const COUNTERPARTY_DETAILS = gql`
-  fragment CounterpartyDetails on Counterparty {
+const COUNTERPARTY_LIST_ITEM = gql`
+  fragment CounterpartyListItem on Counterparty {
     id
     name
     shortName
@@ -20,6 +21,16 @@ const COUNTERPARTY_DETAILS = gql`
     status
     inn
     kpp
+    responsibleManager {
+      id
+      name
+    }
+  }
+`;
+
+const COUNTERPARTY_DETAILS = gql`
+  fragment CounterpartyDetails on Counterparty {
+    ...CounterpartyListItem
     ogrn
     legalAddress
     postalAddress
@@ -48,6 +59,24 @@ const COUNTERPARTY_DETAILS = gql`
       email
     }
   }
+  ${COUNTERPARTY_LIST_ITEM}
+`;
+
+const COUNTERPARTY_CHANGE = gql`
+  fragment CounterpartyChange on CounterpartyChange {
+    id
+    at
+    action
+    actor {
+      id
+      name
+    }
+    changes {
+      field
+      from
+      to
+    }
+  }
 `;
 
 export const PAGE_SIZE = 20;
@@ -56,29 +85,10 @@ export const HISTORY_PAGE_SIZE = 20;
 export const COUNTERPARTY_LIST = gql`
   query CounterpartyList($search: String, $status: CounterpartyStatus, $first: Int!, $after: String) {
     counterparties(search: $search, status: $status, first: $first, after: $after) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        cursor
-        node {
-          id
-          name
-          shortName
-          kind
-          status
-          inn
-          kpp
-          responsibleManager {
-            id
-            name
-          }
-        }
-      }
+      ${connectionSelection(COUNTERPARTY_LIST_ITEM)}
     }
   }
+  ${COUNTERPARTY_LIST_ITEM}
 `;
 
 export type CounterpartyListData = { counterparties: Connection<CounterpartyListItem> & { totalCount: number } };
@@ -94,30 +104,11 @@ export const COUNTERPARTY_CARD = gql`
     counterparty(id: $id) {
       ...CounterpartyDetails
       history(first: $historyFirst, after: $historyAfter) {
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        edges {
-          cursor
-          node {
-            id
-            at
-            action
-            actor {
-              id
-              name
-            }
-            changes {
-              field
-              from
-              to
-            }
-          }
-        }
+        ${connectionSelection(COUNTERPARTY_CHANGE, { totalCount: false })}
       }
     }
   }
+  ${COUNTERPARTY_CHANGE}
   ${COUNTERPARTY_DETAILS}
 `;
 
@@ -180,41 +171,28 @@ export type CreateCounterpartyInput = {
 
 export type UpdateCounterpartyInput = { id: string; version: number } & Partial<CreateCounterpartyInput>;
 
-export const CREATE_COUNTERPARTY = gql`
-  mutation CreateCounterparty($input: CreateCounterpartyInput!) {
-    createCounterparty(input: $input) {
+/** A mutation answering with the changed counterparty: `mutation <operation><variables> { <call> { …details } }`. */
+const counterpartyMutation = (operation: string, variables: string, call: string) => gql`
+  mutation ${operation}${variables} {
+    ${call} {
       ...CounterpartyDetails
     }
   }
   ${COUNTERPARTY_DETAILS}
 `;
 
-export const UPDATE_COUNTERPARTY = gql`
-  mutation UpdateCounterparty($input: UpdateCounterpartyInput!) {
-    updateCounterparty(input: $input) {
-      ...CounterpartyDetails
-    }
-  }
-  ${COUNTERPARTY_DETAILS}
-`;
-
-export const ARCHIVE_COUNTERPARTY = gql`
-  mutation ArchiveCounterparty($id: ID!) {
-    archiveCounterparty(id: $id) {
-      ...CounterpartyDetails
-    }
-  }
-  ${COUNTERPARTY_DETAILS}
-`;
-
-export const RESTORE_COUNTERPARTY = gql`
-  mutation RestoreCounterparty($id: ID!) {
-    restoreCounterparty(id: $id) {
-      ...CounterpartyDetails
-    }
-  }
-  ${COUNTERPARTY_DETAILS}
-`;
+export const CREATE_COUNTERPARTY = counterpartyMutation(
+  'CreateCounterparty',
+  '($input: CreateCounterpartyInput!)',
+  'createCounterparty(input: $input)',
+);
+export const UPDATE_COUNTERPARTY = counterpartyMutation(
+  'UpdateCounterparty',
+  '($input: UpdateCounterpartyInput!)',
+  'updateCounterparty(input: $input)',
+);
+export const ARCHIVE_COUNTERPARTY = counterpartyMutation('ArchiveCounterparty', '($id: ID!)', 'archiveCounterparty(id: $id)');
+export const RESTORE_COUNTERPARTY = counterpartyMutation('RestoreCounterparty', '($id: ID!)', 'restoreCounterparty(id: $id)');
 
 export type CreateCounterpartyData = { createCounterparty: CounterpartyDetails };
 export type UpdateCounterpartyData = { updateCounterparty: CounterpartyDetails };

@@ -1,5 +1,5 @@
 import { gql } from '@apollo/client/core';
-import type { Money } from '@kartoteka/portal-api';
+import { counterpartyConnectionQuery, type Connection, type CounterpartyConnectionVars, type Money } from '@kartoteka/portal-api';
 
 /** This app's slice of the card: the counterparty's deals (the deals subgraph). */
 
@@ -15,45 +15,26 @@ export type DealRow = {
   expectedCloseDate: string | null;
 };
 
-export type DealConnection = {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { cursor: string; node: DealRow }[];
-};
-
 export const DEALS_PAGE_SIZE = 20;
 
-export const COUNTERPARTY_DEALS = gql`
-  query CounterpartyDeals($id: ID!, $first: Int!, $after: String) {
-    counterparty(id: $id) {
-      id
-      deals(first: $first, after: $after) {
-        totalCount
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        edges {
-          cursor
-          node {
-            id
-            title
-            stage
-            amount {
-              minor
-              currency
-            }
-            owner {
-              id
-              name
-            }
-            expectedCloseDate
-          }
-        }
-      }
+const DEAL_ROW = gql`
+  fragment DealRow on Deal {
+    id
+    title
+    stage
+    amount {
+      minor
+      currency
     }
+    owner {
+      id
+      name
+    }
+    expectedCloseDate
   }
 `;
 
-export type CounterpartyDealsData = { counterparty: { id: string; deals: DealConnection | null } | null };
-export type CounterpartyDealsVars = { id: string; first: number; after?: string | null };
+export const COUNTERPARTY_DEALS = counterpartyConnectionQuery('CounterpartyDeals', 'deals', DEAL_ROW);
+
+export type CounterpartyDealsData = { counterparty: { id: string; deals: Connection<DealRow> | null } | null };
+export type CounterpartyDealsVars = CounterpartyConnectionVars;

@@ -1,5 +1,5 @@
 import { gql } from '@apollo/client/core';
-import type { Money } from '@kartoteka/portal-api';
+import { counterpartyConnectionQuery, type Connection, type CounterpartyConnectionVars, type Money } from '@kartoteka/portal-api';
 
 /** This app's slice of the card: the counterparty's documents (the documents subgraph). */
 
@@ -36,47 +36,28 @@ export type DocumentRow = {
   author: { id: string; name: string } | null;
 };
 
-export type DocumentConnection = {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { cursor: string; node: DocumentRow }[];
-};
-
 export const DOCUMENTS_PAGE_SIZE = 20;
 
-export const COUNTERPARTY_DOCUMENTS = gql`
-  query CounterpartyDocuments($id: ID!, $first: Int!, $after: String) {
-    counterparty(id: $id) {
+const DOCUMENT_ROW = gql`
+  fragment DocumentRow on Document {
+    id
+    type
+    number
+    date
+    title
+    status
+    amount {
+      minor
+      currency
+    }
+    author {
       id
-      documents(first: $first, after: $after) {
-        totalCount
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        edges {
-          cursor
-          node {
-            id
-            type
-            number
-            date
-            title
-            status
-            amount {
-              minor
-              currency
-            }
-            author {
-              id
-              name
-            }
-          }
-        }
-      }
+      name
     }
   }
 `;
 
-export type CounterpartyDocumentsData = { counterparty: { id: string; documents: DocumentConnection | null } | null };
-export type CounterpartyDocumentsVars = { id: string; first: number; after?: string | null };
+export const COUNTERPARTY_DOCUMENTS = counterpartyConnectionQuery('CounterpartyDocuments', 'documents', DOCUMENT_ROW);
+
+export type CounterpartyDocumentsData = { counterparty: { id: string; documents: Connection<DocumentRow> | null } | null };
+export type CounterpartyDocumentsVars = CounterpartyConnectionVars;

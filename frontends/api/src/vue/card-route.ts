@@ -1,4 +1,4 @@
-import { shallowReadonly, shallowRef } from 'vue';
+import { shallowReadonly, shallowRef, type Ref } from 'vue';
 
 /** Id of the counterparty whose card is open (`/counterparties/:id`), or null elsewhere. */
 const cardIdOf = (pathname: string): string | null => {
@@ -16,4 +16,5 @@ const sync = (): void => {
 window.addEventListener('popstate', sync);
 window.addEventListener('single-spa:routing-event', sync);
 
-export const useCardId = () => shallowReadonly(current);
+/** The id of the open counterparty card, following the portal's routing (null off the card). */
+export const useCardId = (): Readonly<Ref<string | null>> => shallowReadonly(current);

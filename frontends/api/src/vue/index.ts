@@ -1,0 +1,15 @@
+/**
+ * @kartoteka/portal-api/vue — the Vue side of the utility module, shared by the Vue microfrontends
+ * (loaded once through the import map, like the core module it builds on): the app shell, the
+ * card route, paging of connections and the card panel.
+ */
+export { portalAppOptions } from './app-options';
+export type { PortalAppOptions } from './app-options';
+export { PortalAppShell, defineCardPanelApp, usePortalLocale } from './app-shell';
+export { useCardId } from './card-route';
+export { useCardPanel } from './card-panel';
+export type { CardPanel } from './card-panel';
+export { useConnectionPage } from './connection-page';
+export type { ConnectionPage, PagedConnection, PagedQuery } from './connection-page';
+export { ConnectionPanel } from './connection-panel';
+export type { PanelTranslate } from './connection-panel';
