@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { startStack, type Stack } from '../support/stack';
 import { CARD_QUERY, CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
 
@@ -20,5 +21,29 @@ describe('a subgraph is down', () => {
     expect(card.errors).toHaveLength(1);
     // The gateway cannot know the path of a fetch that never answered; the error names the service instead.
     expect(card.errors?.[0]).toMatchObject({ message: expect.stringMatching(/documents/), extensions: { code: 'SERVICE_UNAVAILABLE', service: 'documents' } });
+  });
+});
+
+describe('a subgraph hangs', () => {
+  let hanging: Stack;
+  let blackHole: net.Server;
+  afterAll(async () => {
+    await hanging?.stop();
+    blackHole?.close();
+  });
+
+  it('is cut off by the per-subgraph timeout and the rest of the card still arrives', async () => {
+    // accepts connections and never answers
+    blackHole = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const { port } = blackHole.address() as net.AddressInfo;
+    hanging = await startStack({ timeoutMs: 1000, gatewayEnv: { DEALS_URL: `http://127.0.0.1:${port}/graphql` } });
+    const token = await hanging.login('manager@kartoteka.local');
+    const created = await hanging.call<{ createCounterparty: { id: string } }>(CREATE_COUNTERPARTY, { input: legalEntityInput() }, token);
+    const id = created.data!.createCounterparty.id;
+
+    const card = await hanging.call<{ counterparty: { id: string; documents: { totalCount: number } | null; deals: unknown } }>(CARD_QUERY, { id }, token);
+    expect(card.data?.counterparty).toMatchObject({ id, documents: { totalCount: 0 }, deals: null });
+    expect(card.errors?.[0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'deals' });
   });
 });

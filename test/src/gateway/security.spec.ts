@@ -5,7 +5,7 @@ let stack: Stack;
 let token: string;
 
 beforeAll(async () => {
-  stack = await startStack({ production: true });
+  stack = await startStack({ production: true, captureLogs: true, gatewayEnv: { MAX_COST: '400' } });
   token = await stack.login('viewer@kartoteka.local');
 });
 afterAll(() => stack?.stop());
@@ -39,6 +39,13 @@ describe('gateway protections in production mode', () => {
     expect(JSON.stringify(result.errors)).toMatch(/alias/i);
   });
 
+  it('refuses too costly queries', async () => {
+    const everything = 'id name shortName kind status inn kpp ogrn legalAddress postalAddress tags version contacts { id name position email phone } bankAccounts { id bankName bik account correspondentAccount } responsibleManager { id name email }';
+    const result = await stack.call(`{ counterparties(first: 100) { edges { node { ${everything} history(first: 100) { edges { node { id at action actorName changes { field from to } } } } } } } }`, {}, token);
+    expect(result.data ?? null).toBeNull();
+    expect(JSON.stringify(result.errors)).toMatch(/cost/i);
+  });
+
   it('blocks CSRF-prone requests and batched requests', async () => {
     const simple = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('{ me { id } }')}`);
     expect(simple.status).toBe(400);
@@ -53,10 +60,16 @@ describe('gateway protections in production mode', () => {
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('carries the request id to the caller', async () => {
+  it('carries the request id to the caller and into the logs of the gateway and every subgraph it called', async () => {
     const requestId = randomUUID();
-    const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId, authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { id } }' }) });
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId, authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ me { id } counterparties(first: 1) { totalCount } }' }),
+    });
     expect(response.headers.get('x-request-id')).toBe(requestId);
+    const services = new Set(stack.logs.filter((line) => line.requestId === requestId).map((line) => line.service));
+    expect([...services].sort()).toEqual(['counterparties', 'gateway', 'identity']);
   });
 
   it('answers liveness and readiness', async () => {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { DEMO_USERS, type SubgraphDefinition } from '@kartoteka/kit';
 import { postGraphQL, startTestSubgraph, type GraphQLResponse, type TestSubgraph } from '@kartoteka/kit/testing';
 import { identitySubgraph } from '../../../services/identity/src/subgraph';
@@ -16,6 +18,8 @@ export type Stack = {
   gateway: RunningGateway;
   gatewayUrl: string;
   subgraphs: Record<SubgraphName, TestSubgraph>;
+  /** Every JSON log line of the gateway and the subgraphs, when started with `captureLogs`. */
+  logs: Record<string, unknown>[];
   /** SQL statements executed per subgraph since the last reset. */
   queries: Record<SubgraphName, string[]>;
   resetQueryLog: () => void;
@@ -39,10 +43,27 @@ function definitions(): Record<SubgraphName, SubgraphDefinition> {
  * The real stack in one process: four subgraphs on their own fresh databases (migrations applied, demo
  * users seeded) and the gateway started from the committed supergraph, each subgraph with its own secret.
  */
-export async function startStack(options: { production?: boolean; timeoutMs?: number; corsOrigins?: string[] } = {}): Promise<Stack> {
+export type StackOptions = {
+  production?: boolean;
+  timeoutMs?: number;
+  corsOrigins?: string[];
+  /** Extra gateway environment, e.g. tighter limits or a subgraph URL pointing elsewhere. */
+  gatewayEnv?: NodeJS.ProcessEnv;
+  captureLogs?: boolean;
+};
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const queries = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, [] as string[]])) as Record<SubgraphName, string[]>;
   const defs = definitions();
-  const started = await Promise.all(SUBGRAPH_NAMES.map((name) => startTestSubgraph(defs[name], { onQuery: (sql) => queries[name].push(sql) })));
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const loggerFor = (service: string) => (options.captureLogs ? pino({ name: service, base: { service }, level: 'info' }, sink) : undefined);
+  const started = await Promise.all(SUBGRAPH_NAMES.map((name) => startTestSubgraph(defs[name], { onQuery: (sql) => queries[name].push(sql), logger: loggerFor(name) })));
   const subgraphs = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, started[i]])) as Record<SubgraphName, TestSubgraph>;
   await seedIdentity(subgraphs.identity.orm.em.fork(), { demo: true, bootstrapAdmin: null });
 
@@ -58,7 +79,8 @@ export async function startStack(options: { production?: boolean; timeoutMs?: nu
     env[`${name.toUpperCase()}_URL`] = subgraphs[name].url;
     env[`${name.toUpperCase()}_SECRET`] = subgraphs[name].secret;
   }
-  const gateway = await startGateway(loadGatewayConfig(env));
+  Object.assign(env, options.gatewayEnv);
+  const gateway = await startGateway(loadGatewayConfig(env), { logger: loggerFor('gateway') });
 
   const call: Stack['call'] = (query, variables = {}, token) => postGraphQL(gateway.url, query, variables, token ? { authorization: `Bearer ${token}` } : {});
   const tokens = new Map<string, string>();
@@ -66,6 +88,7 @@ export async function startStack(options: { production?: boolean; timeoutMs?: nu
     gateway,
     gatewayUrl: gateway.url,
     subgraphs,
+    logs,
     queries,
     resetQueryLog: () => SUBGRAPH_NAMES.forEach((name) => (queries[name].length = 0)),
     call,

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ANONYMOUS, GATEWAY_TOKEN_HEADER, signGatewayToken, type Identity } from '../auth/identity';
 import { migrateUp } from '../orm/migration-cli';
 import type { SubgraphConfig } from '../config/env';
-import { createLogger } from '../server/logger';
+import { createLogger, type Logger } from '../server/logger';
 import { startSubgraphServer, type RunningSubgraph, type SubgraphDefinition } from '../server/subgraph-server';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -27,7 +27,10 @@ export async function postGraphQL<T = Record<string, unknown>>(url: string, quer
 }
 
 /** A subgraph on its own fresh database with migrations applied, listening on a free loopback port. */
-export async function startTestSubgraph(definition: SubgraphDefinition, options: { onQuery?: (sql: string) => void; config?: Partial<SubgraphConfig> } = {}): Promise<TestSubgraph> {
+export async function startTestSubgraph(
+  definition: SubgraphDefinition,
+  options: { onQuery?: (sql: string) => void; config?: Partial<SubgraphConfig>; logger?: Logger } = {},
+): Promise<TestSubgraph> {
   const database = await createTestDatabase(definition.service);
   await migrateUp(definition, database.url);
   const secret = randomBytes(24).toString('hex');
@@ -42,7 +45,7 @@ export async function startTestSubgraph(definition: SubgraphDefinition, options:
     shutdownGraceMs: 2000,
     ...options.config,
   };
-  const running = await startSubgraphServer(definition, config, { onQuery: options.onQuery, logger: createLogger(definition.service, process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const running = await startSubgraphServer(definition, config, { onQuery: options.onQuery, logger: options.logger ?? createLogger(definition.service, process.env.TEST_LOG_LEVEL ?? 'silent') });
   return {
     ...running,
     secret,

@@ -65,6 +65,24 @@ beforeAll(async () => {
 });
 afterAll(() => database.drop());
 
+describe('readiness', () => {
+  it('turns unready when its database goes away, while liveness stays up', async () => {
+    const own = await createTestDatabase('probe_ready');
+    await migrateUp(definition, own.url);
+    const config = { service: 'probe', production: true, host: '127.0.0.1', port: 0, databaseUrl: own.url, gatewaySecret: 'probe-secret', logLevel: 'silent', shutdownGraceMs: 1000 };
+    const server = await startSubgraphServer(definition, config, { logger: pino({ level: 'silent' }) });
+    const base = server.url.replace('/graphql', '');
+    try {
+      expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+      await own.drop(); // terminates the server's connections and removes the database
+      expect((await fetch(`${base}/health/ready`)).status).toBe(503);
+      expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    } finally {
+      await server.stop().catch(() => undefined);
+    }
+  });
+});
+
 async function start() {
   const config = { service: 'probe', production: true, host: '127.0.0.1', port: 0, databaseUrl: database.url, gatewaySecret: 'probe-secret', logLevel: 'info', shutdownGraceMs: 5000 };
   return startSubgraphServer(definition, config, { logger: pino({ base: { service: 'probe' } }, sink) });
