@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -114,7 +114,7 @@ async function ensureDatabases(serverUrl) {
 function serviceEnv(service, serverUrl, secrets) {
   return {
     ...env,
-    NODE_ENV: env.NODE_ENV ?? 'production',
+    NODE_ENV: env.NODE_ENV || 'production',
     HOST,
     PORT: String(service.port),
     DATABASE_URL: databaseUrl(serverUrl, service.name),
@@ -195,6 +195,8 @@ async function shutdown(code = 0) {
 
 async function main() {
   mkdirSync(LOG_DIR, { recursive: true });
+  // As root, embedded PostgreSQL runs as the unprivileged `postgres` user, which must reach its folder.
+  if (process.getuid?.() === 0) chmodSync(DATA_DIR, 0o755);
   await ensurePortsFree([
     ...SERVICES.map((service) => ({ name: service.name, port: service.port })),
     { name: 'gateway', port: GATEWAY_PORT },
@@ -231,7 +233,7 @@ async function main() {
   startChild('gateway', 'gateway/dist/main.js', {
     ...env,
     ...subgraphEnv,
-    NODE_ENV: env.NODE_ENV ?? 'production',
+    NODE_ENV: env.NODE_ENV || 'production',
     HOST,
     PORT: String(GATEWAY_PORT),
     JWT_SECRET: secrets.jwt,

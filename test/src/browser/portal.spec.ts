@@ -119,6 +119,17 @@ describe('the portal in Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('switches the whole card between Russian and English', async () => {
+    await expect(page.getByTestId('nav-counterparties').textContent()).resolves.toContain('Контрагенты');
+    await page.getByTestId('locale-en').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="nav-counterparties"]')?.textContent?.includes('Counterparties'));
+    await expect(page.getByTestId('panel-documents').textContent()).resolves.toMatch(/Documents/);
+    await expect(page.getByTestId('panel-deals').textContent()).resolves.toMatch(/Deals/);
+    await page.getByTestId('locale-ru').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="nav-counterparties"]')?.textContent?.includes('Контрагенты'));
+    await expect(page.getByTestId('panel-documents').textContent()).resolves.toMatch(/Документы/);
+  });
+
   it('shows the INN checksum error in the form and saves nothing', async () => {
     const before = await counterpartyCount();
     await page.getByTestId('nav-counterparties').click();
