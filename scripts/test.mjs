@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `pnpm test`: builds every package (tsc type-checks the code, Vite builds the portal for the browser
-// tests), checks that a PostgreSQL server is reachable, then runs all jest projects in one run.
+// `pnpm test`: checks that a PostgreSQL server is reachable, builds every package (Vite builds the portal
+// for the browser tests), type-checks everything including the specs, then runs the portal server's spec
+// and all jest projects in one run.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,11 @@ try {
   process.exit(1);
 }
 
-if (process.env.KARTOTEKA_SKIP_BUILD !== 'true') run('pnpm', ['-r', '--workspace-concurrency=2', 'run', 'build']);
+if (process.env.KARTOTEKA_SKIP_BUILD !== 'true') {
+  run('pnpm', ['-r', '--workspace-concurrency=2', 'run', 'build']);
+  // the build checks the shipped code; this also checks the specs and the Vue templates
+  run('pnpm', ['-r', '--workspace-concurrency=2', 'run', 'typecheck']);
+}
 // The portal server's own spec is an ES module: node's test runner; everything else: one jest run.
 if (process.argv.length <= 2) run(process.execPath, ['--test', 'frontends/root-config/__tests__/portal-server.spec.mjs']);
 run(join(ROOT, 'node_modules', '.bin', 'jest'), ['--ci', '--maxWorkers=2', ...process.argv.slice(2)]);
