@@ -7,6 +7,10 @@ export type ApiError = {
   code: string | null;
   /** `extensions.field` of a BAD_USER_INPUT error: the input path, e.g. `inn` or `bankAccounts.0.account`. */
   field: string | null;
+  /** `extensions.reason`: a stable code of the rule that failed (e.g. `inn.checksum`), for a localized message. */
+  reason: string | null;
+  /** The other `extensions` (e.g. `existingId`, `existingName` of a duplicate). */
+  details: Record<string, unknown>;
 };
 
 type ErrorLike = { message?: unknown; extensions?: unknown };
@@ -17,6 +21,8 @@ const toApiError = (raw: ErrorLike): ApiError => {
     message: typeof raw.message === 'string' ? raw.message : '',
     code: typeof ext.code === 'string' ? ext.code : null,
     field: typeof ext.field === 'string' ? ext.field : null,
+    reason: typeof ext.reason === 'string' ? ext.reason : null,
+    details: ext,
   };
 };
 

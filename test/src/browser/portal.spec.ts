@@ -147,3 +147,21 @@ describe('the portal in Chromium', () => {
     expect(await counterpartyCount()).toBe(before);
   });
 });
+
+describe('server-side rules in the form', () => {
+  it('shows a duplicate INN + KPP in Russian with the name of the existing counterparty, and saves nothing', async () => {
+    const before = await counterpartyCount();
+    await page.getByTestId('nav-counterparties').click();
+    await page.getByTestId('counterparty-create').click();
+    await page.getByTestId('counterparty-form').waitFor();
+    await page.getByTestId('field-name').fill('ООО «Двойник»');
+    await page.getByTestId('field-inn').fill('7715301256'); // ООО «Северная Логистика», head office
+    await page.getByTestId('field-kpp').fill('771501001');
+    await page.getByTestId('counterparty-save').click();
+
+    const error = page.getByTestId('error-inn');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toMatch(/уже есть: .*Северная Логистика/);
+    expect(await counterpartyCount()).toBe(before);
+  });
+});

@@ -147,6 +147,7 @@ export const en: CounterpartiesMessages = {
     created: 'Counterparty created',
     saved: 'Changes saved',
     noChanges: 'Nothing changed',
+    duplicate: 'A counterparty with this INN and KPP already exists: {name}',
     fixErrors: 'Fix the errors in the highlighted fields.',
     conflictTitle: 'Someone else has changed this counterparty',
     conflictText: 'Your changes were not saved because the data is out of date. Load the current version and make your changes again.',

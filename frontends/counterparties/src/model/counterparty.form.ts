@@ -1,4 +1,4 @@
-import type { Locale } from '@kartoteka/portal-api';
+import type { ApiError, Locale } from '@kartoteka/portal-api';
 import type { CreateCounterpartyInput, UpdateCounterpartyInput } from '../api/counterparty.queries';
 import {
   requisiteMessages,
@@ -39,7 +39,7 @@ export type CounterpartyDraft = {
  */
 export type FieldIssue =
   | { kind: 'requisite'; code: RequisiteIssueCode }
-  | { kind: 'message'; key: string }
+  | { kind: 'message'; key: string; params?: Record<string, string> }
   | { kind: 'text'; text: string };
 
 /** Field path (the API's input path, e.g. `inn`, `bankAccounts.0.account`) -> issue. */
@@ -206,15 +206,20 @@ export const toUpdateInput = (
 const requisiteCodes = Object.keys(requisiteMessages) as RequisiteIssueCode[];
 
 /** A server message for a field; a known requisite text is shown in the UI language. */
-export const issueFromServer = (message: string): FieldIssue => {
-  const code = requisiteCodes.find((c) => requisiteMessages[c].en === message || requisiteMessages[c].ru === message);
-  return code ? { kind: 'requisite', code } : { kind: 'text', text: message };
+/** A server error as an issue: by its stable `reason` where the portal knows it, else the server's text. */
+export const issueFromServer = (error: Pick<ApiError, 'message' | 'reason' | 'details'>): FieldIssue => {
+  const code = requisiteCodes.find((c) => c === error.reason);
+  if (code) return { kind: 'requisite', code };
+  if (error.reason === 'counterparty.duplicate') {
+    return { kind: 'message', key: 'form.duplicate', params: { name: String(error.details.existingName ?? '') } };
+  }
+  return { kind: 'text', text: error.message };
 };
 
-export const issueText = (issue: FieldIssue | undefined, locale: Locale, t: (key: string) => string): string => {
+export const issueText = (issue: FieldIssue | undefined, locale: Locale, t: (key: string, params?: Record<string, string>) => string): string => {
   if (!issue) return '';
   if (issue.kind === 'requisite') return requisiteMessages[issue.code][locale];
-  if (issue.kind === 'message') return t(issue.key);
+  if (issue.kind === 'message') return t(issue.key, issue.params);
   return issue.text;
 };
 

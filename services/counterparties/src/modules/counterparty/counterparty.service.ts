@@ -82,8 +82,9 @@ function normalize(draft: Draft): CounterpartyState {
   };
 }
 
+/** `reason` is the validator's stable code, so clients can show the message in their own language. */
 function fail(field: string, issue: RequisiteIssue | null): void {
-  if (issue) throw new UserInputError(field, issue.message);
+  if (issue) throw new UserInputError(field, issue.message, { reason: issue.code });
 }
 
 /** Every rule of a counterparty's state; throws the first problem as BAD_USER_INPUT on its input path. */
@@ -118,7 +119,11 @@ function validate(state: CounterpartyState): void {
 
 function duplicateError(existing: Counterparty): UserInputError {
   const requisites = existing.kpp ? `INN ${existing.inn} and KPP ${existing.kpp}` : `INN ${existing.inn}`;
-  return new UserInputError('inn', `A counterparty with ${requisites} already exists: ${existing.name}`, { existingId: existing.id });
+  return new UserInputError('inn', `A counterparty with ${requisites} already exists: ${existing.name}`, {
+    reason: 'counterparty.duplicate',
+    existingId: existing.id,
+    existingName: existing.name,
+  });
 }
 
 function isActiveInnKppViolation(error: unknown): boolean {

@@ -267,6 +267,9 @@ describe('validation', () => {
     const result = await create(input());
     expect(result.data).toBeNull();
     expect(result.errors?.[0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT', field } });
+    // requisite failures carry the validator's code, so the portal can say it in the user's language
+    const requisiteCode = (Object.keys(requisiteMessages) as (keyof typeof requisiteMessages)[]).find((code) => requisiteMessages[code].en === message);
+    expect(result.errors?.[0].extensions?.reason ?? null).toBe(requisiteCode ?? null);
     expect(await rowCounts()).toEqual(before);
   });
 
@@ -292,7 +295,7 @@ describe('uniqueness of INN + KPP among active counterparties', () => {
     const existing = await created(legalEntity());
     const before = await rowCounts();
     const duplicate = await create(legalEntity({ inn: existing.inn, kpp: existing.kpp, name: 'Другое название' }));
-    expect(duplicate.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'inn', existingId: existing.id });
+    expect(duplicate.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'inn', reason: 'counterparty.duplicate', existingId: existing.id });
     expect(duplicate.errors?.[0].message).toContain(existing.name);
     expect(await rowCounts()).toEqual(before);
   });
@@ -307,14 +310,14 @@ describe('uniqueness of INN + KPP among active counterparties', () => {
   it('treats a missing KPP as a value of its own', async () => {
     const person = await created(soleProprietor());
     const duplicate = await create(soleProprietor({ inn: person.inn }));
-    expect(duplicate.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'inn', existingId: person.id });
+    expect(duplicate.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'inn', reason: 'counterparty.duplicate', existingId: person.id });
   });
 
   it('refuses an update that would duplicate another counterparty', async () => {
     const first = await created(legalEntity());
     const second = await created(legalEntity());
     const result = await update({ id: second.id, version: second.version, inn: first.inn });
-    expect(result.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'inn', existingId: first.id });
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'inn', reason: 'counterparty.duplicate', existingId: first.id });
     expect((await card(second.id))?.inn).toBe(second.inn);
   });
 
@@ -326,7 +329,7 @@ describe('uniqueness of INN + KPP among active counterparties', () => {
 
     const before = await rowCounts();
     const restore = await subgraph.request(RESTORE, { id: old.id }, manager);
-    expect(restore.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'inn', existingId: successor.id });
+    expect(restore.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'inn', reason: 'counterparty.duplicate', existingId: successor.id });
     expect(restore.errors?.[0].message).toContain(successor.name);
     expect(await rowCounts()).toEqual(before);
     expect(await card(old.id)).toMatchObject({ status: 'ARCHIVED', version: 2 });
@@ -339,7 +342,7 @@ describe('uniqueness of INN + KPP among active counterparties', () => {
     expect(winners).toHaveLength(1);
     const winnerId = winners[0].data!.createCounterparty.id;
     for (const loser of results.filter((result) => result.errors)) {
-      expect(loser.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'inn', existingId: winnerId });
+      expect(loser.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'inn', reason: 'counterparty.duplicate', existingId: winnerId });
     }
     const rows = await sqlRows<{ n: number }>('select count(*)::int as n from counterparties where inn = ?', [input.inn]);
     expect(rows[0].n).toBe(1);
