@@ -1,6 +1,6 @@
 import { apiKeyIdentity, userIdentity, type Identity } from '@kartoteka/kit';
 import { makeInn10, makeInn12, makeOgrn, makeOgrnip, makeSettlementAccount, requisiteMessages } from '@kartoteka/kit/requisites';
-import { startTestSubgraph, type GraphQLResponse, type TestSubgraph } from '@kartoteka/kit/testing';
+import { collectPages, startTestSubgraph, type GraphQLResponse, type TestSubgraph } from '@kartoteka/kit/testing';
 import { counterpartiesSubgraph } from '../../../subgraph';
 
 const MANAGER_ID = '00000000-0000-4000-8000-000000000002';
@@ -143,22 +143,11 @@ async function list(variables: { search?: string; status?: string; first?: numbe
 }
 
 async function listAll(variables: { search?: string; status?: string }, pageSize: number): Promise<{ ids: string[]; pages: number; totalCount: number }> {
-  const ids: string[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  let totalCount = 0;
-  for (;;) {
-    const page: Page<ListNode> = await list({ ...variables, first: pageSize, after });
-    pages += 1;
-    totalCount = page.totalCount;
-    ids.push(...page.edges.map((edge) => edge.node.id));
-    expect(page.edges.length).toBeLessThanOrEqual(pageSize);
-    if (!page.pageInfo.hasNextPage) break;
-    expect(page.edges).toHaveLength(pageSize);
-    after = page.pageInfo.endCursor;
-    if (pages > 50) throw new Error('pagination does not end');
-  }
-  return { ids, pages, totalCount };
+  const collected = await collectPages((after) => list({ ...variables, first: pageSize, after }), 50);
+  // every page but the last is full, none is larger than asked
+  const last = collected.pages.length - 1;
+  collected.pages.forEach((page, index) => (index < last ? expect(page.edges).toHaveLength(pageSize) : expect(page.edges.length).toBeLessThanOrEqual(pageSize)));
+  return { ids: collected.nodes.map((node) => node.id), pages: collected.pages.length, totalCount: collected.totalCount };
 }
 
 async function sqlRows<T>(query: string, params: unknown[] = []): Promise<T[]> {

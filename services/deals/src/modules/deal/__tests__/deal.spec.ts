@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { apiKeyIdentity, DEMO_MANAGER_IDS, userIdentity, type Identity } from '@kartoteka/kit';
-import { startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { collectPages, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { seedDeals } from '../../../seed/deals.seed';
 import { dealsSubgraph } from '../../../subgraph';
 import { DEFAULT_PIPELINE } from '../deal-stages';
@@ -59,16 +59,11 @@ async function insertDeals(counterpartyId: string, count: number, stages: string
 }
 
 async function listAll(counterpartyId: string, first: number): Promise<Node[]> {
-  const nodes: Node[] = [];
-  let after: string | null = null;
-  for (let guard = 0; guard < 100; guard += 1) {
-    const result: { data?: { deals: Page } | null; errors?: unknown } = await subgraph.request<{ deals: Page }>(LIST, { counterpartyId, first, after }, viewer);
+  const { nodes } = await collectPages(async (after) => {
+    const result = await subgraph.request<{ deals: Page }>(LIST, { counterpartyId, first, after }, viewer);
     expect(result.errors).toBeUndefined();
-    const page = result.data!.deals;
-    nodes.push(...page.edges.map((edge) => edge.node));
-    if (!page.pageInfo.hasNextPage) break;
-    after = page.pageInfo.endCursor;
-  }
+    return result.data!.deals;
+  });
   return nodes;
 }
 

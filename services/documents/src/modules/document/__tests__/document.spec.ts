@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { apiKeyIdentity, DEMO_MANAGER_IDS, userIdentity, type Identity } from '@kartoteka/kit';
-import { startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { collectPages, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { seedDocuments } from '../../../seed/documents.seed';
 import { documentsSubgraph } from '../../../subgraph';
 import { Document, DocumentStatus, DocumentType } from '../document.entity';
@@ -60,16 +60,11 @@ async function insertDocuments(counterpartyId: string, count: number, firstDate 
 
 /** Every document of a counterparty via the top-level list, page by page. */
 async function listAll(counterpartyId: string, first: number): Promise<Node[]> {
-  const nodes: Node[] = [];
-  let after: string | null = null;
-  for (let guard = 0; guard < 100; guard += 1) {
-    const result: { data?: { documents: Page } | null; errors?: unknown } = await subgraph.request<{ documents: Page }>(LIST, { counterpartyId, first, after }, viewer);
+  const { nodes } = await collectPages(async (after) => {
+    const result = await subgraph.request<{ documents: Page }>(LIST, { counterpartyId, first, after }, viewer);
     expect(result.errors).toBeUndefined();
-    const page = result.data!.documents;
-    nodes.push(...page.edges.map((edge) => edge.node));
-    if (!page.pageInfo.hasNextPage) break;
-    after = page.pageInfo.endCursor;
-  }
+    return result.data!.documents;
+  });
   return nodes;
 }
 
