@@ -16,6 +16,7 @@ import type { GatewayConfig } from './config';
 import { SUPERGRAPH_PATH } from './composition';
 import type { GatewayContext } from './gateway-context';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { unavailablePathsPlugin } from './unavailable-paths';
 
 export type RunningGateway = { url: string; port: number; logger: Logger; stop: () => Promise<void> };
 
@@ -81,7 +82,7 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
     csrfPrevention: true,
     validationRules: armor.validationRules,
     formatError: createFormatError({ exposeInternals: !config.production, onInternalError: (error) => logger.error({ err: error }, 'internal error') }),
-    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), loggingPlugin()],
+    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), unavailablePathsPlugin(supergraphSdl), loggingPlugin()],
   });
   await apollo.start();
 

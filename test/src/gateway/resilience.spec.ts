@@ -19,8 +19,24 @@ describe('a subgraph is down', () => {
     expect(card.data?.counterparty).toMatchObject({ id, documents: null, deals: { totalCount: 0 } });
     expect(card.data?.counterparty.name).toMatch(/Тестовая Компания/);
     expect(card.errors).toHaveLength(1);
-    // The gateway cannot know the path of a fetch that never answered; the error names the service instead.
-    expect(card.errors?.[0]).toMatchObject({ message: expect.stringMatching(/documents/), extensions: { code: 'SERVICE_UNAVAILABLE', service: 'documents' } });
+    expect(card.errors?.[0]).toMatchObject({ path: ['counterparty', 'documents'], message: expect.stringMatching(/documents/), extensions: { code: 'SERVICE_UNAVAILABLE', service: 'documents' } });
+  });
+});
+
+// runs after the test above has stopped the documents subgraph (and created a counterparty)
+describe('a subgraph is down under a list', () => {
+  it('names the path of every missing part, through aliases and fragments', async () => {
+    const token = await stack.login('manager@kartoteka.local');
+    const list = await stack.call<{ page: { edges: { node: { id: string; docs: unknown } }[] } }>(
+      `query List { page: counterparties(first: 2) { edges { node { ...Row } } } }
+       fragment Row on Counterparty { id docs: documents(first: 1) { totalCount } deals(first: 1) { totalCount } }`,
+      {},
+      token,
+    );
+    const edges = list.data!.page.edges;
+    expect(edges.length).toBeGreaterThan(0);
+    expect(edges.every((edge) => edge.node.docs === null)).toBe(true);
+    expect(list.errors?.map((error) => error.path)).toEqual(edges.map((_, index) => ['page', 'edges', index, 'node', 'docs']));
   });
 });
 
@@ -44,6 +60,7 @@ describe('a subgraph hangs', () => {
 
     const card = await hanging.call<{ counterparty: { id: string; documents: { totalCount: number } | null; deals: unknown } }>(CARD_QUERY, { id }, token);
     expect(card.data?.counterparty).toMatchObject({ id, documents: { totalCount: 0 }, deals: null });
-    expect(card.errors?.[0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'deals' });
+    expect(card.errors).toHaveLength(1);
+    expect(card.errors?.[0]).toMatchObject({ path: ['counterparty', 'deals'], extensions: { code: 'SERVICE_UNAVAILABLE', service: 'deals' } });
   });
 });
