@@ -1,6 +1,6 @@
-import { ArrayNotEmpty, IsEmail, IsIn, IsOptional, IsString, Length, MinLength } from 'class-validator';
+import { ArrayNotEmpty, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MinLength } from 'class-validator';
 import { ROLES, type RoleCode } from '@kartoteka/kit';
-import { Field, InputType, ArgsType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { ConnectionArgs } from '@kartoteka/kit';
 import { Role } from './user.entity';
 
@@ -22,6 +22,51 @@ export class CreateUserInput {
   @ArrayNotEmpty({ message: 'Give the user at least one role' })
   @IsIn(ROLES, { each: true })
   roles!: RoleCode[];
+}
+
+@InputType()
+export class UpdateUserInput {
+  @Field(() => ID)
+  @IsUUID('all', { message: 'Not a valid user id' })
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(2, 200, { message: 'Name must be 2 to 200 characters long' })
+  name?: string | null;
+
+  @Field(() => [Role], { nullable: true, description: 'Replaces the roles' })
+  @IsOptional()
+  @ArrayNotEmpty({ message: 'Give the user at least one role' })
+  @IsIn(ROLES, { each: true })
+  roles?: RoleCode[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'false deactivates the account: it can no longer log in' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean | null;
+}
+
+@InputType()
+export class SetUserPasswordInput {
+  @Field(() => ID)
+  @IsUUID('all', { message: 'Not a valid user id' })
+  id!: string;
+
+  @Field()
+  @MinLength(8, { message: 'Password must be at least 8 characters long' })
+  password!: string;
+}
+
+@InputType()
+export class ChangePasswordInput {
+  @Field()
+  @IsString()
+  currentPassword!: string;
+
+  @Field()
+  @MinLength(8, { message: 'Password must be at least 8 characters long' })
+  newPassword!: string;
 }
 
 @ArgsType()

@@ -1,7 +1,7 @@
-import { ConnectionType, NotFoundError, type SubgraphContext } from '@kartoteka/kit';
+import { ConnectionType, NotFoundError, UnauthenticatedError, type SubgraphContext } from '@kartoteka/kit';
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { User } from './user.entity';
-import { CreateUserInput, UsersArgs } from './user.input';
+import { ChangePasswordInput, CreateUserInput, SetUserPasswordInput, UpdateUserInput, UsersArgs } from './user.input';
 import { UserService } from './user.service';
 
 export const UserConnection = ConnectionType(User, 'User');
@@ -26,5 +26,23 @@ export class UserResolver {
   @Mutation(() => User, { description: 'Creates a staff account (admins only)' })
   createUser(@Arg('input') input: CreateUserInput, @Ctx() context: SubgraphContext): Promise<User> {
     return new UserService(context).create(input);
+  }
+
+  @Authorized('users:manage')
+  @Mutation(() => User, { description: 'Changes name, roles or active (admins only); the last active admin stays an admin' })
+  updateUser(@Arg('input') input: UpdateUserInput, @Ctx() context: SubgraphContext): Promise<User> {
+    return new UserService(context).update(input);
+  }
+
+  @Authorized('users:manage')
+  @Mutation(() => User, { description: 'Sets a new password for a user (admins only)' })
+  setUserPassword(@Arg('input') input: SetUserPasswordInput, @Ctx() context: SubgraphContext): Promise<User> {
+    return new UserService(context).setPassword(input.id, input.password);
+  }
+
+  @Mutation(() => User, { description: 'The logged-in staff member changes their own password' })
+  changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() context: SubgraphContext): Promise<User> {
+    if (context.identity.kind !== 'user') throw new UnauthenticatedError('Only a logged-in staff member can change a password');
+    return new UserService(context).changeOwnPassword(context.identity.id, input.currentPassword, input.newPassword);
   }
 }

@@ -1,9 +1,10 @@
-import { hash } from '@node-rs/argon2';
-import { decodeCursor, encodeCursor, toConnection, UserInputError, type ConnectionShape, type RoleCode, type SubgraphContext } from '@kartoteka/kit';
-import type { FilterQuery } from '@mikro-orm/core';
+import { hash, verify } from '@node-rs/argon2';
+import { decodeCursor, encodeCursor, NotFoundError, toConnection, UnauthenticatedError, UserInputError, type ConnectionShape, type RoleCode, type SubgraphContext } from '@kartoteka/kit';
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import { User } from './user.entity';
 
 export type NewUser = { email: string; name: string; password: string | null; roles: RoleCode[] };
+export type UserChanges = { id: string; name?: string | null; roles?: RoleCode[] | null; active?: boolean | null };
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -24,6 +25,50 @@ export class UserService {
       active: true,
     });
     await em.flush();
+    return user;
+  }
+
+  /**
+   * Name, roles, deactivation. The last active administrator can be neither demoted nor deactivated, so the
+   * installation never locks itself out. (Issued session tokens stay valid until they expire.)
+   */
+  async update(changes: UserChanges): Promise<User> {
+    return this.context.em.transactional(async (em) => {
+      const user = await em.findOne(User, { id: changes.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!user) throw new NotFoundError('User', changes.id);
+      const roles = changes.roles ? [...new Set(changes.roles)] : user.roles;
+      const active = changes.active ?? user.active;
+      if (user.roles.includes('ADMIN') && user.active && (!roles.includes('ADMIN') || !active)) {
+        // serialize concurrent demotions of different admins
+        await em.getConnection().execute(`select pg_advisory_xact_lock(hashtext('kartoteka:identity:admins'))`);
+        const otherAdmins = await em.count(User, { id: { $ne: user.id }, active: true, roles: { $contains: ['ADMIN'] } });
+        if (otherAdmins === 0) throw new UserInputError(changes.active === false ? 'active' : 'roles', 'The last active administrator cannot be demoted or deactivated');
+      }
+      if (changes.name !== undefined && changes.name !== null) user.name = changes.name.trim();
+      user.roles = roles;
+      user.active = active;
+      return user;
+    });
+  }
+
+  /** An administrator sets a new password (e.g. a forgotten one); failed-login throttling is unaffected. */
+  async setPassword(id: string, password: string): Promise<User> {
+    const user = await this.context.em.findOne(User, { id });
+    if (!user) throw new NotFoundError('User', id);
+    user.passwordHash = await hash(password);
+    await this.context.em.flush();
+    return user;
+  }
+
+  /** The logged-in user changes their own password, proving the current one. */
+  async changeOwnPassword(id: string, currentPassword: string, newPassword: string): Promise<User> {
+    const user = await this.context.em.findOne(User, { id }, { populate: ['passwordHash'] });
+    if (!user) throw new UnauthenticatedError();
+    const valid = user.passwordHash ? await verify(user.passwordHash, currentPassword).catch(() => false) : false;
+    if (!valid) throw new UserInputError('currentPassword', 'The current password is not correct');
+    if (currentPassword === newPassword) throw new UserInputError('newPassword', 'Choose a password different from the current one');
+    user.passwordHash = await hash(newPassword);
+    await this.context.em.flush();
     return user;
   }
 

@@ -151,3 +151,46 @@ describe('gateway gate', () => {
     expect(await (await fetch(`${base}/health/ready`)).json()).toMatchObject({ status: 'ready' });
   });
 });
+
+describe('managing accounts', () => {
+  const SALES_ID = '00000000-0000-4000-8000-000000000003';
+  const MANAGER_ID = '00000000-0000-4000-8000-000000000002';
+  const UPDATE = 'mutation($input: UpdateUserInput!) { updateUser(input: $input) { id name roles active } }';
+
+  it('lets an admin change roles and deactivate an account, which then cannot log in', async () => {
+    const forbidden = await subgraph.request(UPDATE, { input: { id: SALES_ID, roles: ['ADMIN'] } }, viewer);
+    expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const promoted = await subgraph.request<{ updateUser: { roles: string[]; active: boolean } }>(UPDATE, { input: { id: SALES_ID, roles: ['MANAGER', 'APPROVER'] } }, admin);
+    expect(promoted.data?.updateUser).toMatchObject({ roles: ['MANAGER', 'APPROVER'], active: true });
+
+    const deactivated = await subgraph.request<{ updateUser: { active: boolean } }>(UPDATE, { input: { id: SALES_ID, active: false } }, admin);
+    expect(deactivated.data?.updateUser.active).toBe(false);
+    const login = await subgraph.request(LOGIN, { email: 'sales@kartoteka.local', password: 'sales' });
+    expect(login.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('keeps the last active administrator', async () => {
+    const demote = await subgraph.request(UPDATE, { input: { id: ADMIN_ID, roles: ['VIEWER'] } }, admin);
+    expect(demote.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'roles' });
+    const deactivate = await subgraph.request(UPDATE, { input: { id: ADMIN_ID, active: false } }, admin);
+    expect(deactivate.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'active' });
+    const me = await subgraph.request<{ me: { roles: string[]; active: boolean } }>('{ me { roles active } }', {}, admin);
+    expect(me.data?.me).toEqual({ roles: ['ADMIN'], active: true });
+  });
+
+  it('lets an admin set a password and a user change their own, proving the current one', async () => {
+    const reset = await subgraph.request('mutation($input: SetUserPasswordInput!) { setUserPassword(input: $input) { id } }', { input: { id: MANAGER_ID, password: 'fresh-password-1' } }, admin);
+    expect(reset.errors).toBeUndefined();
+    expect((await subgraph.request(LOGIN, { email: 'manager@kartoteka.local', password: 'manager' })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+
+    const manager = userIdentity(MANAGER_ID, 'Ольга Смирнова', ['MANAGER']);
+    const CHANGE = 'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { id } }';
+    const wrong = await subgraph.request(CHANGE, { input: { currentPassword: 'not-it', newPassword: 'another-password-2' } }, manager);
+    expect(wrong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currentPassword' });
+    const changed = await subgraph.request(CHANGE, { input: { currentPassword: 'fresh-password-1', newPassword: 'another-password-2' } }, manager);
+    expect(changed.errors).toBeUndefined();
+    const login = await subgraph.request<{ login: { user: { id: string } } }>(LOGIN, { email: 'manager@kartoteka.local', password: 'another-password-2' });
+    expect(login.data?.login.user.id).toBe(MANAGER_ID);
+  });
+});
