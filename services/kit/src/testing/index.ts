@@ -1,3 +1,4 @@
 export * from './test-database';
 export * from './test-subgraph';
 export * from './collect-pages';
+export * from './demo-identity';

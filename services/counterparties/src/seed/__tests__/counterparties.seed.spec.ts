@@ -1,11 +1,11 @@
-import { DEMO_COUNTERPARTY_IDS, DEMO_MANAGER_IDS, DEMO_USERS, userIdentity } from '@kartoteka/kit';
-import { startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { DEMO_COUNTERPARTY_IDS, DEMO_MANAGER_IDS, DEMO_USERS } from '@kartoteka/kit';
+import { demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { counterpartiesSubgraph } from '../../subgraph';
 import { demoCompanies } from '../demo-companies';
 import { demoCounterpartyId, demoCounterpartyIdOf, seedCounterparties, uuidV5 } from '../counterparties.seed';
 
 let subgraph: TestSubgraph;
-const viewer = userIdentity(DEMO_USERS[5].id, DEMO_USERS[5].name, DEMO_USERS[5].roles);
+const viewer = demoIdentity('viewer@kartoteka.local');
 
 beforeAll(async () => {
   subgraph = await startTestSubgraph(counterpartiesSubgraph());

@@ -1,13 +1,13 @@
-import { apiKeyIdentity, userIdentity, type Identity } from '@kartoteka/kit';
+import { apiKeyIdentity, type Identity } from '@kartoteka/kit';
 import { makeInn10, makeInn12, makeOgrn, makeOgrnip, makeSettlementAccount, requisiteMessages } from '@kartoteka/kit/requisites';
-import { collectPages, startTestSubgraph, type GraphQLResponse, type TestSubgraph } from '@kartoteka/kit/testing';
+import { collectPages, demoIdentity, type GraphQLResponse, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { counterpartiesSubgraph } from '../../../subgraph';
 
 const MANAGER_ID = '00000000-0000-4000-8000-000000000002';
 const OTHER_MANAGER_ID = '00000000-0000-4000-8000-000000000003';
-const manager: Identity = userIdentity(MANAGER_ID, 'Ольга Смирнова', ['MANAGER']);
-const otherManager: Identity = userIdentity(OTHER_MANAGER_ID, 'Дмитрий Кузнецов', ['MANAGER']);
-const viewer: Identity = userIdentity('00000000-0000-4000-8000-000000000006', 'Ирина Лебедева', ['VIEWER']);
+const manager: Identity = demoIdentity('manager@kartoteka.local');
+const otherManager: Identity = demoIdentity('sales@kartoteka.local');
+const viewer: Identity = demoIdentity('viewer@kartoteka.local');
 const PARTNER_KEY_ID = '00000000-0000-4000-8000-00000000aaaa';
 const partner: Identity = apiKeyIdentity(PARTNER_KEY_ID, '1C integration', ['counterparties:read', 'counterparties:write']);
 

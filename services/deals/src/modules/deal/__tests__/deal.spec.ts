@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { apiKeyIdentity, DEMO_MANAGER_IDS, userIdentity, type Identity } from '@kartoteka/kit';
-import { collectPages, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { apiKeyIdentity, DEMO_MANAGER_IDS, type Identity } from '@kartoteka/kit';
+import { collectPages, demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { seedDeals } from '../../../seed/deals.seed';
 import { dealsSubgraph } from '../../../subgraph';
 import { DEFAULT_PIPELINE } from '../deal-stages';
@@ -8,8 +8,8 @@ import { Deal } from '../deal.entity';
 
 const MANAGER_ID = '00000000-0000-4000-8000-000000000002';
 const SALES_ID = '00000000-0000-4000-8000-000000000003';
-const manager: Identity = userIdentity(MANAGER_ID, 'Ольга Смирнова', ['MANAGER']);
-const viewer: Identity = userIdentity('00000000-0000-4000-8000-000000000006', 'Ирина Лебедева', ['VIEWER']);
+const manager: Identity = demoIdentity('manager@kartoteka.local');
+const viewer: Identity = demoIdentity('viewer@kartoteka.local');
 const readOnlyPartner: Identity = apiKeyIdentity('00000000-0000-4000-8000-00000000aaaa', '1C', ['counterparties:read']);
 const dealsPartner: Identity = apiKeyIdentity('00000000-0000-4000-8000-00000000bbbb', 'ERP', ['deals:read', 'deals:write']);
 

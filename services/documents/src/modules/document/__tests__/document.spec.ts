@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { apiKeyIdentity, DEMO_MANAGER_IDS, userIdentity, type Identity } from '@kartoteka/kit';
-import { collectPages, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { apiKeyIdentity, DEMO_MANAGER_IDS, type Identity } from '@kartoteka/kit';
+import { collectPages, demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { seedDocuments } from '../../../seed/documents.seed';
 import { documentsSubgraph } from '../../../subgraph';
 import { Document, DocumentStatus, DocumentType } from '../document.entity';
 
 const MANAGER_ID = '00000000-0000-4000-8000-000000000002';
-const manager: Identity = userIdentity(MANAGER_ID, 'Ольга Смирнова', ['MANAGER']);
-const viewer: Identity = userIdentity('00000000-0000-4000-8000-000000000006', 'Ирина Лебедева', ['VIEWER']);
+const manager: Identity = demoIdentity('manager@kartoteka.local');
+const viewer: Identity = demoIdentity('viewer@kartoteka.local');
 const readOnlyPartner: Identity = apiKeyIdentity('00000000-0000-4000-8000-00000000aaaa', '1C', ['counterparties:read']);
 const documentsPartner: Identity = apiKeyIdentity('00000000-0000-4000-8000-00000000bbbb', 'ERP', ['documents:read', 'documents:write']);
 

@@ -1,13 +1,13 @@
 import { decodeJwt } from 'jose';
-import { userIdentity, apiKeyIdentity, type Identity } from '@kartoteka/kit';
-import { startTestSubgraph, postGraphQL, type TestSubgraph } from '@kartoteka/kit/testing';
+import { apiKeyIdentity, type Identity } from '@kartoteka/kit';
+import { demoIdentity, postGraphQL, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { identitySubgraph } from '../../../subgraph';
 import { seedIdentity } from '../../../seed/identity.seed';
 
 const settings = { jwtSecret: 'test-jwt-secret', jwtTtlSeconds: 600 };
 const ADMIN_ID = '00000000-0000-4000-8000-000000000001';
-const admin: Identity = userIdentity(ADMIN_ID, 'Admin', ['ADMIN']);
-const viewer: Identity = userIdentity('00000000-0000-4000-8000-000000000006', 'Viewer', ['VIEWER']);
+const admin: Identity = demoIdentity('admin@kartoteka.local');
+const viewer: Identity = demoIdentity('viewer@kartoteka.local');
 
 let subgraph: TestSubgraph;
 
@@ -184,7 +184,7 @@ describe('managing accounts', () => {
     expect(reset.errors).toBeUndefined();
     expect((await subgraph.request(LOGIN, { email: 'manager@kartoteka.local', password: 'manager' })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
 
-    const manager = userIdentity(MANAGER_ID, 'Ольга Смирнова', ['MANAGER']);
+    const manager = demoIdentity('manager@kartoteka.local');
     const CHANGE = 'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { id } }';
     const wrong = await subgraph.request(CHANGE, { input: { currentPassword: 'not-it', newPassword: 'another-password-2' } }, manager);
     expect(wrong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currentPassword' });
