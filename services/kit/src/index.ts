@@ -21,3 +21,4 @@ export * from './demo/prng';
 export * from './demo/demo-counterparties';
 export * from './cli/service-cli';
 export * from './schema/input-fields';
+export * from './schema/ids';

@@ -1,6 +1,7 @@
 import { requirePermissions } from '../auth/auth-checker';
 import type { Permission } from '../auth/permissions';
 import { byKeys, type SubgraphContext } from '../server/context';
+import { isUuid } from './ids';
 import type { ReferenceResolverMap } from './build-subgraph';
 
 export type ReferenceDefinition<T extends { id: string }> = {
@@ -19,7 +20,10 @@ export function defineReference<T extends { id: string }>(typeName: string, defi
     [typeName]: {
       __resolveReference: async (reference: { id: string }, context: SubgraphContext) => {
         requirePermissions(context.identity, definition.permissions);
-        const loader = context.loaders.get<T>(`reference:${typeName}`, async (ids) => byKeys(ids, await definition.load(ids, context), (row) => row.id));
+        const loader = context.loaders.get<T>(`reference:${typeName}`, async (ids) => {
+          const valid = ids.filter(isUuid);
+          return byKeys(ids, valid.length ? await definition.load(valid, context) : [], (row) => row.id);
+        });
         return loader.load(reference.id);
       },
     } as ReferenceResolverMap[string],

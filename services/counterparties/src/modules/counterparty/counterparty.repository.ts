@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, groupByKeys, toConnection, UserInputError, type ConnectionShape } from '@kartoteka/kit';
+import { type ConnectionShape, decodeCursor, encodeCursor, groupByKeys, isUuid, toConnection, UserInputError } from '@kartoteka/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Counterparty, CounterpartyBankAccount, CounterpartyContact, type CounterpartyStatus } from './counterparty.entity';
@@ -45,11 +45,6 @@ const EMPTY = raw('');
  */
 export const SEARCH_SIMILARITY_THRESHOLD = 0.4;
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
-}
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (character) => `\\${character}`);

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, UserInputError, type ConnectionShape, type SubgraphContext } from '@kartoteka/kit';
+import { ConflictError, isUuid, NotFoundError, UserInputError, type ConnectionShape, type SubgraphContext } from '@kartoteka/kit';
 import { validateBik, validateCorrespondentAccount, validateInn, validateKpp, validateOgrn, validateSettlementAccount, type RequisiteIssue } from '@kartoteka/kit/requisites';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -16,7 +16,7 @@ import type { CounterpartyChange } from './counterparty-change.entity';
 import { CounterpartyChangeService, diffStates, stateOf, type CounterpartyState } from './counterparty-change.service';
 import type { CreateCounterpartyInput, UpdateCounterpartyInput } from './counterparty.input';
 import { LIMITS } from './counterparty.input';
-import { CounterpartyRepository, isUuid, type CounterpartyListQuery } from './counterparty.repository';
+import { CounterpartyRepository, type CounterpartyListQuery } from './counterparty.repository';
 
 /** The fields a write may carry, as received (create input, or update input merged over the stored state). */
 type Draft = {

@@ -1,9 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { decodeCursor, encodeCursor, toConnection, UserInputError, type ConnectionShape, type SubgraphContext } from '@kartoteka/kit';
+import { type ConnectionShape, decodeCursor, encodeCursor, isUuid, type SubgraphContext, toConnection, UserInputError } from '@kartoteka/kit';
 import { DEFAULT_STAGE, dealStage, stageCodes } from './deal-stages';
 import { Deal } from './deal.entity';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Position in the list order `created_at desc, id desc`. */
 type DealCursor = { createdAt: string; id: string };
@@ -27,7 +26,7 @@ function cursorOf(deal: Deal): string {
 
 function parseCursor(after: string): DealCursor {
   const [createdAt, id] = decodeCursor(after, 2);
-  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !UUID.test(id)) {
+  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !isUuid(id)) {
     throw new UserInputError('after', 'The cursor is not valid for this list');
   }
   return { createdAt, id };
@@ -66,12 +65,12 @@ export class DealService {
   }
 
   findById(id: string): Promise<Deal | null> {
-    if (!UUID.test(id)) return Promise.resolve(null);
+    if (!isUuid(id)) return Promise.resolve(null);
     return this.context.em.findOne(Deal, { id });
   }
 
   findByIds(ids: readonly string[]): Promise<Deal[]> {
-    const valid = ids.filter((id) => UUID.test(id));
+    const valid = ids.filter(isUuid);
     return valid.length ? this.context.em.find(Deal, { id: { $in: valid } }) : Promise.resolve([]);
   }
 
@@ -103,7 +102,7 @@ export class DealService {
 
   /** First `first` deals after `cursor` per counterparty (a LATERAL index scan each) and their totals. */
   private async pagesOfCounterparties(counterpartyIds: readonly string[], first: number, cursor: DealCursor | null): Promise<ConnectionShape<Deal>[]> {
-    const ids = [...new Set(counterpartyIds.filter((id) => UUID.test(id)))];
+    const ids = [...new Set(counterpartyIds.filter(isUuid))];
     const rowsById = new Map<string, Deal[]>();
     const totals = new Map<string, number>();
     if (ids.length) {

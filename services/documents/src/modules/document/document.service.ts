@@ -1,8 +1,7 @@
 import { QueryOrder, type FilterQuery } from '@mikro-orm/core';
-import { decodeCursor, encodeCursor, toConnection, UserInputError, type ConnectionShape, type SubgraphContext } from '@kartoteka/kit';
+import { type ConnectionShape, decodeCursor, encodeCursor, isUuid, type SubgraphContext, toConnection, UserInputError } from '@kartoteka/kit';
 import { Document, type DocumentStatus, type DocumentType } from './document.entity';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Position in the list order `date desc nulls first, created_at desc, id desc`. */
@@ -30,7 +29,7 @@ function parseCursor(after: string): DocumentCursor {
   const [date, createdAt, id] = decodeCursor(after, 3);
   const validDate = date === null || (typeof date === 'string' && ISO_DATE.test(date));
   const validCreatedAt = typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt));
-  if (!validDate || !validCreatedAt || typeof id !== 'string' || !UUID.test(id)) throw new UserInputError('after', 'The cursor is not valid for this list');
+  if (!validDate || !validCreatedAt || typeof id !== 'string' || !isUuid(id)) throw new UserInputError('after', 'The cursor is not valid for this list');
   return { date, createdAt, id };
 }
 
@@ -73,12 +72,12 @@ export class DocumentService {
   }
 
   findById(id: string): Promise<Document | null> {
-    if (!UUID.test(id)) return Promise.resolve(null);
+    if (!isUuid(id)) return Promise.resolve(null);
     return this.context.em.findOne(Document, { id });
   }
 
   findByIds(ids: readonly string[]): Promise<Document[]> {
-    const valid = ids.filter((id) => UUID.test(id));
+    const valid = ids.filter(isUuid);
     return valid.length ? this.context.em.find(Document, { id: { $in: valid } }) : Promise.resolve([]);
   }
 
@@ -118,7 +117,7 @@ export class DocumentService {
    * LIMIT) and their totals (one grouped count).
    */
   private async pagesOfCounterparties(counterpartyIds: readonly string[], first: number, cursor: DocumentCursor | null): Promise<ConnectionShape<Document>[]> {
-    const ids = [...new Set(counterpartyIds.filter((id) => UUID.test(id)))];
+    const ids = [...new Set(counterpartyIds.filter(isUuid))];
     const rowsById = new Map<string, Document[]>();
     const totals = new Map<string, number>();
     if (ids.length) {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { actorId, NotFoundError, type ApiKeyScope, type SubgraphContext } from '@kartoteka/kit';
+import { actorId, isUuid, NotFoundError, type ApiKeyScope, type SubgraphContext } from '@kartoteka/kit';
 import { ApiKey } from './api-key.entity';
 
 const KEY_PATTERN = /^ktk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
@@ -31,7 +31,7 @@ export class ApiKeyService {
   }
 
   async revoke(id: string): Promise<ApiKey> {
-    const apiKey = await this.context.em.findOne(ApiKey, { id });
+    const apiKey = isUuid(id) ? await this.context.em.findOne(ApiKey, { id }) : null;
     if (!apiKey) throw new NotFoundError('ApiKey', id);
     apiKey.revokedAt ??= new Date();
     await this.context.em.flush();

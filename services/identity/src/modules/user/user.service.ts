@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { decodeCursor, encodeCursor, NotFoundError, toConnection, UnauthenticatedError, UserInputError, type ConnectionShape, type RoleCode, type SubgraphContext } from '@kartoteka/kit';
+import { decodeCursor, encodeCursor, isUuid, NotFoundError, toConnection, UnauthenticatedError, UserInputError, type ConnectionShape, type RoleCode, type SubgraphContext } from '@kartoteka/kit';
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import { User } from './user.entity';
 
@@ -34,7 +34,7 @@ export class UserService {
    */
   async update(changes: UserChanges): Promise<User> {
     return this.context.em.transactional(async (em) => {
-      const user = await em.findOne(User, { id: changes.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const user = isUuid(changes.id) ? await em.findOne(User, { id: changes.id }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
       if (!user) throw new NotFoundError('User', changes.id);
       const roles = changes.roles ? [...new Set(changes.roles)] : user.roles;
       const active = changes.active ?? user.active;
@@ -53,7 +53,7 @@ export class UserService {
 
   /** An administrator sets a new password (e.g. a forgotten one); failed-login throttling is unaffected. */
   async setPassword(id: string, password: string): Promise<User> {
-    const user = await this.context.em.findOne(User, { id });
+    const user = await this.findById(id);
     if (!user) throw new NotFoundError('User', id);
     user.passwordHash = await hash(password);
     await this.context.em.flush();
@@ -89,10 +89,10 @@ export class UserService {
   }
 
   findByIds(ids: readonly string[]): Promise<User[]> {
-    return this.context.em.find(User, { id: { $in: [...ids] } });
+    return this.context.em.find(User, { id: { $in: ids.filter(isUuid) } });
   }
 
   findById(id: string): Promise<User | null> {
-    return this.context.em.findOne(User, { id });
+    return isUuid(id) ? this.context.em.findOne(User, { id }) : Promise.resolve(null);
   }
 }

@@ -84,6 +84,14 @@ describe('me and users', () => {
     expect(duplicate.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
   });
 
+  it('answers NOT_FOUND (not an internal error) for a malformed id and resolves a malformed reference to null', async () => {
+    const byId = await subgraph.request('{ user(id: "not-a-uuid") { id } }', {}, viewer);
+    expect(byId.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const references = await subgraph.request<{ _entities: unknown[] }>('query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }', { r: [{ __typename: 'User', id: 'x' }, { __typename: 'User', id: ADMIN_ID }] }, viewer);
+    expect(references.errors).toBeUndefined();
+    expect(references.data?._entities).toEqual([null, { id: ADMIN_ID }]);
+  });
+
   it('resolves User references in one batch and checks permissions on them', async () => {
     const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id name } } }';
     const representations = [{ __typename: 'User', id: ADMIN_ID }, { __typename: 'User', id: '00000000-0000-4000-8000-000000000002' }, { __typename: 'User', id: '00000000-0000-4000-8000-0000000000ff' }];
