@@ -122,7 +122,8 @@ function serviceEnv(service, serverUrl, secrets) {
     PORT: String(service.port),
     DATABASE_URL: databaseUrl(serverUrl, service.name),
     GATEWAY_SECRET: secrets.subgraphs[service.name],
-    JWT_SECRET: secrets.jwt,
+    // least privilege: only identity (which signs session tokens) and the gateway know the JWT secret
+    ...(service.name === 'identity' ? { JWT_SECRET: secrets.jwt } : {}),
     DEMO: String(DEMO),
     LOG_LEVEL: env.LOG_LEVEL ?? 'info',
   };
