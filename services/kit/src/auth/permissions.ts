@@ -1,5 +1,8 @@
-/** Staff roles. A role is a named set of permissions; authorization always checks permissions. */
-export const ROLES = ['ADMIN', 'MANAGER', 'APPROVER', 'VIEWER'] as const;
+/**
+ * Staff roles. A role is a named set of permissions; authorization always checks permissions. LAWYER,
+ * ACCOUNTANT and DIRECTOR are positions that approval routes address ("a role resolved at start").
+ */
+export const ROLES = ['ADMIN', 'MANAGER', 'APPROVER', 'VIEWER', 'LAWYER', 'ACCOUNTANT', 'DIRECTOR'] as const;
 export type RoleCode = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
@@ -35,6 +38,9 @@ export const ROLE_PERMISSIONS: Record<RoleCode, readonly Permission[]> = {
   MANAGER: [...READ_ALL, 'counterparties:write', 'documents:write', 'deals:write'],
   APPROVER: [...READ_ALL, 'documents:approve'],
   VIEWER: READ_ALL,
+  LAWYER: [...READ_ALL, 'documents:approve'],
+  ACCOUNTANT: [...READ_ALL, 'documents:write', 'documents:approve'],
+  DIRECTOR: [...READ_ALL, 'documents:approve'],
 };
 
 export function isRole(value: string): value is RoleCode {

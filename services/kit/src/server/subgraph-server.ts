@@ -19,7 +19,15 @@ export type SubgraphDefinition = SubgraphSchemaDefinition &
   OrmDefinition & {
     /** Extra HTTP routes under `/internal/` (gateway-only, like /graphql). */
     internalRoutes?: (router: express.Router, deps: { orm: MikroORM; logger: Logger; contextOf: (req: Request) => SubgraphContext }) => void;
+    /**
+     * Background workers of this service (outbox relays, event consumers, scheduled jobs). Started after the
+     * server listens, stopped before the ORM closes. A test may leave them out and drive them by hand.
+     */
+    workers?: (deps: { orm: MikroORM; logger: Logger }) => BackgroundWorker[];
   };
+
+/** A long-running loop inside a service process. `stop` resolves once the current iteration has finished. */
+export type BackgroundWorker = { name: string; start: () => void | Promise<void>; stop: () => Promise<void> };
 
 export type RunningSubgraph = {
   url: string;
@@ -28,6 +36,7 @@ export type RunningSubgraph = {
   sdl: string;
   logger: Logger;
   stop: () => Promise<void>;
+  workers: BackgroundWorker[];
 };
 
 export type SubgraphRuntime = { onQuery?: (sql: string) => void; logger?: Logger };
@@ -131,12 +140,18 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
     stopping ??= (async () => {
       logger.info('shutting down: finishing in-flight requests');
       await apollo.stop();
+      await Promise.all(workers.map((worker) => worker.stop()));
       await orm.close(true);
       logger.info('stopped');
     })();
     return stopping;
   };
-  return { url, port, orm, sdl, logger, stop };
+  const workers = definition.workers?.({ orm, logger }) ?? [];
+  for (const worker of workers) {
+    await worker.start();
+    logger.info({ worker: worker.name }, 'worker started');
+  }
+  return { url, port, orm, sdl, logger, stop, workers };
 }
 
 /** Stops the server on SIGINT/SIGTERM after in-flight requests finish. */
