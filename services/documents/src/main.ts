@@ -5,7 +5,7 @@ import { documentsSubgraph } from './subgraph';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const server = await startSubgraphServer(documentsSubgraph(), config);
+  const server = await startSubgraphServer(documentsSubgraph(config), config);
   stopOnSignals(server.stop, server.logger);
 }
 

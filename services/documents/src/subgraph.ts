@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { SubgraphDefinition } from '@kartoteka/kit';
+import type { BackgroundWorker, SubgraphDefinition } from '@kartoteka/kit';
+import { defaultDocumentsSettings, type DocumentsSettings } from './config';
 import { migrationsList } from './migrations';
 import { CounterpartyDocumentsResolver } from './modules/counterparty/counterparty.resolver';
 import { Counterparty } from './modules/counterparty/counterparty.stub';
@@ -9,7 +10,8 @@ import { DocumentResolver } from './modules/document/document.resolver';
 import { User } from './modules/user/user.stub';
 
 /** Everything that makes this service: entities, migrations, resolvers, references. */
-export function documentsSubgraph(): SubgraphDefinition {
+export function documentsSubgraph(settings: DocumentsSettings = defaultDocumentsSettings(), options: { workers?: boolean } = {}): SubgraphDefinition {
+  const workers = (): BackgroundWorker[] => [];
   return {
     service: 'documents',
     entities: [Document],
@@ -18,5 +20,6 @@ export function documentsSubgraph(): SubgraphDefinition {
     resolvers: [DocumentResolver, CounterpartyDocumentsResolver],
     orphanedTypes: [Counterparty, User],
     references: documentReference,
+    workers: options.workers === false ? undefined : workers,
   };
 }
