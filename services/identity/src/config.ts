@@ -1,7 +1,7 @@
-import { readSubgraphEnv, type SubgraphConfig, strictEnvReporter } from '@kartoteka/kit';
+import { readEventBusEnv, readSubgraphEnv, type EventBusConfig, type SubgraphConfig, strictEnvReporter } from '@kartoteka/kit';
 import { bool, cleanEnv, email, num, str } from 'envalid';
 
-export type IdentityConfig = SubgraphConfig & {
+export type IdentityConfig = SubgraphConfig & EventBusConfig & {
   /** HS256 secret shared with the gateway, which verifies staff tokens. */
   jwtSecret: string;
   jwtTtlSeconds: number;
@@ -21,5 +21,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IdentityConfig
     ADMIN_NAME: str({ default: 'Administrator' }),
   }, { reporter: strictEnvReporter });
   const bootstrapAdmin = own.ADMIN_EMAIL && own.ADMIN_PASSWORD ? { email: own.ADMIN_EMAIL, password: own.ADMIN_PASSWORD, name: own.ADMIN_NAME } : null;
-  return { ...readSubgraphEnv(env, 'identity', { port: 4101 }), jwtSecret: own.JWT_SECRET, jwtTtlSeconds: own.JWT_TTL_SECONDS, demo: own.DEMO, bootstrapAdmin };
+  return { ...readSubgraphEnv(env, 'identity', { port: 4101 }), ...readEventBusEnv(env), jwtSecret: own.JWT_SECRET, jwtTtlSeconds: own.JWT_TTL_SECONDS, demo: own.DEMO, bootstrapAdmin };
 }

@@ -2,8 +2,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127131104 } from './Migration20261127131104';
 import { Migration20261127134714 } from './Migration20261127134714';
+import { Migration20261127153845 } from './Migration20261127153845';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131104', class: Migration20261127131104 },
   { name: 'Migration20261127134714', class: Migration20261127134714 },
+  { name: 'Migration20261127153845', class: Migration20261127153845 },
 ];

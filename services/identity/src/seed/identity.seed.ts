@@ -1,7 +1,7 @@
-import { DEMO_USERS } from '@kartoteka/kit';
+import { DEMO_USERS, OutboxEvent } from '@kartoteka/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../modules/user/user.entity';
-import { UserService } from '../modules/user/user.service';
+import { publishUserUpserted, UserService } from '../modules/user/user.service';
 
 export type IdentitySeedOptions = {
   demo: boolean;
@@ -11,14 +11,11 @@ export type IdentitySeedOptions = {
 
 /** Idempotent: seeds only an empty user table. Returns what it did, for the start log. */
 export async function seedIdentity(em: EntityManager, options: IdentitySeedOptions): Promise<string> {
-  if (await em.count(User, {})) return 'identity: users exist, nothing seeded';
+  if (await em.count(User, {})) return `identity: users exist, nothing seeded${await announceExistingUsers(em)}`;
   const users = new UserService({ em });
   if (options.demo) {
-    for (const demo of DEMO_USERS) {
-      const user = await users.create({ email: demo.email, name: demo.name, password: demo.password, roles: demo.roles });
-      // Fixed ids let the other services' demo data refer to these people.
-      await em.nativeUpdate(User, { id: user.id }, { id: demo.id });
-    }
+    // Fixed ids let the other services' demo data refer to these people.
+    for (const demo of DEMO_USERS) await users.create({ id: demo.id, email: demo.email, name: demo.name, password: demo.password, roles: demo.roles });
     return `identity: ${DEMO_USERS.length} demo users`;
   }
   if (options.bootstrapAdmin) {
@@ -26,4 +23,16 @@ export async function seedIdentity(em: EntityManager, options: IdentitySeedOptio
     return `identity: admin ${options.bootstrapAdmin.email} created`;
   }
   return 'identity: no users and no ADMIN_EMAIL/ADMIN_PASSWORD configured: nobody can log in yet';
+}
+
+/**
+ * Users created before identity published events (an empty outbox next to existing users) are announced once,
+ * so the other services' staff directories learn about them.
+ */
+async function announceExistingUsers(em: EntityManager): Promise<string> {
+  if (await em.count(OutboxEvent, {})) return '';
+  const existing = await em.find(User, {}, { orderBy: { id: 'asc' } });
+  for (const user of existing) await publishUserUpserted(em, user);
+  await em.flush();
+  return `; ${existing.length} users announced to the other services`;
 }

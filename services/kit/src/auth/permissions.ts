@@ -16,6 +16,10 @@ export const PERMISSIONS = [
   'documents:approve',
   'deals:read',
   'deals:write',
+  /** Configure the EDMS: registration journals, route templates. ADMIN only; never an API key scope. */
+  'documents:configure',
+  /** Verify the integrity of the documents audit chain. ADMIN only; never an API key scope. */
+  'audit:verify',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -17,8 +17,11 @@ import { createLogger, type Logger } from './logger';
 
 export type SubgraphDefinition = SubgraphSchemaDefinition &
   OrmDefinition & {
-    /** Extra HTTP routes under `/internal/` (gateway-only, like /graphql). */
-    internalRoutes?: (router: express.Router, deps: { orm: MikroORM; logger: Logger; contextOf: (req: Request) => SubgraphContext }) => void;
+    /**
+     * Extra HTTP routes under `/internal/` (gateway-only, like /graphql). `stopping` is aborted when shutdown
+     * begins: long-lived responses (event streams) end then, so draining does not wait for them.
+     */
+    internalRoutes?: (router: express.Router, deps: { orm: MikroORM; logger: Logger; contextOf: (req: Request) => SubgraphContext; stopping: AbortSignal }) => void;
     /**
      * Background workers of this service (outbox relays, event consumers, scheduled jobs). Started after the
      * server listens, stopped before the ORM closes. A test may leave them out and drive them by hand.
@@ -123,7 +126,8 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
   await apollo.start();
 
   const internal = express.Router();
-  definition.internalRoutes?.(internal, { orm, logger, contextOf });
+  const shutdownBegun = new AbortController();
+  definition.internalRoutes?.(internal, { orm, logger, contextOf, stopping: shutdownBegun.signal });
   app.use('/internal', gate, express.json({ limit: '64kb' }), internal);
   app.use('/graphql', gate, express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: async ({ req }) => contextOf(req) }));
 
@@ -139,6 +143,7 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down: finishing in-flight requests');
+      shutdownBegun.abort();
       await apollo.stop();
       await Promise.all(workers.map((worker) => worker.stop()));
       await orm.close(true);

@@ -1,31 +1,47 @@
 import { hash, verify } from '@node-rs/argon2';
-import { decodeCursor, encodeCursor, isUuid, NotFoundError, toConnection, UnauthenticatedError, UserInputError, type ConnectionShape, type RoleCode, type SubgraphContext } from '@kartoteka/kit';
+import { decodeCursor, encodeCursor, isUuid, NotFoundError, publishEvent, toConnection, UnauthenticatedError, USER_UPSERTED, UserInputError, type ConnectionShape, type RoleCode, type SubgraphContext, type UserUpserted } from '@kartoteka/kit';
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from './user.entity';
 
-export type NewUser = { email: string; name: string; password: string | null; roles: RoleCode[] };
+/** `id` only for users with fixed ids (the demo staff); otherwise a new one is generated. */
+export type NewUser = { id?: string; email: string; name: string; password: string | null; roles: RoleCode[] };
 export type UserChanges = { id: string; name?: string | null; roles?: RoleCode[] | null; active?: boolean | null };
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/**
+ * Tells the other services (`identity.user.upserted`) the user's current state, in the transaction of the
+ * change. Call it after the change is flushed: `updatedAt` is then the stored one, the version consumers use to
+ * ignore an older state arriving late.
+ */
+export async function publishUserUpserted(em: EntityManager, user: User): Promise<void> {
+  const payload: UserUpserted = { id: user.id, email: user.email, name: user.name, roles: [...user.roles], active: user.active, updatedAt: user.updatedAt.toISOString() };
+  await publishEvent(em, USER_UPSERTED, payload);
+}
+
 export class UserService {
   constructor(private readonly context: Pick<SubgraphContext, 'em'>) {}
 
   async create(input: NewUser): Promise<User> {
-    const em = this.context.em;
-    const email = normalizeEmail(input.email);
-    if (await em.count(User, { email })) throw new UserInputError('email', `A user with e-mail ${email} already exists`);
-    const user = em.create(User, {
-      email,
-      name: input.name.trim(),
-      roles: [...new Set(input.roles)],
-      passwordHash: input.password ? await hash(input.password) : null,
-      active: true,
+    const passwordHash = input.password ? await hash(input.password) : null;
+    return this.context.em.transactional(async (em) => {
+      const email = normalizeEmail(input.email);
+      if (await em.count(User, { email })) throw new UserInputError('email', `A user with e-mail ${email} already exists`);
+      const user = em.create(User, {
+        ...(input.id ? { id: input.id } : {}),
+        email,
+        name: input.name.trim(),
+        roles: [...new Set(input.roles)],
+        passwordHash,
+        active: true,
+      });
+      await em.flush();
+      await publishUserUpserted(em, user);
+      return user;
     });
-    await em.flush();
-    return user;
   }
 
   /**
@@ -47,6 +63,8 @@ export class UserService {
       if (changes.name !== undefined && changes.name !== null) user.name = changes.name.trim();
       user.roles = roles;
       user.active = active;
+      await em.flush();
+      await publishUserUpserted(em, user);
       return user;
     });
   }

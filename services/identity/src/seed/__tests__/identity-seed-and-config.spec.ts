@@ -15,10 +15,17 @@ describe('configuration', () => {
     const config = loadConfig({ NODE_ENV: 'development' });
     expect(config.production).toBe(false);
     expect(config.port).toBe(4101);
+    expect(config.eventBusUrl).toBe('postgres://postgres@127.0.0.1:5432/kartoteka_events');
+  });
+
+  it('needs the event bus in production', () => {
+    const base = { DATABASE_URL: 'postgres://x/y', GATEWAY_SECRET: 's', JWT_SECRET: 'j' };
+    expect(() => loadConfig(base)).toThrow(/EVENT_BUS_URL/);
+    expect(loadConfig({ ...base, EVENT_BUS_URL: 'postgres://bus:5432/events' }).eventBusUrl).toBe('postgres://bus:5432/events');
   });
 
   it('reads a bootstrap admin only when both e-mail and password are given', () => {
-    const base = { DATABASE_URL: 'postgres://x/y', GATEWAY_SECRET: 's', JWT_SECRET: 'j' };
+    const base = { DATABASE_URL: 'postgres://x/y', GATEWAY_SECRET: 's', JWT_SECRET: 'j', EVENT_BUS_URL: 'postgres://x/events' };
     expect(loadConfig(base).bootstrapAdmin).toBeNull();
     expect(loadConfig({ ...base, ADMIN_EMAIL: 'boss@firm.ru' }).bootstrapAdmin).toBeNull();
     expect(loadConfig({ ...base, ADMIN_EMAIL: 'boss@firm.ru', ADMIN_PASSWORD: 'a-long-secret' }).bootstrapAdmin).toMatchObject({ email: 'boss@firm.ru' });

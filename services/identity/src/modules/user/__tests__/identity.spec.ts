@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { apiKeyIdentity, type Identity } from '@kartoteka/kit';
+import { apiKeyIdentity, DEMO_USERS, type Identity } from '@kartoteka/kit';
 import { demoIdentity, postGraphQL, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { identitySubgraph } from '../../../subgraph';
 import { seedIdentity } from '../../../seed/identity.seed';
@@ -65,7 +65,7 @@ describe('me and users', () => {
 
   it('lists users for staff and refuses anonymous callers', async () => {
     const list = await subgraph.request<{ users: { totalCount: number; edges: { node: { name: string } }[] } }>('{ users(first: 2) { totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } }', {}, viewer);
-    expect(list.data?.users.totalCount).toBe(6);
+    expect(list.data?.users.totalCount).toBe(DEMO_USERS.length);
     expect(list.data?.users.edges).toHaveLength(2);
     const anonymous = await subgraph.request('{ users { totalCount } }');
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');

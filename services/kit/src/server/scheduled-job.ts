@@ -1,0 +1,79 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from './logger';
+import type { BackgroundWorker } from './subgraph-server';
+
+/** First key of the two-int advisory locks of scheduled jobs ("JOBS"), apart from any other advisory lock. */
+const JOB_LOCK_NAMESPACE = 0x4a4f4253;
+
+export type ScheduledJobOptions = {
+  /** Also the lock key: every instance running a job of this name takes turns. */
+  name: string;
+  intervalMs: number;
+  /** Before the first run; defaults to one interval (a fresh process does its start-up work first). */
+  initialDelayMs?: number;
+  orm: MikroORM;
+  logger: Logger;
+  /** The work, inside one transaction that holds the job's lock. */
+  run: (em: EntityManager, now: Date) => Promise<void>;
+  now?: () => Date;
+};
+
+export type ScheduledJob = BackgroundWorker & {
+  /** One run now: false when another instance holds the job's lock (nothing was done). Errors propagate. */
+  runOnce: () => Promise<boolean>;
+};
+
+/**
+ * A job that runs every `intervalMs` (never overlapping itself) in a transaction holding
+ * `pg_try_advisory_xact_lock` for its name, so only one instance of the service runs it at a time; an
+ * instance that finds the lock taken skips that round. A failing run is logged and the loop goes on.
+ */
+export function scheduledJob(options: ScheduledJobOptions): ScheduledJob {
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger.child({ job: options.name });
+  let timer: NodeJS.Timeout | null = null;
+  let current: Promise<void> | null = null;
+  let stopped = true;
+
+  const runOnce = (): Promise<boolean> =>
+    options.orm.em.fork().transactional(async (em) => {
+      const rows = await em.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?, hashtext(?)) as locked', [JOB_LOCK_NAMESPACE, options.name]);
+      if (!rows[0]?.locked) return false;
+      await options.run(em, now());
+      return true;
+    });
+
+  const schedule = (delayMs: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = null;
+      current = runOnce()
+        .then((ran) => {
+          if (!ran) logger.debug('another instance is running the job; skipped');
+        })
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'scheduled job failed');
+        })
+        .finally(() => {
+          current = null;
+          schedule(options.intervalMs);
+        });
+    }, delayMs);
+  };
+
+  return {
+    name: options.name,
+    runOnce,
+    start: () => {
+      if (!stopped) return;
+      stopped = false;
+      schedule(options.initialDelayMs ?? options.intervalMs);
+    },
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await current;
+    },
+  };
+}
