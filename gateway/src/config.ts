@@ -19,7 +19,21 @@ export type GatewayConfig = {
   shutdownGraceMs: number;
   /** Trust X-Request-Id from the caller (when a trusted proxy sets it). */
   trustRequestId: boolean;
+  /** REST pass-through `/rest/<service>/*` → the service's `/internal/rest/*` (file upload and download, event streams). */
+  rest: RestSettings;
 };
+
+export type RestSettings = {
+  /** Services reachable through `/rest/<service>/`. */
+  services: string[];
+  /** Largest accepted request body in bytes (an upload of FILE_MAX_COUNT files of FILE_MAX_BYTES, plus multipart overhead). */
+  maxBodyBytes: number;
+  /** How long a service may take to start its answer once the request body has arrived. */
+  responseTimeoutMs: number;
+};
+
+/** 10 files of 25 MiB (the documents service's defaults) plus 1 MiB of multipart overhead. */
+export const DEFAULT_REST_MAX_BODY_BYTES = 10 * 25 * 1024 * 1024 + 1024 * 1024;
 
 const SUBGRAPHS = ['identity', 'counterparties', 'documents', 'deals'] as const;
 const DEFAULT_PORTS: Record<(typeof SUBGRAPHS)[number], number> = { identity: 4101, counterparties: 4102, documents: 4103, deals: 4104 };
@@ -50,8 +64,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
     SHUTDOWN_GRACE_MS: num({ default: 10000 }),
     TRUST_REQUEST_ID: bool({ default: true }),
+    REST_SERVICES: str({ default: 'documents', desc: 'Comma-separated services reachable through /rest/<service>/' }),
+    REST_MAX_BODY_BYTES: num({ default: DEFAULT_REST_MAX_BODY_BYTES, desc: 'Largest REST request body (uploads) in bytes' }),
+    REST_TIMEOUT_MS: num({ default: 60000, desc: 'Time a service may take to start answering a REST request once its body has arrived' }),
     ...subgraphSpecs,
   }, { reporter: strictEnvReporter }) as unknown as Record<string, string | number | boolean>;
+  const restServices = String(values.REST_SERVICES).split(',').map((name) => name.trim()).filter(Boolean);
+  const unknownRest = restServices.filter((name) => !(SUBGRAPHS as readonly string[]).includes(name));
+  if (unknownRest.length) throw new Error(`Invalid configuration:\n  REST_SERVICES: unknown service ${unknownRest.join(', ')}`);
   return {
     production: values.NODE_ENV === 'production',
     host: String(values.HOST),
@@ -64,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     logLevel: String(values.LOG_LEVEL),
     shutdownGraceMs: Number(values.SHUTDOWN_GRACE_MS),
     trustRequestId: Boolean(values.TRUST_REQUEST_ID),
+    rest: { services: restServices, maxBodyBytes: Number(values.REST_MAX_BODY_BYTES), responseTimeoutMs: Number(values.REST_TIMEOUT_MS) },
   };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,17 +9,17 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { createFormatError, createLogger, REQUEST_ID_HEADER, type Logger } from '@kartoteka/kit';
+import { createFormatError, createLogger, type Logger } from '@kartoteka/kit';
 import { AuthenticationError, createAuthenticator } from './authentication';
 import type { GatewayConfig } from './config';
 import { SUPERGRAPH_PATH } from './composition';
 import type { GatewayContext } from './gateway-context';
+import { assignRequestId } from './request-id';
+import { createRestProxy } from './rest-proxy';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { unavailablePathsPlugin } from './unavailable-paths';
 
 export type RunningGateway = { url: string; port: number; logger: Logger; stop: () => Promise<void> };
-
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
 
 function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
@@ -96,13 +95,7 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
   app.use(
     '/graphql',
     cors({ origin: config.corsOrigins, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight'], exposedHeaders: ['x-request-id'], maxAge: 600 }),
-    (req, res, next) => {
-      const incoming = req.header(REQUEST_ID_HEADER);
-      const requestId = config.trustRequestId && incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
-      res.setHeader(REQUEST_ID_HEADER, requestId);
-      res.locals.requestId = requestId;
-      next();
-    },
+    assignRequestId(config.trustRequestId),
     express.json({ limit: '1mb' }),
     async (req, res, next) => {
       const requestId = res.locals.requestId as string;
@@ -123,6 +116,10 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
     }),
   );
 
+  // REST pass-through (files, event streams): same authentication, bodies streamed both ways
+  const rest = createRestProxy({ settings: config.rest, subgraphs: config.subgraphs, corsOrigins: config.corsOrigins, trustRequestId: config.trustRequestId, authenticate, logger });
+  app.use('/rest', rest.router);
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
@@ -139,6 +136,7 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
     stop: () =>
       (stopping ??= (async () => {
         logger.info('shutting down: finishing in-flight requests');
+        rest.close();
         await apollo.stop();
         logger.info('stopped');
       })()),

@@ -1,9 +1,17 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { GATEWAY_TOKEN_HEADER, REQUEST_ID_HEADER, signGatewayToken } from '@kartoteka/kit';
+import { GATEWAY_TOKEN_HEADER, REQUEST_ID_HEADER, signGatewayToken, type Identity } from '@kartoteka/kit';
 import type { GatewayContext } from './gateway-context';
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
+
+/**
+ * The headers of every gateway → subgraph call (GraphQL and REST): a short-lived token carrying the verified
+ * identity and the request id, signed with that subgraph's own secret, and the request id itself.
+ */
+export async function subgraphRequestHeaders(subgraph: { name: string; secret: string }, identity: Identity, requestId: string): Promise<Record<string, string>> {
+  return { [GATEWAY_TOKEN_HEADER]: await signGatewayToken(identity, subgraph.name, subgraph.secret, requestId), [REQUEST_ID_HEADER]: requestId };
+}
 
 /**
  * A call to one subgraph: carries a short-lived token signed with that subgraph's own secret (the verified
@@ -19,8 +27,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const identity = context.identity ?? { kind: 'anonymous' as const };
     const requestId = context.requestId ?? 'unknown';
-    request.http?.headers.set(GATEWAY_TOKEN_HEADER, await signGatewayToken(identity, this.subgraph.name, this.subgraph.secret, requestId));
-    request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+    for (const [name, value] of Object.entries(await subgraphRequestHeaders(this.subgraph, identity, requestId))) request.http?.headers.set(name, value);
   }
 
   override didEncounterError(error: Error, _request: unknown, response?: unknown, context?: GatewayContext): void {
