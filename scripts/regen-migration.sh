@@ -10,6 +10,9 @@ dir="$root/services/$service"
 exec 9>"/tmp/kartoteka-migration-$service.lock"
 flock 9
 cd "$dir"
+# Build first: if the code does not compile, leave the current migration alone.
+(cd "$root/services/kit" && pnpm --silent build)
+pnpm --silent build
 git -C "$root" checkout HEAD -- "services/$service/src/migrations/.snapshot-$service.json" "services/$service/src/migrations/index.ts"
 for file in src/migrations/Migration*.ts; do
   if ! git -C "$root" ls-files --error-unmatch "services/$service/$file" >/dev/null 2>&1; then rm -f "$file"; fi
@@ -17,5 +20,4 @@ done
 db="mig_${service}_$$"
 psql -h 127.0.0.1 -U postgres -qc "create database $db" postgres
 trap 'psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db" postgres' EXIT
-(cd "$root/services/kit" && pnpm -s build)
-DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" pnpm -s migration:create
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" pnpm --silent migration:create

@@ -19,6 +19,10 @@ const HOST = env.KARTOTEKA_HOST ?? '127.0.0.1';
 const GATEWAY_PORT = Number(env.GATEWAY_PORT ?? 4000);
 const PORTAL_PORT = Number(env.PORTAL_PORT ?? 8080);
 const EMBEDDED_PG_PORT = Number(env.KARTOTEKA_EMBEDDED_PG_PORT ?? 54329);
+// Without SMTP_URL, notification e-mail goes to a local sink that stores each message under .data/mail.
+const MAIL_SINK = !env.SMTP_URL;
+const MAIL_SINK_PORT = Number(env.KARTOTEKA_MAIL_SINK_PORT ?? 2525);
+const MAIL_DIR = join(DATA_DIR, 'mail');
 
 export const SERVICES = [
   { name: 'identity', port: Number(env.IDENTITY_PORT ?? 4101) },
@@ -101,7 +105,8 @@ async function ensureDatabases(serverUrl) {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    for (const service of SERVICES) {
+    // one database per service, and the event bus's own (`<prefix>_events`)
+    for (const service of [...SERVICES, { name: 'events' }]) {
       const name = new URL(databaseUrl(serverUrl, service.name)).pathname.slice(1);
       const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
       if (exists.rowCount === 0) {
@@ -121,12 +126,33 @@ function serviceEnv(service, serverUrl, secrets) {
     HOST,
     PORT: String(service.port),
     DATABASE_URL: databaseUrl(serverUrl, service.name),
+    EVENT_BUS_URL: databaseUrl(serverUrl, 'events'),
     GATEWAY_SECRET: secrets.subgraphs[service.name],
     // least privilege: only identity (which signs session tokens) and the gateway know the JWT secret
     ...(service.name === 'identity' ? { JWT_SECRET: secrets.jwt } : {}),
     DEMO: String(DEMO),
     LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+    ...(service.name === 'documents'
+      ? { PORTAL_URL: env.PORTAL_URL ?? `http://${HOST}:${PORTAL_PORT}`, FILES_DIR: env.FILES_DIR ?? join(DATA_DIR, 'files'), ...(MAIL_SINK ? { SMTP_URL: `smtp://127.0.0.1:${MAIL_SINK_PORT}` } : {}) }
+      : {}),
   };
+}
+
+/** Waits until something accepts TCP connections on the port (the mail sink speaks SMTP, not HTTP). */
+async function waitListening(name, port, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${name} did not start listening on port ${port}`);
 }
 
 function runStep(label, file, childEnv) {
@@ -213,12 +239,18 @@ async function main() {
     { name: 'gateway', port: GATEWAY_PORT },
     { name: 'portal', port: PORTAL_PORT },
     ...(env.KARTOTEKA_DATABASE_URL ? [] : [{ name: 'embedded PostgreSQL', port: EMBEDDED_PG_PORT }]),
+    ...(MAIL_SINK ? [{ name: 'mail sink', port: MAIL_SINK_PORT }] : []),
   ]);
   ensureBuilt();
   const secrets = loadSecrets();
   handleSignals();
   const serverUrl = await startPostgres(secrets);
   await ensureDatabases(serverUrl);
+
+  if (MAIL_SINK) {
+    startChild('mail-sink', 'scripts/mail-sink.mjs', { ...env, MAIL_SINK_HOST: '127.0.0.1', MAIL_SINK_PORT: String(MAIL_SINK_PORT), MAIL_SINK_DIR: MAIL_DIR });
+    await waitListening('mail sink', MAIL_SINK_PORT);
+  }
 
   for (const service of SERVICES) {
     const childEnv = serviceEnv(service, serverUrl, secrets);
@@ -260,6 +292,7 @@ async function main() {
     Portal   ${portalUrl}
     Gateway  ${gatewayUrl}
     Logs     ${LOG_DIR}
+    Mail     ${MAIL_SINK ? `${MAIL_DIR} (local sink: e-mail is stored, not sent; set SMTP_URL to send)` : 'sent through SMTP_URL'}
 ${DEMO ? `
     Demo logins (e-mail / password):
       admin@kartoteka.local    / admin      (administrator)

@@ -31,7 +31,7 @@ async function addDocumentsAndDeals(counterpartyId: string, count: number): Prom
     await Promise.all(
       Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
         const n = i + j + 1;
-        const document = await stack.call(CREATE_DOCUMENT, { input: { type: 'INVOICE', counterpartyId, title: `Счёт № ${n}`, date: '2026-11-01', amountMinor: 100_00 * n, currency: 'RUB' } }, managerToken);
+        const document = await stack.call(CREATE_DOCUMENT, { input: { type: 'INVOICE', counterpartyId, title: `Счёт № ${n}`, date: '2026-11-01', amountMinor: 100_00 * n, currency: 'RUB', invoice: { dueDate: '2026-11-15' } } }, managerToken);
         const deal = await stack.call(CREATE_DEAL, { input: { title: `Поставка ${n}`, counterpartyId, amountMinor: 1_000_00 * n, currency: 'RUB' } }, managerToken);
         if (document.errors || deal.errors) throw new Error(JSON.stringify([document.errors, deal.errors]));
       }),

@@ -75,7 +75,7 @@ afterAll(async () => {
 });
 
 it('starts the whole product with demo data from one command, stops cleanly and keeps the data', async () => {
-  const ports = { gateway: await freePort(), portal: await freePort(), pg: await freePort(), identity: await freePort(), counterparties: await freePort(), documents: await freePort(), deals: await freePort() };
+  const ports = { gateway: await freePort(), portal: await freePort(), pg: await freePort(), identity: await freePort(), counterparties: await freePort(), documents: await freePort(), deals: await freePort(), mailSink: await freePort() };
   const env: NodeJS.ProcessEnv = {
     KARTOTEKA_DATA_DIR: dataDir,
     KARTOTEKA_DATABASE_URL: '',
@@ -86,6 +86,8 @@ it('starts the whole product with demo data from one command, stops cleanly and 
     COUNTERPARTIES_PORT: String(ports.counterparties),
     DOCUMENTS_PORT: String(ports.documents),
     DEALS_PORT: String(ports.deals),
+    KARTOTEKA_MAIL_SINK_PORT: String(ports.mailSink),
+    SMTP_URL: '',
   };
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
   const login = async () => {
@@ -112,6 +114,11 @@ it('starts the whole product with demo data from one command, stops cleanly and 
   expect(portalPage.status).toBe(200);
   expect(await portalPage.text()).toContain('importmap');
 
+  // The live EDMS demo: the lawyer has a contract waiting for approval.
+  const lawyer = await postGraphQL<{ login: { token: string } }>(gatewayUrl, 'mutation { login(email: "approver@kartoteka.local", password: "approver") { token } }');
+  const tasks = await postGraphQL<{ myApprovalTasks: { totalCount: number } }>(gatewayUrl, '{ myApprovalTasks(first: 5) { totalCount } }', {}, { authorization: `Bearer ${lawyer.data!.login.token}` });
+  expect(tasks.data?.myApprovalTasks.totalCount).toBe(1);
+
   expect(await stop(running)).toBe(0);
   for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
 
@@ -119,4 +126,4 @@ it('starts the whole product with demo data from one command, stops cleanly and 
   expect(running.output()).toMatch(/counterparties exist, nothing seeded/);
   expect(await count(await login())).toBe(63);
   expect(await stop(running)).toBe(0);
-});
+}, 300_000);

@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { DEMO_USERS, type SubgraphDefinition } from '@kartoteka/kit';
-import { postGraphQL, startTestSubgraph, type GraphQLResponse, type TestSubgraph } from '@kartoteka/kit/testing';
+import { createTestDatabase, postGraphQL, startTestSubgraph, type GraphQLResponse, type TestDatabase, type TestSubgraph } from '@kartoteka/kit/testing';
 import { identitySubgraph } from '../../../services/identity/src/subgraph';
 import { seedIdentity } from '../../../services/identity/src/seed/identity.seed';
 import { counterpartiesSubgraph } from '../../../services/counterparties/src/subgraph';
+import { defaultDocumentsSettings } from '../../../services/documents/src/config';
 import { documentsSubgraph } from '../../../services/documents/src/subgraph';
 import { dealsSubgraph } from '../../../services/deals/src/subgraph';
 import { loadConfig as loadGatewayConfig } from '../../../gateway/src/config';
@@ -25,16 +29,20 @@ export type Stack = {
   resetQueryLog: () => void;
   call: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string) => Promise<GraphQLResponse<T> & { status: number }>;
   login: (email: string) => Promise<string>;
+  /** The documents service's file storage (a temporary folder, removed by `stop`). */
+  filesDir: string;
   stop: () => Promise<void>;
 };
 
 const JWT_SECRET = randomBytes(24).toString('hex');
 
-function definitions(): Record<SubgraphName, SubgraphDefinition> {
+/** `eventBusUrl`: a throwaway event bus database; identity relays its events there, documents consumes them. */
+function definitions(eventBusUrl: string, filesDir: string): Record<SubgraphName, SubgraphDefinition> {
+  const documents = defaultDocumentsSettings({ eventBusUrl });
   return {
-    identity: identitySubgraph({ jwtSecret: JWT_SECRET, jwtTtlSeconds: 3600 }),
+    identity: identitySubgraph({ jwtSecret: JWT_SECRET, jwtTtlSeconds: 3600, eventBusUrl }),
     counterparties: counterpartiesSubgraph(),
-    documents: documentsSubgraph(),
+    documents: documentsSubgraph({ ...documents, files: { ...documents.files, dir: filesDir } }),
     deals: dealsSubgraph(),
   };
 }
@@ -54,7 +62,9 @@ export type StackOptions = {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const queries = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, [] as string[]])) as Record<SubgraphName, string[]>;
-  const defs = definitions();
+  const events: TestDatabase = await createTestDatabase('events');
+  const filesDir = mkdtempSync(join(tmpdir(), 'kartoteka-stack-files-'));
+  const defs = definitions(events.url, filesDir);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -101,9 +111,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       tokens.set(email, result.data.login.token);
       return result.data.login.token;
     },
+    filesDir,
     stop: async () => {
       await gateway.stop();
       await Promise.all(started.map((subgraph) => subgraph.close().catch(() => undefined)));
+      await events.drop().catch(() => undefined);
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,9 +2,20 @@ import 'reflect-metadata';
 import { DEMO_COUNTERPARTY_IDS, inTransaction, runCli } from '@kartoteka/kit';
 import { loadConfig } from '../config';
 import { seedDocuments } from '../seed/documents.seed';
+import { seedEdmsDemo } from '../seed/edms-demo.seed';
+import { createFileStorage } from '../modules/file/file.storage';
+import { seedRouteTemplates } from '../seed/route-templates.seed';
 import { documentsSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runCli(async () =>
-  config.demo ? inTransaction(documentsSubgraph(), config.databaseUrl, (em) => seedDocuments(em, { counterpartyIds: DEMO_COUNTERPARTY_IDS })) : 'documents: not in demo mode (DEMO=true), nothing seeded',
-);
+runCli(async () => {
+  // Default approval routes are part of a working install, demo or not.
+  const routes = await inTransaction(documentsSubgraph(), config.databaseUrl, (em) => seedRouteTemplates(em));
+  const demo = config.demo
+    ? await inTransaction(documentsSubgraph(), config.databaseUrl, (em) => seedDocuments(em, { counterpartyIds: DEMO_COUNTERPARTY_IDS }))
+    : 'documents: not in demo mode (DEMO=true), nothing seeded';
+  const live = config.demo
+    ? await inTransaction(documentsSubgraph(), config.databaseUrl, (em) => seedEdmsDemo(em, { storage: createFileStorage(config.files), counterpartyIds: DEMO_COUNTERPARTY_IDS }))
+    : '';
+  return [routes, demo, live].filter(Boolean).join('\n');
+});

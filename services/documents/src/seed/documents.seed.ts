@@ -250,7 +250,7 @@ export async function seedDocuments(em: EntityManager, options: DocumentsSeedOpt
   const now = Date.now();
   for (const plan of ordered) {
     const edited = plan.status === DocumentStatus.DRAFT ? 0 : prng.int(0, 5 * 86_400_000);
-    em.create(Document, {
+    const document = em.create(Document, {
       id: plan.id,
       type: plan.type,
       counterpartyId: plan.counterpartyId,
@@ -264,7 +264,62 @@ export async function seedDocuments(em: EntityManager, options: DocumentsSeedOpt
       createdAt: plan.createdAt,
       updatedAt: new Date(Math.min(plan.createdAt.getTime() + edited, Math.max(now, plan.createdAt.getTime()))),
     });
+    applyDemoDetails(document, plan.createdAt);
   }
   await em.flush();
   return `documents: ${plans.length} demo documents for ${options.counterpartyIds.length} counterparties`;
+}
+
+const SIGNED_STATUSES: readonly DocumentStatus[] = [DocumentStatus.SIGNED, DocumentStatus.IN_FORCE, DocumentStatus.EXECUTED, DocumentStatus.TERMINATED];
+
+/** VAT (20 %) included in an amount, in minor units. */
+function includedVat(amountMinor: number | null): number | null {
+  return amountMinor === null ? null : Math.round((amountMinor * 20) / 120);
+}
+
+/**
+ * The type-specific details and sign-off/registration times of a demo document, derived from what the plan
+ * already has (no random draws, so the plans stay the same as before).
+ */
+function applyDemoDetails(document: Document, createdAt: Date): void {
+  const date = document.date;
+  const subject = document.title.replace(/ \(.*\)$/, '').replace(/ № .*$/, '');
+  if (document.number) document.registeredAt = createdAt;
+  if (SIGNED_STATUSES.includes(document.status)) document.signedAt = createdAt;
+  switch (document.type) {
+    case DocumentType.CONTRACT:
+      document.subject = subject;
+      document.startDate = date;
+      document.endDate = date ? addDays(date, 365) : null;
+      document.paymentTerms = 'Оплата в течение 10 банковских дней с даты подписания акта';
+      break;
+    case DocumentType.SUPPLEMENTARY_AGREEMENT:
+      document.subject = 'Изменение объёма и сроков исполнения';
+      document.startDate = date;
+      break;
+    case DocumentType.INVOICE:
+      document.dueDate = date ? addDays(date, 10) : null;
+      document.vatMinor = includedVat(document.amountMinor);
+      break;
+    case DocumentType.ACT:
+      document.periodStart = date ? addDays(date, -30) : null;
+      document.periodEnd = date;
+      document.vatMinor = includedVat(document.amountMinor);
+      break;
+    case DocumentType.PAYMENT_ORDER:
+      document.paymentDate = date;
+      document.payer = 'Контрагент';
+      document.payee = 'ООО «Картотека»';
+      document.subject = 'Оплата по счёту, в т.ч. НДС 20 %';
+      break;
+    case DocumentType.COMMERCIAL_OFFER:
+      document.dueDate = date ? addDays(date, 30) : null;
+      break;
+    case DocumentType.INCOMING_LETTER:
+    case DocumentType.OUTGOING_LETTER:
+      document.subject = document.title.replace(/ \((вх|исх)\. № .*\)$/, '');
+      break;
+    default:
+      break;
+  }
 }

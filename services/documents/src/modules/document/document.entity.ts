@@ -67,6 +67,7 @@ registerEnumType(DocumentStatus, {
 @Entity({ tableName: 'documents' })
 @Index({ name: 'documents_counterparty_order_index', properties: ['counterpartyId', 'date', 'createdAt', 'id'] })
 @Index({ name: 'documents_order_index', properties: ['date', 'createdAt', 'id'] })
+@Index({ name: 'documents_status_index', properties: ['status'] })
 export class Document extends BaseEntity {
   @Field(() => DocumentType)
   @Enum({ items: () => DocumentType })
@@ -110,6 +111,83 @@ export class Document extends BaseEntity {
   @Index()
   @Property({ type: 'uuid', nullable: true })
   authorId: string | null = null;
+
+  /** The employee responsible for the document (defaults to the author). */
+  @Index()
+  @Property({ type: 'uuid', nullable: true })
+  responsibleId: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Short description or content of the document' })
+  @Property({ type: 'text', nullable: true })
+  summary: string | null = null;
+
+  @Field(() => Boolean, { description: 'Restricted documents are visible only to their author, responsible, route participants, acknowledgement recipients and admins' })
+  @Property({ type: 'boolean', default: false })
+  restricted: Opt<boolean> = false;
+
+  @Field(() => Date, { nullable: true, description: 'When the registration number was assigned' })
+  @Property({ type: 'timestamptz', nullable: true })
+  registeredAt: Date | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'When the final sign-off was given; only signed documents count as verified' })
+  @Property({ type: 'timestamptz', nullable: true })
+  signedAt: Date | null = null;
+
+  @Field(() => Int, { description: 'Number of the current version; 0 while the document has no files' })
+  @Property({ type: 'integer', default: 0 })
+  currentVersionNumber: Opt<number> = 0;
+
+  // Type-specific details (see document-details.type.ts): nullable columns, each used by some types.
+  /** Contract, supplementary agreement, letter: subject; payment order: purpose of payment. */
+  @Property({ type: 'text', nullable: true })
+  subject: string | null = null;
+
+  /** VAT of an invoice or act, minor units in `currency`. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  vatMinor: number | null = null;
+
+  /** Contract: start; supplementary agreement: effective date. */
+  @Property({ type: 'date', nullable: true })
+  startDate: string | null = null;
+
+  /** Contract: end of term. */
+  @Property({ type: 'date', nullable: true })
+  endDate: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  paymentTerms: string | null = null;
+
+  /** Invoice: payment due date; commercial offer: valid until. */
+  @Property({ type: 'date', nullable: true })
+  dueDate: string | null = null;
+
+  /** Act: the period of work performed. */
+  @Property({ type: 'date', nullable: true })
+  periodStart: string | null = null;
+
+  @Property({ type: 'date', nullable: true })
+  periodEnd: string | null = null;
+
+  /** Payment order: date of payment. */
+  @Property({ type: 'date', nullable: true })
+  paymentDate: string | null = null;
+
+  @Property({ type: 'string', length: 500, nullable: true })
+  payer: string | null = null;
+
+  @Property({ type: 'string', length: 500, nullable: true })
+  payee: string | null = null;
+
+  /** Letter: the person or department on the other side. */
+  @Property({ type: 'string', length: 500, nullable: true })
+  correspondent: string | null = null;
+
+  /** Incoming letter: the sender's own number and date. */
+  @Property({ type: 'string', length: 100, nullable: true })
+  senderNumber: string | null = null;
+
+  @Property({ type: 'date', nullable: true })
+  senderDate: string | null = null;
 
   @Field(() => Int, { description: 'Optimistic lock: increases with every change' })
   @Property({ version: true, type: 'integer' })

@@ -1,10 +1,101 @@
 import { ConnectionArgs, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
-import { IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { DocumentLinkKind } from './document-link.entity';
 import { DocumentStatus, DocumentType } from './document.entity';
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_MESSAGE = 'Enter the date as YYYY-MM-DD, e.g. 2025-03-31';
+
+@InputType({ description: 'Fields of a CONTRACT' })
+export class ContractDetailsInput {
+  @Field() @IsString() @MaxLength(2000) subject!: string;
+  @Field({ description: 'YYYY-MM-DD' }) @Matches(ISO_DATE, { message: DATE_MESSAGE }) startDate!: string;
+  @OptionalIsoDateField('End of the term, YYYY-MM-DD') endDate?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(2000) paymentTerms?: string | null;
+}
+
+@InputType({ description: 'Fields of a SUPPLEMENTARY_AGREEMENT' })
+export class SupplementaryAgreementDetailsInput {
+  @Field() @IsString() @MaxLength(2000) subject!: string;
+  @OptionalIsoDateField('Effective date, YYYY-MM-DD') effectiveDate?: string | null;
+}
+
+@InputType({ description: 'Fields of an INVOICE (the amount is required on the document)' })
+export class InvoiceDetailsInput {
+  @OptionalAmountMinorField('VAT in minor units') vatMinor?: number | null;
+  @Field({ description: 'YYYY-MM-DD' }) @Matches(ISO_DATE, { message: DATE_MESSAGE }) dueDate!: string;
+}
+
+@InputType({ description: 'Fields of an ACT (the amount is required on the document)' })
+export class ActDetailsInput {
+  @OptionalAmountMinorField('VAT in minor units') vatMinor?: number | null;
+  @Field({ description: 'YYYY-MM-DD' }) @Matches(ISO_DATE, { message: DATE_MESSAGE }) periodStart!: string;
+  @Field({ description: 'YYYY-MM-DD' }) @Matches(ISO_DATE, { message: DATE_MESSAGE }) periodEnd!: string;
+}
+
+@InputType({ description: 'Fields of a PAYMENT_ORDER (the amount is required on the document)' })
+export class PaymentOrderDetailsInput {
+  @Field({ description: 'YYYY-MM-DD' }) @Matches(ISO_DATE, { message: DATE_MESSAGE }) paymentDate!: string;
+  @Field() @IsString() @MaxLength(500) payer!: string;
+  @Field() @IsString() @MaxLength(500) payee!: string;
+  @Field() @IsString() @MaxLength(2000) purpose!: string;
+}
+
+@InputType({ description: 'Fields of an INCOMING_LETTER or OUTGOING_LETTER' })
+export class LetterDetailsInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(2000) subject?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(500) correspondent?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(100) senderNumber?: string | null;
+  @OptionalIsoDateField('Incoming letter: the sender\'s date') senderDate?: string | null;
+}
+
+@InputType({ description: 'Fields of a COMMERCIAL_OFFER' })
+export class CommercialOfferDetailsInput {
+  @OptionalIsoDateField('Valid until, YYYY-MM-DD') validUntil?: string | null;
+}
+
 @InputType()
-export class CreateDocumentInput {
+export class DocumentLinkInput {
+  @Field(() => DocumentLinkKind) @IsEnum(DocumentLinkKind) kind!: DocumentLinkKind;
+  @Field(() => ID) @IsUUID('all', { message: 'Not a valid document id' }) targetId!: string;
+}
+
+/** Fields shared by create and update; every one optional here, create requires some of them. */
+@InputType({ description: "Fields shared by createDocument and updateDocument" })
+export class DocumentFieldsInput {
+  @OptionalIsoDateField('Date of the document, YYYY-MM-DD') date?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Short description or content' })
+  @IsOptional() @IsString() @MaxLength(10000, { message: 'Summary must be at most 10000 characters long' })
+  summary?: string | null;
+
+  @OptionalAmountMinorField() amountMinor?: number | null;
+  @OptionalCurrencyField() currency?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The employee responsible; the author when omitted' })
+  @IsOptional() @IsUUID('all', { message: 'Not a valid user id' })
+  responsibleId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Visible only to participants and admins' })
+  @IsOptional() @IsBoolean()
+  restricted?: boolean | null;
+
+  @Field(() => ID, { nullable: true, description: 'The deal this document belongs to' })
+  @IsOptional() @IsUUID('all', { message: 'Not a valid deal id' })
+  dealId?: string | null;
+
+  @Field(() => ContractDetailsInput, { nullable: true }) @IsOptional() @ValidateNested() contract?: ContractDetailsInput | null;
+  @Field(() => SupplementaryAgreementDetailsInput, { nullable: true }) @IsOptional() @ValidateNested() supplementaryAgreement?: SupplementaryAgreementDetailsInput | null;
+  @Field(() => InvoiceDetailsInput, { nullable: true }) @IsOptional() @ValidateNested() invoice?: InvoiceDetailsInput | null;
+  @Field(() => ActDetailsInput, { nullable: true }) @IsOptional() @ValidateNested() act?: ActDetailsInput | null;
+  @Field(() => PaymentOrderDetailsInput, { nullable: true }) @IsOptional() @ValidateNested() paymentOrder?: PaymentOrderDetailsInput | null;
+  @Field(() => LetterDetailsInput, { nullable: true }) @IsOptional() @ValidateNested() letter?: LetterDetailsInput | null;
+  @Field(() => CommercialOfferDetailsInput, { nullable: true }) @IsOptional() @ValidateNested() commercialOffer?: CommercialOfferDetailsInput | null;
+}
+
+@InputType()
+export class CreateDocumentInput extends DocumentFieldsInput {
   @Field(() => DocumentType)
   type!: DocumentType;
 
@@ -17,25 +108,69 @@ export class CreateDocumentInput {
   @MaxLength(500, { message: 'Title must be at most 500 characters long' })
   title!: string;
 
-  @OptionalIsoDateField('Date of the document, YYYY-MM-DD')
-  date?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Registration number, if already known' })
+  @Field(() => String, { nullable: true, description: 'An external number (e.g. the number printed by the other side); the registration number is assigned by registerDocument' })
   @IsOptional()
   @IsString()
   @MaxLength(100, { message: 'Number must be at most 100 characters long' })
   number?: string | null;
 
-  @OptionalAmountMinorField()
-  amountMinor?: number | null;
+  @Field(() => [ID], { nullable: true, description: 'Uploaded files (POST /rest/documents/files) that become version 1' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsUUID('all', { each: true, message: 'Not a valid file id' })
+  fileIds?: string[] | null;
 
-  @OptionalCurrencyField()
-  currency?: string | null;
+  @Field(() => [DocumentLinkInput], { nullable: true, description: 'Links to other documents of the same counterparty' })
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true })
+  links?: DocumentLinkInput[] | null;
+}
 
-  @Field(() => ID, { nullable: true, description: 'The deal this document belongs to' })
-  @IsOptional()
-  @IsUUID('all', { message: 'Not a valid deal id' })
-  dealId?: string | null;
+@InputType()
+export class UpdateDocumentInput extends DocumentFieldsInput {
+  @Field(() => ID) @IsUUID('all', { message: 'Not a valid document id' }) id!: string;
+
+  @Field(() => Int, { description: 'The version you edited (optimistic lock)' }) @IsInt() @Min(1) version!: number;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional() @IsString() @MaxLength(500, { message: 'Title must be at most 500 characters long' })
+  title?: string | null;
+}
+
+@InputType()
+export class RegisterDocumentInput {
+  @Field(() => ID) @IsUUID('all', { message: 'Not a valid document id' }) id!: string;
+}
+
+@InputType()
+export class AddDocumentVersionInput {
+  @Field(() => ID) @IsUUID('all', { message: 'Not a valid document id' }) documentId!: string;
+
+  @Field(() => [ID], { description: 'Uploaded files (POST /rest/documents/files)' })
+  @IsArray() @ArrayMaxSize(50) @IsUUID('all', { each: true, message: 'Not a valid file id' })
+  fileIds!: string[];
+
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(2000) comment?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Ask everyone who acknowledged an earlier version to acknowledge this one' })
+  @IsOptional() @IsBoolean()
+  requireReacknowledgement?: boolean | null;
+}
+
+@InputType()
+export class LinkDocumentsInput {
+  @Field(() => ID) @IsUUID('all', { message: 'Not a valid document id' }) sourceId!: string;
+  @Field(() => ID) @IsUUID('all', { message: 'Not a valid document id' }) targetId!: string;
+  @Field(() => DocumentLinkKind) @IsEnum(DocumentLinkKind) kind!: DocumentLinkKind;
+}
+
+@InputType()
+export class UnlinkDocumentsInput {
+  @Field(() => ID) @IsUUID('all', { message: 'Not a valid link id' }) linkId!: string;
+}
+
+@InputType()
+export class SetDocumentStatusInput {
+  @Field(() => ID) @IsUUID('all', { message: 'Not a valid document id' }) id!: string;
+  @Field(() => DocumentStatus, { description: 'CANCELLED; for a signed contract IN_FORCE, EXECUTED or TERMINATED' }) @IsEnum(DocumentStatus) status!: DocumentStatus;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(2000) comment?: string | null;
 }
 
 @ArgsType()
@@ -44,6 +179,11 @@ export class DocumentsArgs extends ConnectionArgs {
   @IsOptional()
   @IsUUID('all', { message: 'Not a valid counterparty id' })
   counterpartyId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID('all', { message: 'Not a valid deal id' })
+  dealId?: string | null;
 
   @Field(() => DocumentType, { nullable: true })
   @IsOptional()
@@ -54,4 +194,11 @@ export class DocumentsArgs extends ConnectionArgs {
   @IsOptional()
   @IsEnum(DocumentStatus)
   status?: DocumentStatus | null;
+
+  @OptionalIsoDateField('Documents dated on or after, YYYY-MM-DD') dateFrom?: string | null;
+  @OptionalIsoDateField('Documents dated on or before, YYYY-MM-DD') dateTo?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Registration or external number, title or summary' })
+  @IsOptional() @IsString() @MaxLength(200)
+  search?: string | null;
 }

@@ -1,25 +1,69 @@
-import { QueryOrder, type FilterQuery } from '@mikro-orm/core';
-import { type ConnectionShape, decodeCursor, encodeCursor, isUuid, type SubgraphContext, toConnection, UserInputError } from '@kartoteka/kit';
-import { Document, type DocumentStatus, type DocumentType } from './document.entity';
+import { LockMode, QueryOrder, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  ConflictError,
+  type ConnectionShape,
+  decodeCursor,
+  encodeCursor,
+  ForbiddenError,
+  hasPermission,
+  isUuid,
+  NotFoundError,
+  type SubgraphContext,
+  toConnection,
+  UserInputError,
+} from '@kartoteka/kit';
+import { AuditService } from '../audit/audit.service';
+import { auditedTransaction, deferAudit } from '../audit/audited-transaction';
+import { JournalService } from '../journal/journal.service';
+import { NotificationService } from '../notification/notification.service';
+import { actorOf, isDocumentsAdmin, readableSql } from './document-access';
+import { DocumentLinkService } from './document-link.service';
+import { DocumentVersionService } from './document-version.service';
+import { Document, DocumentStatus, DocumentType } from './document.entity';
+import type { CreateDocumentInput, DocumentFieldsInput, UpdateDocumentInput } from './document.input';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Position in the list order `date desc nulls first, created_at desc, id desc`. */
 type DocumentCursor = { date: string | null; createdAt: string; id: string };
 
-export type NewDocument = {
-  type: DocumentType;
-  counterpartyId: string;
-  title: string;
-  date?: string | null;
-  number?: string | null;
-  amountMinor?: number | null;
-  currency?: string | null;
+export type DocumentFilter = {
+  counterpartyId?: string | null;
   dealId?: string | null;
+  type?: DocumentType | null;
+  status?: DocumentStatus | null;
+  dateFrom?: string | null;
+  dateTo?: string | null;
+  search?: string | null;
 };
-
-export type DocumentFilter = { counterpartyId?: string | null; type?: DocumentType | null; status?: DocumentStatus | null };
 export type PageArgs = { first: number; after?: string | null };
+type Context = Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>;
+
+/** Which details input belongs to which type. */
+const DETAILS_KEY: Record<DocumentType, keyof DocumentFieldsInput | null> = {
+  [DocumentType.CONTRACT]: 'contract',
+  [DocumentType.SUPPLEMENTARY_AGREEMENT]: 'supplementaryAgreement',
+  [DocumentType.INVOICE]: 'invoice',
+  [DocumentType.ACT]: 'act',
+  [DocumentType.PAYMENT_ORDER]: 'paymentOrder',
+  [DocumentType.INCOMING_LETTER]: 'letter',
+  [DocumentType.OUTGOING_LETTER]: 'letter',
+  [DocumentType.COMMERCIAL_OFFER]: 'commercialOffer',
+  [DocumentType.OTHER]: null,
+};
+const ALL_DETAILS_KEYS = ['contract', 'supplementaryAgreement', 'invoice', 'act', 'paymentOrder', 'letter', 'commercialOffer'] as const;
+const AMOUNT_REQUIRED = new Set([DocumentType.INVOICE, DocumentType.ACT, DocumentType.PAYMENT_ORDER]);
+/** Statuses in which the document's fields may still change. */
+const EDITABLE = new Set([DocumentStatus.DRAFT, DocumentStatus.REJECTED]);
+
+/** Allowed status changes by hand (approval moves the others). */
+const MANUAL_TRANSITIONS: Partial<Record<DocumentStatus, DocumentStatus[]>> = {
+  [DocumentStatus.DRAFT]: [DocumentStatus.CANCELLED],
+  [DocumentStatus.REJECTED]: [DocumentStatus.CANCELLED],
+  [DocumentStatus.SIGNED]: [DocumentStatus.IN_FORCE, DocumentStatus.CANCELLED],
+  [DocumentStatus.IN_FORCE]: [DocumentStatus.EXECUTED, DocumentStatus.TERMINATED],
+};
 
 function cursorOf(document: Document): string {
   return encodeCursor([document.date, document.createdAt.toISOString(), document.id]);
@@ -46,57 +90,192 @@ function afterCursorSql(alias: string, cursor: DocumentCursor): { sql: string; p
 
 const ORDER_SQL = (alias: string) => `${alias}.date desc nulls first, ${alias}.created_at desc, ${alias}.id desc`;
 
-export class DocumentService {
-  constructor(private readonly context: Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>) {}
+function likePattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
-  async create(input: NewDocument): Promise<Document> {
+function trimmed(value: string | null | undefined): string | null {
+  const text = value?.trim();
+  return text ? text : null;
+}
+
+/** Today in UTC as YYYY-MM-DD. */
+export function todayUtc(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export class DocumentService {
+  constructor(private readonly context: Context) {}
+
+  /** Creates a draft with its details, optional first version and links: one transaction, audited. */
+  async create(input: CreateDocumentInput): Promise<Document> {
     const title = input.title.trim();
     if (!title) throw new UserInputError('title', 'Enter a title');
-    const number = input.number?.trim() || null;
-    const hasAmount = input.amountMinor !== null && input.amountMinor !== undefined;
     const identity = this.context.identity;
-    const document = this.context.em.create(Document, {
-      type: input.type,
-      counterpartyId: input.counterpartyId.toLowerCase(),
-      title,
-      date: input.date ?? null,
-      number,
-      amountMinor: hasAmount ? input.amountMinor : null,
-      currency: hasAmount ? (input.currency ?? 'RUB') : null,
-      dealId: input.dealId?.toLowerCase() ?? null,
-      // The author is a staff member; a document a partner system creates has none.
-      authorId: identity.kind === 'user' ? identity.id : null,
+    const authorId = identity.kind === 'user' ? identity.id : null;
+    const id = await auditedTransaction(this.context.em, async (em) => {
+      const document = em.create(Document, {
+        type: input.type,
+        counterpartyId: input.counterpartyId.toLowerCase(),
+        title,
+        number: trimmed(input.number),
+        authorId,
+        responsibleId: input.responsibleId?.toLowerCase() ?? authorId,
+        restricted: input.restricted ?? false,
+      });
+      applyFields(document, input, true);
+      if (input.type === DocumentType.SUPPLEMENTARY_AGREEMENT && !input.links?.some((link) => link.kind === 'SUPPLEMENT_TO')) {
+        throw new UserInputError('links', 'Link the supplementary agreement to its contract (SUPPLEMENT_TO)');
+      }
+      em.persist(document);
+      await em.flush();
+      deferAudit(em, { documentId: document.id, action: 'DOCUMENT_CREATED', ...actorOf(identity), details: { type: document.type, title } });
+      for (const [index, link] of (input.links ?? []).entries()) {
+        await new DocumentLinkService({ ...this.context, em }).addWithin(em, document, link.targetId, link.kind, `links.${index}.targetId`);
+      }
+      if (input.fileIds?.length) await new DocumentVersionService({ ...this.context, em }).addWithin(em, document, input.fileIds, null, false);
+      await new NotificationService(em).documentChanged(document.id);
+      return document.id;
     });
-    await this.context.em.flush();
-    return document;
+    return this.context.em.findOneOrFail(Document, { id }, { refresh: true });
   }
 
-  findById(id: string): Promise<Document | null> {
-    if (!isUuid(id)) return Promise.resolve(null);
-    return this.context.em.findOne(Document, { id });
+  /** Changes fields of a draft or a rejected document (under rework). Stale `version` → CONFLICT. */
+  async update(input: UpdateDocumentInput): Promise<Document> {
+    const identity = this.context.identity;
+    await auditedTransaction(this.context.em, async (em) => {
+      const document = await this.lockReadable(em, input.id);
+      if (document.version !== input.version) {
+        throw new ConflictError('The document was changed by someone else; reload it and repeat your changes', { currentVersion: document.version });
+      }
+      if (!EDITABLE.has(document.status)) throw new UserInputError('id', `A document in status ${document.status} cannot be edited; recall it from approval first`, { reason: 'document.not-editable' });
+      if (input.title !== undefined && input.title !== null) {
+        const title = input.title.trim();
+        if (!title) throw new UserInputError('title', 'Enter a title');
+        document.title = title;
+      }
+      if (input.responsibleId !== undefined) document.responsibleId = input.responsibleId?.toLowerCase() ?? document.authorId;
+      if (input.restricted !== undefined && input.restricted !== null) document.restricted = input.restricted;
+      applyFields(document, input, false);
+      await em.flush();
+      deferAudit(em, { documentId: document.id, action: 'DOCUMENT_UPDATED', ...actorOf(identity), details: { fields: Object.keys(input).filter((key) => key !== 'id' && key !== 'version') } });
+      await new NotificationService(em).documentChanged(document.id);
+    });
+    return this.context.em.findOneOrFail(Document, { id: input.id }, { refresh: true });
   }
 
-  findByIds(ids: readonly string[]): Promise<Document[]> {
-    const valid = ids.filter(isUuid);
-    return valid.length ? this.context.em.find(Document, { id: { $in: valid } }) : Promise.resolve([]);
+  /** Assigns the next number of the document's journal (type and year). Once; never reused. */
+  async register(id: string): Promise<Document> {
+    await auditedTransaction(this.context.em, async (em) => {
+      const document = await this.lockReadable(em, id);
+      if (document.registeredAt) throw new ConflictError(`The document is already registered under № ${document.number}`, { reason: 'document.already-registered' });
+      if (document.status === DocumentStatus.CANCELLED) throw new UserInputError('id', 'A cancelled document cannot be registered', { reason: 'document.cancelled' });
+      await this.registerWithin(em, document);
+    });
+    return this.context.em.findOneOrFail(Document, { id }, { refresh: true });
   }
 
-  /** One page of documents matching the filter, plus the total: two statements. */
+  /** Registration inside the caller's transaction (also used at sign-off of an unregistered document). */
+  async registerWithin(em: EntityManager, document: Document): Promise<void> {
+    const now = new Date();
+    document.number = await new JournalService(em).nextNumber(document.type, now.getUTCFullYear());
+    document.registeredAt = now;
+    if (!document.date) document.date = todayUtc(now);
+    await em.flush();
+    deferAudit(em, { documentId: document.id, action: 'DOCUMENT_REGISTERED', ...actorOf(this.context.identity), details: { number: document.number } });
+  }
+
+  /** Cancels a document, or moves a signed contract through in force → executed / terminated. */
+  async setStatus(id: string, status: DocumentStatus, comment: string | null): Promise<Document> {
+    const identity = this.context.identity;
+    await auditedTransaction(this.context.em, async (em) => {
+      const document = await this.lockReadable(em, id);
+      const allowed = MANUAL_TRANSITIONS[document.status as DocumentStatus] ?? [];
+      const contractOnly = status === DocumentStatus.IN_FORCE || status === DocumentStatus.EXECUTED || status === DocumentStatus.TERMINATED;
+      if (!allowed.includes(status) || (contractOnly && document.type !== DocumentType.CONTRACT && document.type !== DocumentType.SUPPLEMENTARY_AGREEMENT)) {
+        throw new UserInputError('status', `A ${document.type} in status ${document.status} cannot become ${status}`, { reason: 'document.status-transition' });
+      }
+      if (document.status === DocumentStatus.SIGNED && status === DocumentStatus.CANCELLED && !isDocumentsAdmin(identity)) {
+        throw new ForbiddenError('Only an administrator can cancel a signed document');
+      }
+      const from = document.status;
+      document.status = status;
+      await em.flush();
+      deferAudit(em, { documentId: document.id, action: 'STATUS_CHANGED', ...actorOf(identity), details: { from, to: status, comment: trimmed(comment) } });
+      await new NotificationService(em).documentChanged(document.id);
+    });
+    return this.context.em.findOneOrFail(Document, { id }, { refresh: true });
+  }
+
+  /**
+   * Signed contracts whose start date has come go in force (the scheduled job calls this daily and the
+   * sign-off calls it for one document). Returns how many changed.
+   */
+  async activateContracts(em: EntityManager, today: string, documentId?: string): Promise<number> {
+    const rows = await em.execute<{ id: string }[]>(
+      `update documents set status = 'IN_FORCE', updated_at = now(), version = version + 1
+        where status = 'SIGNED' and type = 'CONTRACT' and start_date <= ?::date ${documentId ? 'and id = ?' : ''} returning id`,
+      documentId ? [today, documentId] : [today],
+    );
+    for (const row of rows) {
+      // Called by the scheduled job in its own transaction: the audit record is the last write per row.
+      await new AuditService(em).record({ documentId: row.id, action: 'STATUS_CHANGED', actorId: null, actorKind: 'system', details: { from: 'SIGNED', to: 'IN_FORCE', reason: 'start date reached' } });
+      await new NotificationService(em).documentChanged(row.id);
+    }
+    return rows.length;
+  }
+
+  /** The document if it exists and the caller may read it; null otherwise. */
+  async findById(id: string): Promise<Document | null> {
+    if (!isUuid(id)) return null;
+    const [document] = await this.findByIds([id]);
+    return document ?? null;
+  }
+
+  /** Readable documents among `ids` (restricted ones the caller may not see are left out). */
+  async findByIds(ids: readonly string[]): Promise<Document[]> {
+    const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+    if (!valid.length) return [];
+    const access = readableSql('d', this.context.identity);
+    return this.context.em.createQueryBuilder(Document, 'd').where({ id: { $in: valid } }).andWhere(access.sql, access.params).getResultList();
+  }
+
+  /** Locks the document row for a change in this transaction; NOT_FOUND when missing or not readable. */
+  async lockReadable(em: EntityManager, id: string): Promise<Document> {
+    if (!isUuid(id)) throw new NotFoundError('Document', id);
+    const access = readableSql('d', this.context.identity);
+    const visible = await em.execute<{ id: string }[]>(`select d.id from documents d where d.id = ? and ${access.sql}`, [id, ...access.params]);
+    if (!visible.length) throw new NotFoundError('Document', id);
+    return em.findOneOrFail(Document, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  }
+
+  /** One page of readable documents matching the filter, plus the total: two statements. */
   async list(filter: DocumentFilter, args: PageArgs): Promise<ConnectionShape<Document>> {
     const where: FilterQuery<Document> = {};
     if (filter.counterpartyId) where.counterpartyId = filter.counterpartyId.toLowerCase();
+    if (filter.dealId) where.dealId = filter.dealId.toLowerCase();
     if (filter.type) where.type = filter.type;
     if (filter.status) where.status = filter.status;
-    const query = this.context.em
-      .createQueryBuilder(Document, 'd')
-      .where(where)
+    if (filter.dateFrom && filter.dateTo && filter.dateFrom > filter.dateTo) throw new UserInputError('dateTo', 'The end of the period is before its start');
+    if (filter.dateFrom || filter.dateTo) where.date = { ...(filter.dateFrom ? { $gte: filter.dateFrom } : {}), ...(filter.dateTo ? { $lte: filter.dateTo } : {}) };
+    const access = readableSql('d', this.context.identity);
+    const search = filter.search?.trim();
+    const build = () => {
+      const query = this.context.em.createQueryBuilder(Document, 'd').where(where).andWhere(access.sql, access.params);
+      if (search) {
+        const pattern = likePattern(search);
+        query.andWhere(`(d.number ilike ? or d.title ilike ? or d.summary ilike ? or d.sender_number ilike ?)`, [pattern, pattern, pattern, pattern]);
+      }
+      return query;
+    };
+    const page = build()
       .orderBy({ date: QueryOrder.DESC_NULLS_FIRST, createdAt: QueryOrder.DESC, id: QueryOrder.DESC })
       .limit(args.first + 1);
     if (args.after) {
       const after = afterCursorSql('d', parseCursor(args.after));
-      query.andWhere(after.sql, after.params);
+      page.andWhere(after.sql, after.params);
     }
-    const [rows, total] = await Promise.all([query.getResultList(), this.context.em.count(Document, where)]);
+    const [rows, total] = await Promise.all([page.getResultList(), build().getCount()]);
     return toConnection(rows, args.first, total, cursorOf);
   }
 
@@ -113,8 +292,8 @@ export class DocumentService {
   }
 
   /**
-   * First `first` documents after `cursor` for every counterparty (a LATERAL index scan each, bounded by
-   * LIMIT) and their totals (one grouped count).
+   * First `first` readable documents after `cursor` for every counterparty (a LATERAL index scan each,
+   * bounded by LIMIT) and their totals (one grouped count).
    */
   private async pagesOfCounterparties(counterpartyIds: readonly string[], first: number, cursor: DocumentCursor | null): Promise<ConnectionShape<Document>[]> {
     const ids = [...new Set(counterpartyIds.filter(isUuid))];
@@ -123,15 +302,17 @@ export class DocumentService {
     if (ids.length) {
       const connection = this.context.em.getConnection();
       const after = cursor ? afterCursorSql('x', cursor) : null;
+      const inner = readableSql('x', this.context.identity);
+      const outer = readableSql('d', this.context.identity);
       const pageSql = `select d.* from unnest(array[?]::uuid[]) as c(id) cross join lateral (
-          select x.* from documents x where x.counterparty_id = c.id${after ? ` and ${after.sql}` : ''}
+          select x.* from documents x where x.counterparty_id = c.id and ${inner.sql}${after ? ` and ${after.sql}` : ''}
           order by ${ORDER_SQL('x')} limit ?
         ) d order by d.counterparty_id, ${ORDER_SQL('d')}`;
       const [rows, counts] = await Promise.all([
-        connection.execute<Record<string, unknown>[]>(pageSql, [ids, ...(after?.params ?? []), first + 1]),
+        connection.execute<Record<string, unknown>[]>(pageSql, [ids, ...inner.params, ...(after?.params ?? []), first + 1]),
         connection.execute<{ counterparty_id: string; total: number }[]>(
-          'select counterparty_id, count(*)::int as total from documents where counterparty_id in (?) group by counterparty_id',
-          [ids],
+          `select d.counterparty_id, count(*)::int as total from documents d where d.counterparty_id in (?) and ${outer.sql} group by d.counterparty_id`,
+          [ids, ...outer.params],
         ),
       ]);
       for (const row of rows) {
@@ -143,5 +324,91 @@ export class DocumentService {
       for (const count of counts) totals.set(count.counterparty_id, count.total);
     }
     return counterpartyIds.map((id) => toConnection(rowsById.get(id) ?? [], first, totals.get(id) ?? 0, cursorOf));
+  }
+
+  /** Whether the caller may change documents (write permission). */
+  canWrite(): boolean {
+    return hasPermission(this.context.identity, 'documents:write');
+  }
+}
+
+/** Applies the shared fields and the type's details; on create the type's required details must be there. */
+function applyFields(document: Document, input: DocumentFieldsInput, creating: boolean): void {
+  const own = DETAILS_KEY[document.type];
+  for (const key of ALL_DETAILS_KEYS) {
+    if (key !== own && input[key]) throw new UserInputError(key, `A ${document.type} has no ${key} fields`, { reason: 'document.details-type-mismatch' });
+  }
+  if (input.date !== undefined) document.date = input.date ?? null;
+  if (input.summary !== undefined) document.summary = trimmed(input.summary);
+  if (input.dealId !== undefined) document.dealId = input.dealId?.toLowerCase() ?? null;
+  if (input.amountMinor !== undefined) {
+    document.amountMinor = input.amountMinor ?? null;
+    document.currency = input.amountMinor === null ? null : (input.currency ?? document.currency ?? 'RUB');
+  } else if (input.currency && document.amountMinor !== null) {
+    document.currency = input.currency;
+  }
+  if (AMOUNT_REQUIRED.has(document.type) && document.amountMinor === null) {
+    throw new UserInputError('amountMinor', `Enter the amount of the ${document.type.toLowerCase().replace('_', ' ')}`);
+  }
+  const requireDetails = (key: string, message: string) => {
+    if (creating) throw new UserInputError(key, message);
+  };
+  switch (document.type) {
+    case DocumentType.CONTRACT:
+      if (input.contract) {
+        if (!input.contract.subject.trim()) throw new UserInputError('contract.subject', 'Enter the subject of the contract');
+        if (input.contract.endDate && input.contract.endDate < input.contract.startDate) throw new UserInputError('contract.endDate', 'The contract cannot end before it starts');
+        document.subject = input.contract.subject.trim();
+        document.startDate = input.contract.startDate;
+        document.endDate = input.contract.endDate ?? null;
+        document.paymentTerms = trimmed(input.contract.paymentTerms);
+      } else requireDetails('contract', 'Enter the contract\'s subject and start date');
+      break;
+    case DocumentType.SUPPLEMENTARY_AGREEMENT:
+      if (input.supplementaryAgreement) {
+        if (!input.supplementaryAgreement.subject.trim()) throw new UserInputError('supplementaryAgreement.subject', 'Enter the subject of the agreement');
+        document.subject = input.supplementaryAgreement.subject.trim();
+        document.startDate = input.supplementaryAgreement.effectiveDate ?? null;
+      } else requireDetails('supplementaryAgreement', 'Enter the subject of the supplementary agreement');
+      break;
+    case DocumentType.INVOICE:
+      if (input.invoice) {
+        document.vatMinor = input.invoice.vatMinor ?? null;
+        document.dueDate = input.invoice.dueDate;
+      } else requireDetails('invoice', 'Enter the due date of the invoice');
+      break;
+    case DocumentType.ACT:
+      if (input.act) {
+        if (input.act.periodEnd < input.act.periodStart) throw new UserInputError('act.periodEnd', 'The period cannot end before it starts');
+        document.vatMinor = input.act.vatMinor ?? null;
+        document.periodStart = input.act.periodStart;
+        document.periodEnd = input.act.periodEnd;
+      } else requireDetails('act', 'Enter the period of the act');
+      break;
+    case DocumentType.PAYMENT_ORDER:
+      if (input.paymentOrder) {
+        for (const key of ['payer', 'payee', 'purpose'] as const) {
+          if (!input.paymentOrder[key].trim()) throw new UserInputError(`paymentOrder.${key}`, `Enter the ${key}`);
+        }
+        document.paymentDate = input.paymentOrder.paymentDate;
+        document.payer = input.paymentOrder.payer.trim();
+        document.payee = input.paymentOrder.payee.trim();
+        document.subject = input.paymentOrder.purpose.trim();
+      } else requireDetails('paymentOrder', 'Enter the date, payer, payee and purpose of the payment');
+      break;
+    case DocumentType.INCOMING_LETTER:
+    case DocumentType.OUTGOING_LETTER:
+      if (input.letter) {
+        document.subject = trimmed(input.letter.subject);
+        document.correspondent = trimmed(input.letter.correspondent);
+        document.senderNumber = trimmed(input.letter.senderNumber);
+        document.senderDate = input.letter.senderDate ?? null;
+      }
+      break;
+    case DocumentType.COMMERCIAL_OFFER:
+      if (input.commercialOffer) document.dueDate = input.commercialOffer.validUntil ?? null;
+      break;
+    default:
+      break;
   }
 }

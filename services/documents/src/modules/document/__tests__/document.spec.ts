@@ -80,7 +80,7 @@ describe('createDocument, document, documents', () => {
   it('creates a draft with its author, money and stubs, and reads it back', async () => {
     const counterpartyId = randomUUID();
     const dealId = randomUUID();
-    const input = { type: 'CONTRACT', counterpartyId, title: '  Договор поставки № 15/25-П  ', date: '2025-03-31', number: '15/25-П', amountMinor: 125_000_000, dealId };
+    const input = { type: 'CONTRACT', counterpartyId, title: '  Договор поставки № 15/25-П  ', date: '2025-03-31', number: '15/25-П', amountMinor: 125_000_000, dealId, contract: { subject: 'Поставка металлопроката', startDate: '2025-04-01' } };
     const created = await subgraph.request<{ createDocument: Record<string, unknown> & { id: string } }>(CREATE, { input }, manager);
     expect(created.errors).toBeUndefined();
     const document = created.data!.createDocument;
@@ -116,7 +116,7 @@ describe('createDocument, document, documents', () => {
     const counterpartyId = randomUUID();
     const plain = await subgraph.request<{ createDocument: { amount: unknown; number: unknown; date: unknown } }>(CREATE, { input: { type: 'INCOMING_LETTER', counterpartyId, title: 'Письмо о смене реквизитов', currency: 'EUR', number: '  ' } }, manager);
     expect(plain.data?.createDocument).toMatchObject({ amount: null, number: null, date: null });
-    const euro = await subgraph.request<{ createDocument: { amount: unknown } }>(CREATE, { input: { type: 'INVOICE', counterpartyId, title: 'Invoice 7', amountMinor: 0, currency: 'EUR' } }, manager);
+    const euro = await subgraph.request<{ createDocument: { amount: unknown } }>(CREATE, { input: { type: 'INVOICE', counterpartyId, title: 'Invoice 7', amountMinor: 0, currency: 'EUR', invoice: { dueDate: '2025-05-01' } } }, manager);
     expect(euro.data?.createDocument.amount).toEqual({ minor: 0, currency: 'EUR' });
   });
 

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Enum, Index, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
+import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from 'type-graphql';
+
+export const NOTIFICATION_KINDS = ['APPROVAL_TASK', 'REWORK_NEEDED', 'ACKNOWLEDGEMENT_REQUESTED', 'DEADLINE_PASSED', 'DOCUMENT_SIGNED', 'DECISION_MADE'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** The GraphQL enum of kinds: names and values are the kind codes. */
+export const NotificationKindEnum = Object.fromEntries(NOTIFICATION_KINDS.map((kind) => [kind, kind])) as { [K in NotificationKind]: K };
+
+registerEnumType(NotificationKindEnum, {
+  name: 'NotificationKind',
+  description: 'What a notification is about; e-mail can be muted per kind',
+  valuesConfig: {
+    APPROVAL_TASK: { description: 'A document waits for your approval' },
+    REWORK_NEEDED: { description: 'Your document was rejected and needs rework' },
+    ACKNOWLEDGEMENT_REQUESTED: { description: 'You are asked to read a document and confirm it' },
+    DEADLINE_PASSED: { description: 'A deadline of an approval or acknowledgement has passed' },
+    DOCUMENT_SIGNED: { description: 'A document passed its final sign-off' },
+    DECISION_MADE: { description: 'Someone decided on a document you follow' },
+  },
+});
+
+export function isNotificationKind(value: string): value is NotificationKind {
+  return (NOTIFICATION_KINDS as readonly string[]).includes(value);
+}
+
+/** What the notification says, copied at the time it was written (the document may change later). */
+export type NotificationParams = {
+  documentTitle: string;
+  documentNumber: string | null;
+  actorName: string | null;
+  comment: string | null;
+  /** ISO 8601 */
+  dueAt: string | null;
+};
+
+/**
+ * One in-app notification of one staff member. The inbox is read newest first (`created_at desc, id desc`)
+ * per user; unread ones have their own partial index for the badge count.
+ */
+@ObjectType({ description: 'An in-app notification of the current staff member' })
+@Entity({ tableName: 'notifications' })
+@Index({ name: 'notifications_inbox_index', properties: ['userId', 'createdAt', 'id'] })
+@Index({
+  name: 'notifications_unread_index',
+  expression: 'create index "notifications_unread_index" on "notifications" ("user_id", "created_at") where "read_at" is null',
+})
+export class Notification {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: Opt<string> = randomUUID();
+
+  /** The recipient (a staff member of the identity subgraph): a plain uuid. */
+  @Property({ type: 'uuid' })
+  userId!: string;
+
+  @Field(() => NotificationKindEnum)
+  @Enum({ items: () => [...NOTIFICATION_KINDS] })
+  kind!: NotificationKind;
+
+  @Field(() => ID)
+  @Property({ type: 'uuid' })
+  documentId!: string;
+
+  @Property({ type: 'jsonb' })
+  params!: NotificationParams;
+
+  @Field(() => GraphQLISODateTime)
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Opt<Date> = new Date();
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the recipient marked it read; null while unread' })
+  @Property({ type: 'timestamptz', nullable: true })
+  readAt: Date | null = null;
+
+  @Field(() => String, { description: 'Title of the document when the notification was written' })
+  get documentTitle(): Opt<string> {
+    return this.params.documentTitle;
+  }
+
+  @Field(() => String, { nullable: true, description: 'Registration number of the document, if it had one' })
+  get documentNumber(): string | null {
+    return this.params.documentNumber ?? null;
+  }
+
+  @Field(() => String, { nullable: true, description: 'Who caused the notification (e.g. the approver who rejected)' })
+  get actorName(): string | null {
+    return this.params.actorName ?? null;
+  }
+
+  @Field(() => String, { nullable: true })
+  get comment(): string | null {
+    return this.params.comment ?? null;
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Deadline of the task, if any' })
+  get dueAt(): Date | null {
+    return this.params.dueAt ? new Date(this.params.dueAt) : null;
+  }
+}

@@ -1,0 +1,225 @@
+import type { Configuration } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  byKeys,
+  type ConnectionShape,
+  decodeCursor,
+  encodeCursor,
+  ForbiddenError,
+  type Identity,
+  isUuid,
+  type SubgraphContext,
+  toConnection,
+  UnauthenticatedError,
+  UserInputError,
+} from '@kartoteka/kit';
+import { DEFAULT_MAIL_FROM, type MailSettings } from '../../config';
+import type { Document } from '../document/document.entity';
+import { DocumentService } from '../document/document.service';
+import { StaffService } from '../staff/staff.service';
+import { MailOutboxMessage } from './mail-outbox.entity';
+import { LIVE_CHANNEL, type LiveMessage } from './notification.events';
+import { Notification, NOTIFICATION_KINDS, type NotificationKind } from './notification.entity';
+import { NotificationPreference } from './notification-preference.entity';
+import { renderNotificationMail } from './notification.templates';
+
+export type { NotificationKind } from './notification.entity';
+
+export type NotifyInput = {
+  userIds: string[];
+  kind: NotificationKind;
+  documentId: string;
+  documentTitle: string;
+  documentNumber: string | null;
+  actorName?: string | null;
+  comment?: string | null;
+  dueAt?: Date | null;
+};
+
+/** What notification e-mail needs to know about the service: links and language. */
+export type NotificationSettings = { portalUrl: string; mail: Pick<MailSettings, 'from' | 'locale'> };
+
+export type NotificationPage = { unreadOnly?: boolean | null; first: number; after?: string | null };
+export type MarkReadInput = { ids?: string[] | null; all?: boolean | null };
+export type PreferenceInput = { kind: NotificationKind; emailMuted: boolean };
+
+const DEFAULT_SETTINGS: NotificationSettings = { portalUrl: 'http://127.0.0.1:8080', mail: { from: DEFAULT_MAIL_FROM, locale: 'ru' } };
+const settingsByOrm = new WeakMap<Configuration, NotificationSettings>();
+
+/**
+ * Binds the service's settings to its ORM (done once at start by the subgraph wiring), so that every
+ * `new NotificationService(em)` of that service writes e-mail in its language with its portal links.
+ */
+export function bindNotificationSettings(orm: { config: Configuration }, settings: NotificationSettings): void {
+  settingsByOrm.set(orm.config, settings);
+}
+
+/** Recipients per NOTIFY payload: PostgreSQL caps a payload at 8000 bytes. */
+const RECIPIENTS_PER_PING = 40;
+/** Texts inside a live ping are a preview (the inbox has them in full), so 40 recipients fit in one payload. */
+const PING_TEXT_MAX = 300;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The calling staff member: the inbox is personal, an API key has none. */
+function staffUserId(identity: Identity): string {
+  if (identity.kind === 'anonymous') throw new UnauthenticatedError();
+  if (identity.kind !== 'user') throw new ForbiddenError('Only a staff member has notifications');
+  return identity.id;
+}
+
+function cursorOf(notification: Notification): string {
+  return encodeCursor([notification.createdAt.toISOString(), notification.id]);
+}
+
+function parseCursor(after: string): { createdAt: string; id: string } {
+  const [createdAt, id] = decodeCursor(after, 2);
+  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !isUuid(id)) {
+    throw new UserInputError('after', 'The cursor is not valid for this list');
+  }
+  return { createdAt, id };
+}
+
+/** The domain of the From address: it ends every Message-ID. */
+function messageIdDomain(from: string): string {
+  const match = /@([^@\s>]+)>?\s*$/.exec(from);
+  return match ? match[1] : 'kartoteka.local';
+}
+
+/**
+ * Notifications: written by other modules inside their transactions (`notify`, `documentChanged`), read
+ * and managed by their recipients (inbox, read marks, e-mail preferences).
+ */
+export class NotificationService {
+  private readonly settings: NotificationSettings;
+
+  constructor(private readonly em: EntityManager, settings?: NotificationSettings) {
+    this.settings = settings ?? settingsByOrm.get(em.config) ?? DEFAULT_SETTINGS;
+  }
+
+  /**
+   * Inside the caller's transaction: one in-app notification per user and, unless the user muted e-mail of
+   * this kind or has no active directory entry with an address, one e-mail in the outbox; then a live ping
+   * (NOTIFY), which PostgreSQL delivers only if the transaction commits. The caller flushes and commits.
+   */
+  async notify(input: NotifyInput): Promise<void> {
+    if (!this.em.isInTransaction()) throw new Error('NotificationService.notify must run inside the caller’s transaction (em.transactional)');
+    const userIds = [...new Set(input.userIds.map((id) => id.toLowerCase()).filter(isUuid))];
+    if (userIds.length === 0) return;
+    const params = {
+      documentTitle: input.documentTitle,
+      documentNumber: input.documentNumber ?? null,
+      actorName: input.actorName ?? null,
+      comment: input.comment ?? null,
+      dueAt: input.dueAt ? input.dueAt.toISOString() : null,
+    };
+    const staff = new Map((await new StaffService(this.em).findByIds(userIds)).map((member) => [member.id.toLowerCase(), member]));
+    const muted = new Set(
+      (await this.em.find(NotificationPreference, { userId: { $in: userIds }, kind: input.kind, emailMuted: true }, { fields: ['userId'] })).map((row) => row.userId),
+    );
+    const mail = renderNotificationMail(
+      { kind: input.kind, documentId: input.documentId, documentTitle: params.documentTitle, documentNumber: params.documentNumber, actorName: params.actorName, comment: params.comment, dueAt: input.dueAt ?? null },
+      { locale: this.settings.mail.locale, portalUrl: this.settings.portalUrl },
+    );
+    const domain = messageIdDomain(this.settings.mail.from);
+    const createdAt = new Date();
+    const recipients: { userId: string; id: string }[] = [];
+    for (const userId of userIds) {
+      const notification = this.em.create(Notification, { userId, kind: input.kind, documentId: input.documentId, params, createdAt });
+      this.em.persist(notification);
+      recipients.push({ userId, id: notification.id });
+      const member = staff.get(userId);
+      const address = member?.active ? member.email.trim() : '';
+      if (address && !muted.has(userId)) {
+        const message = this.em.create(MailOutboxMessage, {
+          notificationId: notification.id,
+          userId,
+          toAddress: address,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId: '',
+        });
+        message.messageId = `<${message.id}@${domain}>`;
+        this.em.persist(message);
+      }
+    }
+    const preview = {
+      kind: input.kind,
+      documentId: input.documentId,
+      documentTitle: clip(params.documentTitle, PING_TEXT_MAX),
+      documentNumber: params.documentNumber && clip(params.documentNumber, PING_TEXT_MAX),
+      actorName: params.actorName && clip(params.actorName, PING_TEXT_MAX),
+      createdAt: createdAt.toISOString(),
+    };
+    for (let i = 0; i < recipients.length; i += RECIPIENTS_PER_PING) {
+      await this.ping({ type: 'notification', notification: preview, recipients: recipients.slice(i, i + RECIPIENTS_PER_PING) });
+    }
+  }
+
+  /** A live ping that the document changed (delivered on commit when inside a transaction). */
+  async documentChanged(documentId: string): Promise<void> {
+    await this.ping({ type: 'document', documentId });
+  }
+
+  private async ping(message: LiveMessage): Promise<void> {
+    await this.em.execute('select pg_notify(?, ?)', [LIVE_CHANNEL, JSON.stringify(message)]);
+  }
+
+  /** The caller's notifications, newest first. */
+  async inbox(identity: Identity, page: NotificationPage): Promise<ConnectionShape<Notification>> {
+    const userId = staffUserId(identity);
+    const where = page.unreadOnly ? { userId, readAt: null } : { userId };
+    const query = this.em.createQueryBuilder(Notification, 'n').where(where).orderBy({ createdAt: 'desc', id: 'desc' }).limit(page.first + 1);
+    if (page.after) {
+      const cursor = parseCursor(page.after);
+      query.andWhere('(n.created_at, n.id) < (?::timestamptz, ?::uuid)', [cursor.createdAt, cursor.id]);
+    }
+    const [rows, total] = await Promise.all([query.getResultList(), this.em.count(Notification, where)]);
+    return toConnection(rows, page.first, total, cursorOf);
+  }
+
+  async unreadCount(identity: Identity): Promise<number> {
+    return this.em.count(Notification, { userId: staffUserId(identity), readAt: null });
+  }
+
+  /** Marks the caller's own unread notifications read (the listed ones, or all); returns how many changed. */
+  async markRead(identity: Identity, input: MarkReadInput): Promise<number> {
+    const userId = staffUserId(identity);
+    if (input.all) return this.em.nativeUpdate(Notification, { userId, readAt: null }, { readAt: new Date() });
+    if (!input.ids?.length) throw new UserInputError('ids', 'List the notifications to mark read, or set all');
+    const ids = [...new Set(input.ids.map((id) => id.toLowerCase()).filter(isUuid))];
+    if (ids.length === 0) return 0;
+    return this.em.nativeUpdate(Notification, { id: { $in: ids }, userId, readAt: null }, { readAt: new Date() });
+  }
+
+  /** Every kind with the caller's choice (defaults where none was made). */
+  async preferences(identity: Identity): Promise<NotificationPreference[]> {
+    const userId = staffUserId(identity);
+    const rows = new Map((await this.em.find(NotificationPreference, { userId })).map((row) => [row.kind, row]));
+    return NOTIFICATION_KINDS.map((kind) => rows.get(kind) ?? Object.assign(new NotificationPreference(), { userId, kind, emailMuted: false }));
+  }
+
+  async updatePreference(identity: Identity, input: PreferenceInput): Promise<NotificationPreference> {
+    const userId = staffUserId(identity);
+    const preference = Object.assign(new NotificationPreference(), { userId, kind: input.kind, emailMuted: input.emailMuted });
+    await this.em.execute(
+      `insert into notification_preferences (id, user_id, kind, email_muted, updated_at) values (?, ?, ?, ?, now())
+       on conflict (user_id, kind) do update set email_muted = excluded.email_muted, updated_at = now()`,
+      [preference.id, userId, input.kind, input.emailMuted],
+    );
+    return preference;
+  }
+}
+
+/**
+ * The document a notification is about, loaded in one batch for the whole request; null when it is gone or
+ * the caller may not read documents.
+ */
+export async function documentOfNotification(context: SubgraphContext, notification: Notification): Promise<Document | null> {
+  if (context.identity.kind === 'anonymous' || !context.identity.permissions.includes('documents:read')) return null;
+  const loader = context.loaders.get<Document>('notification:document', async (ids) => byKeys(ids, await new DocumentService(context).findByIds(ids), (row) => row.id));
+  return loader.load(notification.documentId);
+}

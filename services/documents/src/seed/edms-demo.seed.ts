@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DEMO_USERS, type Identity, LoaderRegistry, userIdentity } from '@kartoteka/kit';
+import { AcknowledgementService } from '../modules/acknowledgement/acknowledgement.service';
+import { ApprovalRoute } from '../modules/approval/approval-route.entity';
+import { StepStatus } from '../modules/approval/approval.enums';
+import { ApprovalService } from '../modules/approval/approval.service';
+import { ApprovalStep } from '../modules/approval/approval-route.entity';
+import { DocumentType } from '../modules/document/document.entity';
+import type { CreateDocumentInput } from '../modules/document/document.input';
+import { DocumentService } from '../modules/document/document.service';
+import type { FileStorage } from '../modules/file/file.storage';
+import { StoredFile } from '../modules/file/stored-file.entity';
+import { fillStaffFromDemoUsers } from '../modules/staff/staff.fixtures';
+
+/** A one-page PDF with a few lines of text (standard Helvetica: ASCII only). */
+export function demoPdf(lines: string[]): Buffer {
+  const escape = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`);
+  const content = ['BT', '/F1 14 Tf', '72 760 Td', '18 TL', ...lines.map((line) => `(${escape(line)}) Tj T*`), 'ET'].join('\n');
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    `<< /Length ${Buffer.byteLength(content)} >>\nstream\n${content}\nendstream`,
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((object, index) => {
+    offsets.push(Buffer.byteLength(body));
+    body += `${index + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(body);
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+const person = (email: string): Identity => {
+  const user = DEMO_USERS.find((demo) => demo.email === email);
+  if (!user) throw new Error(`no demo user ${email}`);
+  return userIdentity(user.id, user.name, user.roles);
+};
+
+/**
+ * Live EDMS demo on top of the archive: contracts on approval (tasks waiting for the lawyer and the
+ * accountant), one rejected to rework, a signed letter under acknowledgement — made through the services,
+ * so routes, audit trail and notifications are real. Idempotent: only while no route exists.
+ */
+export async function seedEdmsDemo(em: EntityManager, options: { storage: FileStorage; counterpartyIds: readonly string[] }): Promise<string> {
+  if (await em.count(ApprovalRoute, {})) return 'documents: approval routes exist, no live demo seeded';
+  if (options.counterpartyIds.length < 4) return 'documents: too few demo counterparties for the live demo';
+  await fillStaffFromDemoUsers(em);
+  const scratch = await mkdtemp(join(tmpdir(), 'kartoteka-demo-'));
+  const manager = person('manager@kartoteka.local');
+  const as = (identity: Identity) => ({ em, identity, loaders: new LoaderRegistry() });
+  try {
+    const upload = async (name: string, lines: string[]): Promise<string> => {
+      const content = demoPdf(lines);
+      const sha256 = createHash('sha256').update(content).digest('hex');
+      const path = join(scratch, sha256);
+      await writeFile(path, content);
+      await options.storage.put(sha256, path);
+      const file = em.create(StoredFile, { sha256, size: content.length, contentType: 'application/pdf', name, uploadedById: manager.kind === 'user' ? manager.id : null });
+      await em.flush();
+      return file.id;
+    };
+    const create = async (input: Omit<CreateDocumentInput, 'counterpartyId'>, counterpartyIndex: number, fileName: string) =>
+      new DocumentService(as(manager)).create(Object.assign(input, { counterpartyId: options.counterpartyIds[counterpartyIndex], fileIds: [await upload(fileName, [input.title.replace(/[^\x20-\x7e]/g, '?'), 'Kartoteka demo document', `File: ${fileName.replace(/[^\x20-\x7e]/g, '_')}`])] }) as CreateDocumentInput);
+    const pendingStep = async (documentId: string, email: string): Promise<string> => {
+      const identity = person(email);
+      const steps = await em.find(ApprovalStep, { documentId, status: StepStatus.PENDING });
+      const step = steps.find((candidate) => identity.kind === 'user' && candidate.assigneeIds.includes(identity.id));
+      if (!step) throw new Error(`demo: ${email} has no pending step on ${documentId}`);
+      return step.id;
+    };
+
+    const awaiting = await create({ type: DocumentType.CONTRACT, title: 'Договор оказания услуг № 52/26-У', amountMinor: 2_400_000_00, contract: { subject: 'Техническое обслуживание складского оборудования', startDate: '2026-12-01', endDate: '2027-11-30', paymentTerms: 'Ежемесячно, до 10 числа' } } as CreateDocumentInput, 0, 'dogovor-52-26-U.pdf');
+    await new ApprovalService(as(manager)).start(awaiting.id, null);
+
+    const halfway = await create({ type: DocumentType.CONTRACT, title: 'Договор поставки № 53/26-П', amountMinor: 7_850_000_00, contract: { subject: 'Поставка упаковочных материалов', startDate: '2026-12-15', paymentTerms: 'Отсрочка 30 дней' } } as CreateDocumentInput, 1, 'dogovor-53-26-P.pdf');
+    await new ApprovalService(as(manager)).start(halfway.id, null);
+    await new ApprovalService(as(person('approver@kartoteka.local'))).approve(await pendingStep(halfway.id, 'approver@kartoteka.local'), 'Юридических рисков нет');
+
+    const rework = await create({ type: DocumentType.CONTRACT, title: 'Договор аренды № 54/26-А', amountMinor: 960_000_00, contract: { subject: 'Аренда складского помещения 300 м²', startDate: '2027-01-01', endDate: '2027-12-31' } } as CreateDocumentInput, 2, 'dogovor-54-26-A.pdf');
+    await new ApprovalService(as(manager)).start(rework.id, null);
+    await new ApprovalService(as(person('approver@kartoteka.local'))).approve(await pendingStep(rework.id, 'approver@kartoteka.local'), null);
+    await new ApprovalService(as(person('accountant@kartoteka.local'))).reject(await pendingStep(rework.id, 'accountant@kartoteka.local'), 'Уточните порядок индексации арендной платы');
+
+    const letter = await create({ type: DocumentType.OUTGOING_LETTER, title: 'Письмо о переходе на ЭДО', letter: { subject: 'Переход на электронный документооборот с 01.01.2027', correspondent: 'Главный бухгалтер' } } as CreateDocumentInput, 3, 'pismo-edo.pdf');
+    await new ApprovalService(as(manager)).start(letter.id, null);
+    await new ApprovalService(as(person('director@kartoteka.local'))).approve(await pendingStep(letter.id, 'director@kartoteka.local'), 'Согласен');
+    await new AcknowledgementService(as(person('director@kartoteka.local'))).request({ documentId: letter.id, userIds: [], roles: ['MANAGER', 'ACCOUNTANT'], deadline: new Date(Date.now() + 5 * 86_400_000), comment: 'Ознакомьтесь с новым порядком' });
+    return 'documents: live EDMS demo (3 contracts on approval or rework, 1 signed letter under acknowledgement)';
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
