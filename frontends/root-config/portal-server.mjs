@@ -74,7 +74,9 @@ const renderIndex = (template, config) => {
     "default-src 'self'",
     `script-src 'self' ${inlineHashes.join(' ')}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    // blob: previews of documents' images and PDFs (fetched with the session's token, shown from object URLs)
+    "img-src 'self' data: blob:",
+    "frame-src blob:",
     "font-src 'self' data:",
     `connect-src 'self'${gatewayOrigin ? ` ${gatewayOrigin}` : ''}`,
     "object-src 'none'",

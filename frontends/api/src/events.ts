@@ -9,7 +9,16 @@ export type PortalEvents = {
   'kartoteka:counterparty-changed': { id: string };
   /** Someone logged in or out (in this tab or another one), or the session expired. */
   'kartoteka:auth-changed': { user: PortalUser | null };
+  /** A new notification for the current user arrived (live stream, `startLiveUpdates`). */
+  'kartoteka:notification': { documentId: string; notificationId: string | null; kind: string | null };
+  /** A document was created or changed (live stream, or an app that changed it): views showing it refetch. */
+  'kartoteka:documents-changed': { documentId: string };
+  /** State of the live stream: `listening` once no change can be missed any more. */
+  'kartoteka:live-status': { status: LiveStatus };
 };
+
+/** `off` (logged out), `connecting`, `open` (connected, not yet listening), `listening`, `retrying` (after a failure). */
+export type LiveStatus = 'off' | 'connecting' | 'open' | 'listening' | 'retrying';
 
 export type PortalEventName = keyof PortalEvents;
 
@@ -19,6 +28,9 @@ declare global {
     'kartoteka:locale-changed': CustomEvent<PortalEvents['kartoteka:locale-changed']>;
     'kartoteka:counterparty-changed': CustomEvent<PortalEvents['kartoteka:counterparty-changed']>;
     'kartoteka:auth-changed': CustomEvent<PortalEvents['kartoteka:auth-changed']>;
+    'kartoteka:notification': CustomEvent<PortalEvents['kartoteka:notification']>;
+    'kartoteka:documents-changed': CustomEvent<PortalEvents['kartoteka:documents-changed']>;
+    'kartoteka:live-status': CustomEvent<PortalEvents['kartoteka:live-status']>;
   }
 }
 

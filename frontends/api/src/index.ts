@@ -5,7 +5,7 @@
 export { getPortalConfig, DEFAULT_GATEWAY_URL } from './config';
 export type { PortalConfig } from './config';
 export { emitPortalEvent, onPortalEvent } from './events';
-export type { PortalEventName, PortalEvents } from './events';
+export type { LiveStatus, PortalEventName, PortalEvents } from './events';
 export { DEFAULT_LOCALE, getLocale, intlLocaleOf, locales, onLocaleChanged, setLocale } from './i18n';
 export type { Locale } from './i18n';
 export { clearSession, currentUser, getToken, isAuthenticated } from './session';
@@ -21,3 +21,7 @@ export { formatDate, formatDateTime, formatMoney, minorToDecimalString } from '.
 export type { Money } from './format';
 export { LOGIN_PATH, loginUrl, navigate, safeReturnPath } from './navigation';
 export { portalTheme } from './theme';
+export { liveStatus, liveStreamUrl, refetchOnLiveUpdates, scheduleLiveRefetch, startLiveUpdates } from './live';
+export type { LiveTrigger } from './live';
+export { createSseParser } from './sse';
+export type { SseMessage, SseParserHandlers } from './sse';

@@ -16,3 +16,11 @@ addTypePolicies({
 const App = defineCardPanelApp(DocumentsPanel);
 
 export const { bootstrap, mount, unmount } = singleSpaVue(portalAppOptions(App, { i18n, apolloClientKey: DefaultApolloClient }));
+
+// "My tasks" (/tasks) and the notifications bell (layout header): applications of their own in this
+// module, registered by the root config under `@kartoteka/documents#tasksPage` / `#notificationBell`.
+export { notificationBell, tasksPage } from './tasks/apps';
+
+// The EDMS pages (registry, document, form, route templates): an application of its own, registered by
+// the root config under `@kartoteka/documents#documentPages`.
+export { documentPages } from './pages/apps';

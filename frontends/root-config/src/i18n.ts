@@ -4,6 +4,9 @@ type RootMessages = {
   brand: string;
   tagline: string;
   navCounterparties: string;
+  navTasks: string;
+  navDocuments: string;
+  navRouteTemplates: string;
   logout: string;
   localeSwitch: string;
   loginTitle: string;
@@ -24,8 +27,13 @@ type RootMessages = {
   appCounterparties: string;
   appDocuments: string;
   appDeals: string;
+  appTasks: string;
+  appNotifications: string;
   titleLogin: string;
   titleCounterparties: string;
+  titleTasks: string;
+  titleDocuments: string;
+  titleRouteTemplates: string;
   titleNotFound: string;
   footer: string;
 };
@@ -34,6 +42,9 @@ const ru: RootMessages = {
   brand: 'Картотека',
   tagline: 'CRM для контрагентов',
   navCounterparties: 'Контрагенты',
+  navTasks: 'Мои задачи',
+  navDocuments: 'Документы',
+  navRouteTemplates: 'Маршруты',
   logout: 'Выйти',
   localeSwitch: 'Язык интерфейса',
   loginTitle: 'Вход в систему',
@@ -54,8 +65,13 @@ const ru: RootMessages = {
   appCounterparties: 'Контрагенты',
   appDocuments: 'Документы',
   appDeals: 'Сделки',
+  appTasks: 'Мои задачи',
+  appNotifications: 'Уведомления',
   titleLogin: 'Вход',
   titleCounterparties: 'Контрагенты',
+  titleTasks: 'Мои задачи',
+  titleDocuments: 'Документы',
+  titleRouteTemplates: 'Маршруты согласования',
   titleNotFound: 'Страница не найдена',
   footer: 'Картотека — открытая CRM для работы с контрагентами',
 };
@@ -64,6 +80,9 @@ const en: RootMessages = {
   brand: 'Kartoteka',
   tagline: 'Counterparty CRM',
   navCounterparties: 'Counterparties',
+  navTasks: 'My tasks',
+  navDocuments: 'Documents',
+  navRouteTemplates: 'Routes',
   logout: 'Log out',
   localeSwitch: 'Interface language',
   loginTitle: 'Sign in',
@@ -84,8 +103,13 @@ const en: RootMessages = {
   appCounterparties: 'Counterparties',
   appDocuments: 'Documents',
   appDeals: 'Deals',
+  appTasks: 'My tasks',
+  appNotifications: 'Notifications',
   titleLogin: 'Sign in',
   titleCounterparties: 'Counterparties',
+  titleTasks: 'My tasks',
+  titleDocuments: 'Documents',
+  titleRouteTemplates: 'Approval routes',
   titleNotFound: 'Page not found',
   footer: 'Kartoteka — open-source counterparty CRM',
 };

@@ -2,7 +2,7 @@ import { currentUser, getLocale, locales, logout, navigate, setLocale, type Loca
 import { h } from './dom';
 import { t } from './i18n';
 
-export type AppSlot = 'counterparties' | 'documents' | 'deals';
+export type AppSlot = 'counterparties' | 'documents' | 'deals' | 'tasks' | 'notifications' | 'documentPages';
 
 export type Shell = {
   root: HTMLElement;
@@ -42,7 +42,11 @@ export const renderShell = (root: HTMLElement): Shell => {
   ]);
 
   const navCounterparties = routedLink('/counterparties', { class: 'kt-nav__link', 'data-testid': 'nav-counterparties' });
-  const nav = h('nav', { class: 'kt-nav' }, [navCounterparties]);
+  const navTasks = routedLink('/tasks', { class: 'kt-nav__link', 'data-testid': 'nav-tasks' });
+  const navDocuments = routedLink('/documents', { class: 'kt-nav__link', 'data-testid': 'nav-documents' });
+  // Approval route templates: administrators only (others get a read-only page when they open the address).
+  const navRouteTemplates = routedLink('/settings/route-templates', { class: 'kt-nav__link', 'data-testid': 'nav-route-templates' });
+  const nav = h('nav', { class: 'kt-nav' }, [navCounterparties, navDocuments, navTasks, navRouteTemplates]);
 
   const localeButtons = locales.map((locale) => {
     const button = h('button', { type: 'button', class: 'kt-locale__option', 'data-locale': locale, 'data-testid': `locale-${locale}` }, [
@@ -60,11 +64,14 @@ export const renderShell = (root: HTMLElement): Shell => {
   const logoutButton = h('button', { type: 'button', class: 'kt-button kt-button--ghost', 'data-testid': 'logout' });
   logoutButton.addEventListener('click', () => void logout());
 
+  // The notifications bell of the documents app mounts here.
+  const notificationsSlot = h('div', { id: 'mf-notifications', class: 'kt-header__slot', 'data-testid': 'header-notifications' });
+
   const header = h('header', { class: 'kt-header' }, [
     h('div', { class: 'kt-header__inner' }, [
       brand,
       nav,
-      h('div', { class: 'kt-header__right' }, [localeSwitch, user, logoutButton]),
+      h('div', { class: 'kt-header__right' }, [notificationsSlot, localeSwitch, user, logoutButton]),
     ]),
   ]);
 
@@ -72,6 +79,11 @@ export const renderShell = (root: HTMLElement): Shell => {
     counterparties: h('div', { id: 'mf-counterparties', class: 'kt-slot kt-slot--counterparties' }),
     documents: h('div', { id: 'mf-documents', class: 'kt-slot kt-slot--documents' }),
     deals: h('div', { id: 'mf-deals', class: 'kt-slot kt-slot--deals' }),
+    // "My tasks" page of the documents app.
+    tasks: h('div', { id: 'mf-tasks', class: 'kt-slot kt-slot--tasks' }),
+    notifications: notificationsSlot,
+    // The EDMS pages of the documents app (registry, document, form, route templates).
+    documentPages: h('div', { id: 'mf-document-pages', class: 'kt-slot kt-slot--document-pages' }),
   };
 
   const notFoundTitle = h('h1', { class: 'kt-empty-page__title' });
@@ -88,6 +100,8 @@ export const renderShell = (root: HTMLElement): Shell => {
     h('div', { class: 'kt-main__inner' }, [
       slots.counterparties,
       h('div', { class: 'kt-card-panels', id: 'card-panels' }, [slots.documents, slots.deals]),
+      slots.tasks,
+      slots.documentPages,
       notFound,
     ]),
   ]);
@@ -101,6 +115,9 @@ export const renderShell = (root: HTMLElement): Shell => {
     brandName.textContent = t('brand');
     brandTagline.textContent = t('tagline');
     navCounterparties.textContent = t('navCounterparties');
+    navTasks.textContent = t('navTasks');
+    navDocuments.textContent = t('navDocuments');
+    navRouteTemplates.textContent = t('navRouteTemplates');
     localeSwitch.setAttribute('aria-label', t('localeSwitch'));
     const active = getLocale();
     for (const button of localeButtons) {
@@ -112,6 +129,7 @@ export const renderShell = (root: HTMLElement): Shell => {
     userName.textContent = me?.name ?? '';
     user.title = me ? `${me.name} <${me.email}>` : '';
     avatar.textContent = me ? initials(me.name) : '';
+    navRouteTemplates.hidden = !(me?.roles as readonly string[] | undefined)?.includes('ADMIN');
     logoutButton.textContent = t('logout');
     notFoundTitle.textContent = t('notFoundTitle');
     notFoundText.textContent = t('notFoundText');

@@ -6,34 +6,58 @@
 import { addErrorHandler, registerApplication, start, type LifeCycles } from 'single-spa';
 import {
   isAuthenticated,
+  liveStatus,
   loginUrl,
   navigate,
   onLocaleChanged,
   onPortalEvent,
   refreshCurrentUser,
   safeReturnPath,
+  startLiveUpdates,
 } from '@kartoteka/portal-api';
 import { h } from './dom';
 import { t, type RootMessageKey } from './i18n';
 import { renderShell, type AppSlot } from './layout';
 import { renderLogin } from './login';
-import { isCardRoute, isCounterpartiesRoute, matchRoute, type PortalRoute } from './routes';
+import { isCardRoute, isCounterpartiesRoute, isDocumentPagesRoute, isPortalPage, isTasksRoute, matchRoute, type PortalRoute } from './routes';
 import './styles.css';
 
-type MicrofrontendName = '@kartoteka/counterparties' | '@kartoteka/documents' | '@kartoteka/deals';
+/** An app is a module of the import map, or a named export of one (`<module>#<export>`). */
+type MicrofrontendName =
+  | '@kartoteka/counterparties'
+  | '@kartoteka/documents'
+  | '@kartoteka/deals'
+  | '@kartoteka/documents#tasksPage'
+  | '@kartoteka/documents#notificationBell'
+  | '@kartoteka/documents#documentPages';
 
 type Microfrontend = {
   name: MicrofrontendName;
   slot: AppSlot;
   label: RootMessageKey;
   isActive: (route: PortalRoute) => boolean;
+  /** Show an inline notice in the slot when the app fails (not for the small header widgets). */
+  errorNotice?: boolean;
 };
 
 const microfrontends: Microfrontend[] = [
   { name: '@kartoteka/counterparties', slot: 'counterparties', label: 'appCounterparties', isActive: isCounterpartiesRoute },
   { name: '@kartoteka/documents', slot: 'documents', label: 'appDocuments', isActive: isCardRoute },
   { name: '@kartoteka/deals', slot: 'deals', label: 'appDeals', isActive: isCardRoute },
+  { name: '@kartoteka/documents#tasksPage', slot: 'tasks', label: 'appTasks', isActive: isTasksRoute },
+  { name: '@kartoteka/documents#notificationBell', slot: 'notifications', label: 'appNotifications', isActive: isPortalPage, errorNotice: false },
+  { name: '@kartoteka/documents#documentPages', slot: 'documentPages', label: 'appDocuments', isActive: isDocumentPagesRoute },
 ];
+
+/** The lifecycles of an app: the module itself, or its named export for `<module>#<export>`. */
+const loadApp = async (name: MicrofrontendName): Promise<LifeCycles> => {
+  const [specifier, exportName] = name.split('#');
+  const module = (await import(/* @vite-ignore */ specifier)) as LifeCycles & Record<string, LifeCycles | undefined>;
+  if (!exportName) return module;
+  const lifecycles = module[exportName];
+  if (!lifecycles) throw new Error(`${specifier} exports no application "${exportName}"`);
+  return lifecycles;
+};
 
 const portal = document.getElementById('portal') ?? document.body.appendChild(h('div', { id: 'portal' }));
 const shell = renderShell(portal);
@@ -45,6 +69,9 @@ const currentRoute = (): PortalRoute => matchRoute(window.location.pathname);
 const routeTitle = (route: PortalRoute): string => {
   if (route.name === 'login') return t('titleLogin');
   if (route.name === 'not-found') return t('titleNotFound');
+  if (route.name === 'tasks') return t('titleTasks');
+  if (route.name === 'route-templates') return t('titleRouteTemplates');
+  if (isDocumentPagesRoute(route)) return t('titleDocuments');
   return t('titleCounterparties');
 };
 
@@ -60,8 +87,10 @@ const renderRoute = (): void => {
   loginView.element.hidden = !onLogin;
   shell.notFound.hidden = route.name !== 'not-found';
   if (onLogin && previousRoute !== 'login') loginView.show();
-  if (route.name !== 'counterparty-card') document.title = `${routeTitle(route)} — ${t('brand')}`;
-  else if (previousRoute !== 'counterparty-card') document.title = t('brand');
+  // The card and the document page are titled by their app (from the data they show).
+  const titledByApp = route.name === 'counterparty-card' || route.name === 'document-page';
+  if (!titledByApp) document.title = `${routeTitle(route)} — ${t('brand')}`;
+  else if (previousRoute !== route.name) document.title = t('brand');
   previousRoute = route.name;
 };
 
@@ -106,7 +135,7 @@ const showAppError = (app: Microfrontend): void => {
 for (const app of microfrontends) {
   registerApplication({
     name: app.name,
-    app: () => import(/* @vite-ignore */ app.name) as Promise<LifeCycles>,
+    app: () => loadApp(app.name),
     activeWhen: (location) => isAuthenticated() && app.isActive(matchRoute(location.pathname)),
     customProps: { domElement: shell.slots[app.slot] },
   });
@@ -116,7 +145,7 @@ for (const app of microfrontends) {
 addErrorHandler((error) => {
   const app = microfrontends.find((candidate) => candidate.name === error.appOrParcelName);
   console.error(`[kartoteka] ${error.appOrParcelName}:`, error);
-  if (app && app.isActive(currentRoute())) showAppError(app);
+  if (app && app.errorNotice !== false && app.isActive(currentRoute())) showAppError(app);
 });
 
 window.addEventListener('single-spa:before-routing-event', () => {
@@ -137,6 +166,14 @@ onPortalEvent('kartoteka:auth-changed', ({ user }) => {
   shell.refresh();
   if (user === null && currentRoute().name !== 'login') navigate(loginUrl());
 });
+
+// The live stream (notifications, document changes): open while someone is logged in; `data-live` on
+// the portal element tells its state (`listening` once no change can be missed).
+portal.dataset.live = liveStatus();
+onPortalEvent('kartoteka:live-status', ({ status }) => {
+  portal.dataset.live = status;
+});
+startLiveUpdates();
 
 guard();
 renderRoute();

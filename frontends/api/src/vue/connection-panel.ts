@@ -32,7 +32,7 @@ if (typeof document !== 'undefined' && !document.querySelector('style[data-mf="p
 /**
  * The card of a counterparty panel listing one connection: title with the total, error with retry,
  * skeleton, empty state, the rows (default slot, e.g. an NTable with class `kt-panel__table`) and a
- * "load more" footer. Test ids: `panel-<name>`, `<name>-total`, `<name>-error`, `<name>-empty`,
+ * "load more" footer; an optional `header-extra` slot (e.g. a "new" link) sits at the right of the title. Test ids: `panel-<name>`, `<name>-total`, `<name>-error`, `<name>-empty`,
  * `<name>-load-more`; `data-state` is `loading`, `error` or `ready`.
  */
 export const ConnectionPanel = defineComponent({
@@ -117,7 +117,12 @@ export const ConnectionPanel = defineComponent({
           'data-testid': `panel-${name}`,
           'data-state': failed ? 'error' : panel.initialLoading.value ? 'loading' : 'ready',
         },
-        !failed && panel.rows.value.length > 0 ? { header, default: body, footer } : { header, default: body },
+        {
+          header,
+          default: body,
+          ...(!failed && panel.rows.value.length > 0 ? { footer } : {}),
+          ...(slots['header-extra'] ? { 'header-extra': slots['header-extra'] } : {}),
+        },
       );
     };
   },

@@ -34,7 +34,14 @@ export type DocumentRow = {
   status: DocumentStatus;
   amount: Money | null;
   author: { id: string; name: string } | null;
+  /** Signed (or later): the document counts as verified data. */
+  verified: boolean;
+  /** Approval steps of this document waiting for my decision. */
+  myPendingSteps: PendingStep[];
 };
+
+/** One of my approval steps on a document, as the card panel shows it (inline Approve / Reject). */
+export type PendingStep = { id: string; canDecide: boolean; stageName: string; signOff: boolean };
 
 export const DOCUMENTS_PAGE_SIZE = 20;
 
@@ -53,6 +60,13 @@ const DOCUMENT_ROW = gql`
     author {
       id
       name
+    }
+    verified
+    myPendingSteps {
+      id
+      canDecide
+      stageName
+      signOff
     }
   }
 `;

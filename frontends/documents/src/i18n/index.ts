@@ -2,13 +2,17 @@ import { createI18n } from 'vue-i18n';
 import { getLocale, onLocaleChanged } from '@kartoteka/portal-api';
 import { en } from './en';
 import { ru } from './ru';
+import { pagesEn } from './pages.en';
+import { pagesRu } from './pages.ru';
+import { tasksEn } from './tasks.en';
+import { tasksRu } from './tasks.ru';
 
 /** The documents app's vue-i18n instance; follows the portal language (`kartoteka:locale-changed`). */
 export const i18n = createI18n({
   legacy: false,
   locale: getLocale(),
   fallbackLocale: 'ru',
-  messages: { ru, en },
+  messages: { ru: { ...ru, ...tasksRu, ...pagesRu }, en: { ...en, ...tasksEn, ...pagesEn } },
 });
 
 onLocaleChanged((locale) => {

@@ -1,0 +1,27 @@
+import { formatDateTime, type Locale } from '@kartoteka/portal-api';
+import { isNotificationKind, type NotificationItem } from '../api/notification.queries';
+
+type Translate = (key: string, named?: Record<string, unknown>) => string;
+
+/** What a notification says in the UI language: a headline and its details (number, comment, deadline). */
+export type NotificationText = { headline: string; details: string[] };
+
+/**
+ * The text of a notification, built from the values the service copied when it wrote it (the document
+ * may have changed since): the kind's sentence with the title (and who did it, when known), then the
+ * registration number, the comment and the deadline.
+ */
+export const notificationText = (t: Translate, locale: Locale, item: NotificationItem): NotificationText => {
+  const named = { title: item.documentTitle, actor: item.actorName ?? '' };
+  // A kind this version of the portal does not know yet: the document's title says enough.
+  const headline = !isNotificationKind(item.kind)
+    ? item.documentTitle
+    : item.actorName
+      ? t(`notify.actorKind.${item.kind}`, named)
+      : t(`notify.kind.${item.kind}`, named);
+  const details: string[] = [];
+  if (item.documentNumber) details.push(t('notify.number', { number: item.documentNumber }));
+  if (item.comment) details.push(t('notify.comment', { comment: item.comment }));
+  if (item.dueAt) details.push(t('notify.due', { date: formatDateTime(item.dueAt, locale) }));
+  return { headline, details };
+};

@@ -1,0 +1,273 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_USERS } from '@kartoteka/kit';
+import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
+import { CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { startStack, type Stack } from '../support/stack';
+
+/**
+ * The EDMS in the portal, two people in two browsers: the author (a manager) sends a contract along a
+ * route (lawyer and accountant in parallel, then the director's sign-off); the lawyer finds it in
+ * "My tasks" and approves it from the counterparty card, while the author's open card and bell follow
+ * live (Server-Sent Events through the gateway), without a reload. Then a second contract is rejected
+ * from "My tasks" with a required comment.
+ */
+
+const userOf = (email: string) => {
+  const user = DEMO_USERS.find((candidate) => candidate.email === email);
+  if (!user) throw new Error(`no demo user ${email}`);
+  return user;
+};
+const MANAGER = userOf('manager@kartoteka.local');
+const LAWYER = userOf('approver@kartoteka.local');
+const ACCOUNTANT = userOf('accountant@kartoteka.local');
+const DIRECTOR = userOf('director@kartoteka.local');
+
+const STAGE_CHECK = 'Юридическая и финансовая проверка';
+const STAGE_SIGN_OFF = 'Утверждение директором';
+
+let stack: Stack;
+let portal: PortalServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const consoleErrors: string[] = [];
+
+let counterpartyId: string;
+let counterpartyName: string;
+let templateId: string;
+
+async function gql<T>(query: string, variables: Record<string, unknown>, email: string): Promise<T> {
+  const result = await stack.call<T>(query, variables, await stack.login(email));
+  if (result.errors?.length || !result.data) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(result.errors)}`);
+  return result.data;
+}
+
+/** identity's events fill the documents service's staff directory asynchronously: wait until it knows the approvers. */
+async function waitForApprovers(): Promise<void> {
+  const wanted: [string, string][] = [
+    ['LAWYER', LAWYER.id],
+    ['ACCOUNTANT', ACCOUNTANT.id],
+    ['DIRECTOR', DIRECTOR.id],
+  ];
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const data = await gql<Record<string, { id: string }[]>>(
+      '{ lawyer: staff(role: "LAWYER") { id } accountant: staff(role: "ACCOUNTANT") { id } director: staff(role: "DIRECTOR") { id } }',
+      {},
+      MANAGER.email,
+    );
+    if (wanted.every(([role, id]) => data[role.toLowerCase()]?.some((member) => member.id === id))) return;
+    if (Date.now() > deadline) throw new Error(`the staff directory never learnt the approvers: ${JSON.stringify(data)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A contract with one uploaded PDF (REST upload through the gateway), sent along the route as the manager. */
+async function contractOnApproval(title: string): Promise<string> {
+  const token = await stack.login(MANAGER.email);
+  const form = new FormData();
+  const pdf = `%PDF-1.4\n% ${title}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`;
+  form.append('files', new Blob([pdf], { type: 'application/pdf' }), 'contract.pdf');
+  const upload = await fetch(new URL('/rest/documents/files', stack.gatewayUrl), { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const uploaded = (await upload.json()) as { files?: { id: string }[]; errors?: unknown };
+  if (upload.status !== 201 || !uploaded.files?.[0]) throw new Error(`upload failed: ${upload.status} ${JSON.stringify(uploaded)}`);
+
+  const { createDocument } = await gql<{ createDocument: { id: string } }>(
+    'mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }',
+    {
+      input: {
+        type: 'CONTRACT',
+        counterpartyId,
+        title,
+        date: '2026-11-02',
+        amountMinor: 125_000_00,
+        currency: 'RUB',
+        contract: { subject: 'Поставка оборудования', startDate: '2026-11-02' },
+        fileIds: [uploaded.files[0].id],
+      },
+    },
+    MANAGER.email,
+  );
+  await gql('mutation($input: StartApprovalInput!) { startApproval(input: $input) { id status } }', { input: { documentId: createDocument.id, routeTemplateId: templateId } }, MANAGER.email);
+  return createDocument.id;
+}
+
+/** The pending step of `email` on a document (through "My tasks" of the API). */
+async function stepOf(email: string, documentId: string): Promise<string> {
+  const data = await gql<{ myApprovalTasks: { edges: { node: { id: string; document: { id: string } | null } }[] } }>(
+    '{ myApprovalTasks(first: 50) { edges { node { id document { id } } } } }',
+    {},
+    email,
+  );
+  const step = data.myApprovalTasks.edges.find((edge) => edge.node.document?.id === documentId);
+  if (!step) throw new Error(`${email} has no task for ${documentId}`);
+  return step.node.id;
+}
+
+async function openBrowser(email: string, password: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'ru-RU' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(`${email}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`${email}: ${error.message}`));
+  await logInThroughUi(page, portal.url, email, password);
+  return page;
+}
+
+/** The live stream of this page is connected and listening: from here on no change is missed. */
+const whenLive = (page: Page) => page.locator('#portal[data-live="listening"]').waitFor();
+
+/** The unread count on the bell, once the bell has loaded it. */
+async function unreadCount(page: Page): Promise<number> {
+  const bell = page.locator('[data-testid="notification-bell"][data-state="ready"]');
+  await bell.waitFor();
+  return Number(await bell.getAttribute('data-unread'));
+}
+
+const waitForUnread = (page: Page, count: number) =>
+  page.locator(`[data-testid="notification-bell"][data-state="ready"][data-unread="${count}"]`).waitFor();
+
+beforeAll(async () => {
+  const portalPort = await freePort();
+  stack = await startStack({ corsOrigins: [`http://127.0.0.1:${portalPort}`] });
+  portal = await startPortal(portalPort, stack.gatewayUrl);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+
+  await waitForApprovers();
+  const input = legalEntityInput({ name: 'ООО «Ромашка Оборудование»' });
+  counterpartyName = String(input.name);
+  const { createCounterparty } = await gql<{ createCounterparty: { id: string } }>(CREATE_COUNTERPARTY, { input }, MANAGER.email);
+  counterpartyId = createCounterparty.id;
+
+  const { createRouteTemplate } = await gql<{ createRouteTemplate: { id: string } }>(
+    'mutation($input: CreateRouteTemplateInput!) { createRouteTemplate(input: $input) { id } }',
+    {
+      input: {
+        name: 'Договоры: юрист и бухгалтер, затем директор',
+        documentType: 'CONTRACT',
+        stages: [
+          { name: STAGE_CHECK, mode: 'PARALLEL', rule: 'ALL', steps: [{ role: 'LAWYER', deadlineHours: 48 }, { role: 'ACCOUNTANT', deadlineHours: 48 }] },
+          { name: STAGE_SIGN_OFF, mode: 'SEQUENTIAL', rule: 'ALL', steps: [{ role: 'DIRECTOR', deadlineHours: 24 }] },
+        ],
+      },
+    },
+    'admin@kartoteka.local',
+  );
+  templateId = createRouteTemplate.id;
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await portal?.close();
+  await stack?.stop();
+});
+
+describe('approval in the portal, live', () => {
+  let author: Page;
+  let approver: Page;
+  let contractId: string;
+
+  it('shows the lawyer the task in "My tasks" and the bell', async () => {
+    contractId = await contractOnApproval('Договор поставки № 7/26-П');
+
+    approver = await openBrowser(LAWYER.email, LAWYER.password);
+    expect(await unreadCount(approver)).toBeGreaterThanOrEqual(1); // APPROVAL_TASK
+
+    await approver.getByTestId('nav-tasks').click();
+    await approver.waitForURL(/\/tasks$/);
+    const task = approver.locator(`[data-testid="approval-task"][data-document-id="${contractId}"]`);
+    await task.waitFor();
+    await expect(task.getByTestId('task-document-link').textContent()).resolves.toContain('Договор поставки № 7/26-П');
+    await expect(task.getByTestId('task-counterparty').textContent()).resolves.toContain(counterpartyName);
+    await expect(task.getByTestId('task-stage').textContent()).resolves.toContain(STAGE_CHECK);
+    expect(await task.getByTestId('step-approve').isEnabled()).toBe(true);
+
+    // the bell's dropdown says it in words and links to the inbox
+    await approver.getByTestId('notification-bell').click();
+    const item = approver.locator(`[data-testid="notification-item"][data-kind="APPROVAL_TASK"][data-document-id="${contractId}"]`);
+    await item.waitFor();
+    await expect(item.textContent()).resolves.toContain(`${MANAGER.name} отправил(а) документ «Договор поставки № 7/26-П» вам на согласование`);
+    await approver.getByTestId('notification-bell').click(); // closes it
+  });
+
+  it('approves from the card while the author sees the decision arrive live', async () => {
+    author = await openBrowser(MANAGER.email, MANAGER.password);
+    await author.goto(`${portal.url}counterparties/${counterpartyId}`);
+    const authorRow = author.locator(`[data-testid="document-row"][data-id="${contractId}"]`);
+    await authorRow.locator('[data-testid="document-status"][data-status="ON_APPROVAL"]').waitFor();
+    expect(await authorRow.getByTestId('document-link').getAttribute('href')).toBe(`/documents/${contractId}`);
+    expect(await author.getByTestId('document-create').getAttribute('href')).toBe(`/documents/new?counterpartyId=${counterpartyId}`);
+    // the author has no step of their own on it
+    expect(await author.locator(`[data-testid="document-pending-step"][data-document-id="${contractId}"]`).count()).toBe(0);
+    await whenLive(author);
+    const before = await unreadCount(author);
+
+    // the lawyer goes from the task to the counterparty card and approves there
+    const task = approver.locator(`[data-testid="approval-task"][data-document-id="${contractId}"]`);
+    await task.getByTestId('task-counterparty').locator('a').click();
+    await approver.waitForURL(new RegExp(`/counterparties/${counterpartyId}$`));
+    const pending = approver.locator(`[data-testid="document-pending-step"][data-document-id="${contractId}"]`);
+    await pending.waitFor();
+    await expect(pending.textContent()).resolves.toContain(STAGE_CHECK);
+    expect(await approver.getByTestId('document-create').count()).toBe(0); // a lawyer creates no documents
+    await pending.getByTestId('step-approve').click();
+    await pending.waitFor({ state: 'detached' });
+
+    // no reload on the author's side: the bell counts the decision, the dropdown names the lawyer
+    await waitForUnread(author, before + 1);
+    await author.getByTestId('notification-bell').click();
+    const decision = author.locator(`[data-testid="notification-item"][data-kind="DECISION_MADE"][data-document-id="${contractId}"][data-unread="true"]`);
+    await decision.waitFor();
+    await expect(decision.textContent()).resolves.toContain(LAWYER.name);
+    await author.getByTestId('notification-bell').click();
+
+    // the accountant and then the director decide (through the API): the author's card follows to signed
+    // (a signed contract comes into force at once) with the verified mark
+    await gql('mutation($input: ApproveStepInput!) { approveStep(input: $input) { id } }', { input: { stepId: await stepOf(ACCOUNTANT.email, contractId) } }, ACCOUNTANT.email);
+    await gql('mutation($input: ApproveStepInput!) { approveStep(input: $input) { id } }', { input: { stepId: await stepOf(DIRECTOR.email, contractId) } }, DIRECTOR.email);
+    await authorRow.getByTestId('document-verified').waitFor();
+    expect(['SIGNED', 'IN_FORCE']).toContain(await authorRow.getByTestId('document-status').getAttribute('data-status'));
+    await waitForUnread(author, before + 3); // the accountant's decision and the signature too
+
+    // the lawyer's "My tasks" no longer lists it
+    await approver.getByTestId('nav-tasks').click();
+    await approver.getByTestId('approval-tasks').waitFor();
+    await approver.locator('[data-testid="approval-tasks"][data-state="ready"]').waitFor();
+    expect(await approver.locator(`[data-testid="approval-task"][data-document-id="${contractId}"]`).count()).toBe(0);
+  });
+
+  it('lists a new task live in "My tasks" and rejects it there with a required comment', async () => {
+    await whenLive(approver);
+    const before = await unreadCount(author);
+    const secondId = await contractOnApproval('Договор аренды № 12/26-А');
+
+    // the open "My tasks" page of the lawyer shows the new task without a reload
+    const task = approver.locator(`[data-testid="approval-task"][data-document-id="${secondId}"]`);
+    await task.waitFor();
+    await task.getByTestId('step-reject').click();
+    const dialog = approver.getByTestId('reject-dialog');
+    await dialog.waitFor();
+    await approver.getByTestId('reject-submit').click();
+    await approver.getByTestId('reject-comment-error').waitFor(); // the comment is required
+    await approver.getByTestId('reject-comment').fill('Уточните срок аренды в п. 2.1');
+    await approver.getByTestId('reject-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    await task.waitFor({ state: 'detached' });
+
+    // the author's card shows the rework, the bell says why
+    const authorRow = author.locator(`[data-testid="document-row"][data-id="${secondId}"]`);
+    await authorRow.locator('[data-testid="document-status"][data-status="REJECTED"]').waitFor();
+    await waitForUnread(author, before + 1);
+    await author.getByTestId('notification-bell').click();
+    const rework = author.locator(`[data-testid="notification-item"][data-kind="REWORK_NEEDED"][data-document-id="${secondId}"]`);
+    await rework.waitFor();
+    await expect(rework.textContent()).resolves.toContain('Уточните срок аренды в п. 2.1');
+
+    // "mark all read" empties the badge
+    await author.getByTestId('notifications-mark-all').click();
+    await waitForUnread(author, 0);
+    expect(consoleErrors).toEqual([]);
+  });
+});

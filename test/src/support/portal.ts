@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+
+/** Helpers of the browser specs: the built portal served by its own process, Chromium, logging in. */
+
+export type PortalServer = { url: string; close: () => Promise<void> };
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The built portal, served by its own server process exactly as `pnpm start` runs it. */
+export async function startPortal(port: number, gatewayUrl: string): Promise<PortalServer> {
+  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', '..', '..', 'frontends', 'root-config', 'server.mjs')], {
+    env: { ...process.env, PORTAL_HOST: '127.0.0.1', PORTAL_PORT: String(port), GATEWAY_PUBLIC_URL: gatewayUrl },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if (child.exitCode !== null) throw new Error(`the portal server exited with ${child.exitCode}`);
+    const up = await fetch(url).then((response) => response.ok, () => false);
+    if (up) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Logs in through the login page and waits for the portal to show the user. */
+export async function logInThroughUi(page: Page, portalUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(portalUrl);
+  await page.waitForURL(/\/login/);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(/\/counterparties$/);
+}
