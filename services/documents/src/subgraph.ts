@@ -33,6 +33,9 @@ import type { OverdueCheck } from './modules/notification/overdue-check.worker';
 import { StaffMemberEntity } from './modules/staff/staff-member.entity';
 import { staffEventHandlers } from './modules/staff/staff.consumer';
 import { StaffResolver } from './modules/staff/staff.resolver';
+import { documentEventHandlers } from './modules/document/document.consumer';
+import { Deal } from './modules/deal/deal.stub';
+import { DealDocumentsResolver } from './modules/deal/deal.resolver';
 import { User } from './modules/user/user.stub';
 
 /** The context of work the service does on its own (scheduled jobs): no caller, system actor. */
@@ -44,7 +47,7 @@ function systemContext(em: EntityManager) {
 function eventWorkers({ orm, logger }: { orm: MikroORM; logger: Logger }, eventBusUrl: string | null): BackgroundWorker[] {
   if (!eventBusUrl) return [];
   const bus = new PgEventBus({ url: eventBusUrl, logger });
-  return [new EventConsumer({ consumer: 'documents', orm, bus, logger, handlers: { ...staffEventHandlers } }), new OutboxRelay({ producer: 'documents', orm, bus, logger })];
+  return [new EventConsumer({ consumer: 'documents', orm, bus, logger, handlers: { ...staffEventHandlers, ...documentEventHandlers } }), new OutboxRelay({ producer: 'documents', orm, bus, logger })];
 }
 
 /** Everything that makes this service: entities, migrations, resolvers, references. */
@@ -62,8 +65,8 @@ export function documentsSubgraph(settings: DocumentsSettings = defaultDocuments
     entities: [Document, DocumentVersion, DocumentVersionFile, DocumentLink, RouteTemplate, ApprovalRoute, ApprovalStage, ApprovalStep, Acknowledgement, AuditRecord, DocumentJournal, DocumentJournalSetting, StoredFile, ...NOTIFICATION_ENTITIES, StaffMemberEntity, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
-    resolvers: [DocumentResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver],
-    orphanedTypes: [Counterparty, User],
+    resolvers: [DocumentResolver, DealDocumentsResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver],
+    orphanedTypes: [Counterparty, User, Deal],
     references: documentReference,
     workers: options.workers === false ? undefined : workers,
     internalRoutes: (router, deps) => {

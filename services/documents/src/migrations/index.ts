@@ -2,10 +2,12 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127131717 } from './Migration20261127131717';
 import { Migration20261127161855 } from './Migration20261127161855';
+import { Migration20261127162144 } from './Migration20261127162144';
 import { Migration20261127235900 } from './Migration20261127235900';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131717', class: Migration20261127131717 },
   { name: 'Migration20261127161855', class: Migration20261127161855 },
+  { name: 'Migration20261127162144', class: Migration20261127162144 },
   { name: 'Migration20261127235900', class: Migration20261127235900 },
 ];

@@ -19,6 +19,7 @@ import { DocumentVersion } from '../document/document-version.entity';
 import { DocumentVersionService } from '../document/document-version.service';
 import { Document, DocumentStatus, DocumentType } from '../document/document.entity';
 import { DocumentService, todayUtc } from '../document/document.service';
+import { publishDealDocumentStatus } from '../document/document.events';
 import { NotificationService } from '../notification/notification.service';
 import { StaffService } from '../staff/staff.service';
 import { ApprovalRoute, ApprovalStage, ApprovalStep } from './approval-route.entity';
@@ -446,6 +447,7 @@ export class ApprovalService {
       deferAudit(em, { documentId: document.id, action: status === RouteStatus.RECALLED ? 'ROUTE_RECALLED' : 'ROUTE_STOPPED', ...actorOf(identity), versionId: route.versionId, details: { routeId: route.id, round: route.round, comment: route.finishComment } });
       await this.notifications(em).notify({ userIds: pendingApprovers, kind: 'DECISION_MADE', documentId: document.id, documentTitle: document.title, documentNumber: document.number, actorName: identity.kind === 'anonymous' ? null : identity.name, comment: route.finishComment ?? (status === RouteStatus.RECALLED ? 'Recalled by the author' : 'Stopped by an administrator') });
       await this.notifications(em).documentChanged(document.id);
+      await publishDealDocumentStatus(em, document);
     });
     return this.reload(documentId);
   }
@@ -461,6 +463,7 @@ export class ApprovalService {
       await notifications.notify({ userIds: unique([document.authorId, document.responsibleId]), kind: 'DOCUMENT_SIGNED', documentId: document.id, documentTitle: document.title, documentNumber: document.number, actorName });
     }
     await notifications.documentChanged(document.id);
+    await publishDealDocumentStatus(em, document);
   }
 
   private async lockStep(em: EntityManager, stepId: string): Promise<ApprovalStep> {

@@ -68,6 +68,9 @@ registerEnumType(DocumentStatus, {
 @Index({ name: 'documents_counterparty_order_index', properties: ['counterpartyId', 'date', 'createdAt', 'id'] })
 @Index({ name: 'documents_order_index', properties: ['date', 'createdAt', 'id'] })
 @Index({ name: 'documents_status_index', properties: ['status'] })
+// Trigram indexes of the registry's number/text search (created by Migration20261127235900, pg_trgm).
+@Index({ name: 'documents_title_trgm_index', expression: 'create index if not exists "documents_title_trgm_index" on "documents" using gin ("title" gin_trgm_ops)' })
+@Index({ name: 'documents_number_trgm_index', expression: 'create index if not exists "documents_number_trgm_index" on "documents" using gin ("number" gin_trgm_ops)' })
 export class Document extends BaseEntity {
   @Field(() => DocumentType)
   @Enum({ items: () => DocumentType })
@@ -106,6 +109,10 @@ export class Document extends BaseEntity {
   @Index()
   @Property({ type: 'uuid', nullable: true })
   dealId: string | null = null;
+
+  /** The deal action this document was created for (deals' SEND_OFFER / PREPARE_CONTRACT); one document per action. */
+  @Property({ type: 'uuid', nullable: true, unique: 'documents_source_action_unique' })
+  sourceActionId: string | null = null;
 
   /** The staff member who created the document (identity subgraph); null when a partner system created it. */
   @Index()

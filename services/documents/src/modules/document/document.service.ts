@@ -18,6 +18,7 @@ import { auditedTransaction, deferAudit } from '../audit/audited-transaction';
 import { JournalService } from '../journal/journal.service';
 import { NotificationService } from '../notification/notification.service';
 import { actorOf, isDocumentsAdmin, readableSql } from './document-access';
+import { publishDealDocumentStatus } from './document.events';
 import { DocumentLinkService } from './document-link.service';
 import { DocumentVersionService } from './document-version.service';
 import { Document, DocumentStatus, DocumentType } from './document.entity';
@@ -140,6 +141,54 @@ export class DocumentService {
     return this.context.em.findOneOrFail(Document, { id }, { refresh: true });
   }
 
+  /**
+   * A draft asked for by a deal action (consumed event), inside the consumer's transaction: the details a
+   * user completes later (a contract's subject is the title, it starts today), one document per action.
+   */
+  async createForDeal(
+    em: EntityManager,
+    request: { dealId: string; actionId: string; counterpartyId: string; documentType: DocumentType; title: string; requestedById: string | null; amountMinor: number | null; currency: string | null },
+  ): Promise<Document> {
+    const identity = this.context.identity;
+    const authorId = identity.kind === 'user' ? identity.id : null;
+    return auditedTransaction(em, async (tem) => {
+      const today = todayUtc();
+      const document = tem.create(Document, {
+        type: request.documentType,
+        counterpartyId: request.counterpartyId,
+        dealId: request.dealId,
+        sourceActionId: request.actionId,
+        title: request.title,
+        authorId,
+        responsibleId: authorId,
+        amountMinor: request.amountMinor,
+        currency: request.amountMinor === null ? null : (request.currency ?? 'RUB'),
+      });
+      if (request.documentType === DocumentType.CONTRACT) {
+        document.subject = request.title;
+        document.startDate = today;
+      }
+      await tem.flush();
+      deferAudit(tem, { documentId: document.id, action: 'DOCUMENT_CREATED', ...actorOf(identity), details: { type: document.type, title: document.title, dealId: request.dealId, actionId: request.actionId } });
+      await new NotificationService(tem).documentChanged(document.id);
+      return document;
+    });
+  }
+
+  /** Readable documents of a deal, newest first (batched across deals). */
+  async ofDeal(dealId: string): Promise<Document[]> {
+    if (!isUuid(dealId)) return [];
+    const loader = this.context.loaders.get<Document[]>('documents:of-deal', async (ids) => {
+      const valid = ids.filter(isUuid);
+      const access = readableSql('d', this.context.identity);
+      const rows = valid.length
+        ? await this.context.em.createQueryBuilder(Document, 'd').where({ dealId: { $in: valid } }).andWhere(access.sql, access.params).orderBy({ createdAt: QueryOrder.DESC, id: QueryOrder.DESC }).getResultList()
+        : [];
+      return ids.map((id) => rows.filter((row) => row.dealId === id));
+    });
+    return (await loader.load(dealId.toLowerCase())) ?? [];
+  }
+
   /** Changes fields of a draft or a rejected document (under rework). Stale `version` → CONFLICT. */
   async update(input: UpdateDocumentInput): Promise<Document> {
     const identity = this.context.identity;
@@ -202,6 +251,7 @@ export class DocumentService {
       document.status = status;
       await em.flush();
       deferAudit(em, { documentId: document.id, action: 'STATUS_CHANGED', ...actorOf(identity), details: { from, to: status, comment: trimmed(comment) } });
+      await publishDealDocumentStatus(em, document);
       await new NotificationService(em).documentChanged(document.id);
     });
     return this.context.em.findOneOrFail(Document, { id }, { refresh: true });
@@ -221,6 +271,8 @@ export class DocumentService {
       // Called by the scheduled job in its own transaction: the audit record is the last write per row.
       await new AuditService(em).record({ documentId: row.id, action: 'STATUS_CHANGED', actorId: null, actorKind: 'system', details: { from: 'SIGNED', to: 'IN_FORCE', reason: 'start date reached' } });
       await new NotificationService(em).documentChanged(row.id);
+      const document = await em.findOne(Document, { id: row.id }, { refresh: true });
+      if (document) await publishDealDocumentStatus(em, document);
     }
     return rows.length;
   }
