@@ -296,9 +296,11 @@ async function main() {
 ${DEMO ? `
     Demo logins (e-mail / password):
       admin@kartoteka.local    / admin      (administrator)
-      manager@kartoteka.local  / manager    (manager)
-      approver@kartoteka.local / approver   (approver)
-      viewer@kartoteka.local   / viewer     (read only)
+      manager@kartoteka.local    / manager     (manager: author of the demo contracts)
+      approver@kartoteka.local   / approver    (lawyer: a contract waits for approval)
+      accountant@kartoteka.local / accountant  (accountant: two contracts wait)
+      director@kartoteka.local   / director    (director: signs)
+      viewer@kartoteka.local     / viewer      (read only)
 ` : ''}
   Press Ctrl-C to stop.
 `);
