@@ -1,51 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_COUNTERPARTY_IDS } from '@kartoteka/kit';
 import { seedCounterparties } from '../../../services/counterparties/src/seed/counterparties.seed';
 import { seedDocuments } from '../../../services/documents/src/seed/documents.seed';
 import { seedDeals } from '../../../services/deals/src/seed/deals.seed';
+import { CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
-
-type PortalServer = { url: string; close: () => Promise<void> };
-
-/** The built portal, served by its own server process exactly as `pnpm start` runs it. */
-async function startPortal(port: number, gatewayUrl: string): Promise<PortalServer> {
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', '..', '..', 'frontends', 'root-config', 'server.mjs')], {
-    env: { ...process.env, PORTAL_HOST: '127.0.0.1', PORTAL_PORT: String(port), GATEWAY_PUBLIC_URL: gatewayUrl },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`the portal server exited with ${child.exitCode}`);
-    const up = await fetch(url).then((response) => response.ok, () => false);
-    if (up) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    close: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
-}
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 let stack: Stack;
 let portal: PortalServer;
@@ -85,13 +44,7 @@ afterAll(async () => {
 
 describe('the portal in Chromium', () => {
   it('logs in, searches, opens a card and shows all three panels with data', async () => {
-    await page.goto(portal.url);
-    await page.waitForURL(/\/login/);
-    await page.getByTestId('login-email').fill('manager@kartoteka.local');
-    await page.getByTestId('login-password').fill('manager');
-    await page.getByTestId('login-submit').click();
-
-    await page.waitForURL(/\/counterparties$/);
+    await logInThroughUi(page, portal.url, 'manager@kartoteka.local', 'manager');
     await expect(page.getByTestId('current-user').textContent()).resolves.toContain('Ольга Смирнова');
     await page.getByTestId('counterparty-row').first().waitFor();
 

@@ -1,5 +1,5 @@
 import { gql } from '@apollo/client/core';
-import type { Connection } from '@kartoteka/portal-api';
+import { connectionSelection, type Connection } from '@kartoteka/portal-api';
 
 /** The in-app inbox of the current user and the e-mail preferences per kind. */
 
@@ -34,17 +34,19 @@ export const BELL_PAGE_SIZE = 8;
 /** The inbox tab of "My tasks". */
 export const INBOX_PAGE_SIZE = 30;
 
-const NOTIFICATION_FIELDS = `
-  id
-  kind
-  documentId
-  documentTitle
-  documentNumber
-  actorName
-  comment
-  dueAt
-  createdAt
-  readAt
+const NOTIFICATION_FIELDS = gql`
+  fragment NotificationFields on Notification {
+    id
+    kind
+    documentId
+    documentTitle
+    documentNumber
+    actorName
+    comment
+    dueAt
+    createdAt
+    readAt
+  }
 `;
 
 export const UNREAD_NOTIFICATION_COUNT = gql`
@@ -59,37 +61,19 @@ export type UnreadNotificationCountData = { unreadNotificationCount: number };
 export const LATEST_NOTIFICATIONS = gql`
   query LatestNotifications($first: Int!) {
     notifications(first: $first) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        cursor
-        node {
-          ${NOTIFICATION_FIELDS}
-        }
-      }
+      ${connectionSelection(NOTIFICATION_FIELDS)}
     }
   }
+  ${NOTIFICATION_FIELDS}
 `;
 
 export const NOTIFICATIONS = gql`
   query Notifications($unreadOnly: Boolean, $first: Int!, $after: String) {
     notifications(unreadOnly: $unreadOnly, first: $first, after: $after) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        cursor
-        node {
-          ${NOTIFICATION_FIELDS}
-        }
-      }
+      ${connectionSelection(NOTIFICATION_FIELDS)}
     }
   }
+  ${NOTIFICATION_FIELDS}
 `;
 
 export type NotificationsData = { notifications: Connection<NotificationItem> };

@@ -1,5 +1,5 @@
 import { gql } from '@apollo/client/core';
-import type { Connection } from '@kartoteka/portal-api';
+import { connectionSelection, type Connection } from '@kartoteka/portal-api';
 import type { DocumentStatus, DocumentType } from './document.queries';
 
 /** "My tasks": approval steps and acknowledgements waiting for the current user, and the decisions on them. */
@@ -52,54 +52,48 @@ const TASK_DOCUMENT = `
   }
 `;
 
+const MY_APPROVAL_TASK = gql`
+  fragment MyApprovalTask on ApprovalStep {
+    id
+    status
+    stageName
+    signOff
+    dueAt
+    overdue
+    canDecide
+    ${TASK_DOCUMENT}
+  }
+`;
+
 export const MY_APPROVAL_TASKS = gql`
   query MyApprovalTasks($first: Int!, $after: String) {
     myApprovalTasks(first: $first, after: $after) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        cursor
-        node {
-          id
-          status
-          stageName
-          signOff
-          dueAt
-          overdue
-          canDecide
-          ${TASK_DOCUMENT}
-        }
-      }
+      ${connectionSelection(MY_APPROVAL_TASK)}
     }
   }
+  ${MY_APPROVAL_TASK}
 `;
 
 export type MyApprovalTasksData = { myApprovalTasks: Connection<ApprovalTask> };
 
+const MY_ACKNOWLEDGEMENT_TASK = gql`
+  fragment MyAcknowledgementTask on Acknowledgement {
+    id
+    versionNumber
+    deadline
+    overdue
+    acknowledgedAt
+    ${TASK_DOCUMENT}
+  }
+`;
+
 export const MY_ACKNOWLEDGEMENT_TASKS = gql`
   query MyAcknowledgementTasks($first: Int!, $after: String) {
     myAcknowledgementTasks(first: $first, after: $after) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        cursor
-        node {
-          id
-          versionNumber
-          deadline
-          overdue
-          acknowledgedAt
-          ${TASK_DOCUMENT}
-        }
-      }
+      ${connectionSelection(MY_ACKNOWLEDGEMENT_TASK)}
     }
   }
+  ${MY_ACKNOWLEDGEMENT_TASK}
 `;
 
 export type MyAcknowledgementTasksData = { myAcknowledgementTasks: Connection<AcknowledgementTask> };

@@ -1,4 +1,4 @@
-import { ref, type Ref } from 'vue';
+import { ref, watch, type Ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { apiErrorsOf } from '@kartoteka/portal-api';
 import { describeError, errorText } from './errors';
@@ -49,4 +49,24 @@ export const useAction = (placedFields: readonly string[] = []): Action => {
     fieldErrors.value = {};
   };
   return { loading, error, fieldErrors, run, reset };
+};
+
+/**
+ * The action behind a dialog: its error and the "required" hints (`submitted`, set by the first confirm)
+ * are cleared each time the dialog opens, after `onOpen` has reset the dialog's own fields.
+ */
+export const useDialogAction = (
+  show: () => boolean,
+  placedFields: readonly string[] = [],
+  onOpen: () => void = () => {},
+): { action: Action; submitted: Ref<boolean> } => {
+  const action = useAction(placedFields);
+  const submitted = ref(false);
+  watch(show, (open) => {
+    if (!open) return;
+    onOpen();
+    submitted.value = false;
+    action.reset();
+  });
+  return { action, submitted };
 };

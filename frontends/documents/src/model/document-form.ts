@@ -7,6 +7,7 @@ import type {
   UpdateDocumentInput,
 } from '../api/edms.queries';
 import { minorToInput, parseMoneyToMinor } from './money';
+import { trimmedOrNull } from './text';
 
 /** One link row of the form: a kind and a target document of the same counterparty. */
 export type LinkDraft = { key: number; kind: DocumentLinkKind; targetId: string | null; targetLabel: string };
@@ -156,8 +157,6 @@ export const targetTypesOf = (kind: DocumentLinkKind): DocumentType[] | null => 
 
 /** Client-side problems: form path → i18n key of the message (`form.error.*`). */
 export type DraftIssues = Record<string, string>;
-
-const trimmedOrNull = (text: string): string | null => (text.trim() === '' ? null : text.trim());
 
 export const validateDraft = (draft: DocumentDraft, creating: boolean): DraftIssues => {
   const issues: DraftIssues = {};
