@@ -5,7 +5,7 @@ import { dealsSubgraph } from './subgraph';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const server = await startSubgraphServer(dealsSubgraph(), config);
+  const server = await startSubgraphServer(dealsSubgraph(config), config);
   stopOnSignals(server.stop, server.logger);
 }
 

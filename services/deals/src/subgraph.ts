@@ -1,22 +1,40 @@
 import { join } from 'node:path';
-import type { SubgraphDefinition } from '@kartoteka/kit';
+import { EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, PgEventBus, type BackgroundWorker, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { defaultDealsSettings, type DealsSettings } from './config';
 import { migrationsList } from './migrations';
+import { CaseTemplateVersion } from './modules/case-template/case-template-version.entity';
+import { CaseTemplate } from './modules/case-template/case-template.entity';
+import { CaseTemplateResolver, CaseTemplateVersionResolver } from './modules/case-template/case-template.resolver';
 import { CounterpartyDealsResolver } from './modules/counterparty/counterparty.resolver';
 import { Counterparty } from './modules/counterparty/counterparty.stub';
+import { DealAction } from './modules/deal/deal-action.entity';
+import { DealAnalyticsResolver } from './modules/deal/deal-analytics.resolver';
+import { DealChange } from './modules/deal/deal-change.entity';
+import { DealStageVisit } from './modules/deal/deal-stage-visit.entity';
+import { dealEventHandlers } from './modules/deal/deal.consumer';
 import { Deal } from './modules/deal/deal.entity';
 import { dealReference } from './modules/deal/deal.reference';
-import { DealResolver } from './modules/deal/deal.resolver';
+import { DealActionResolver, DealChangeResolver, DealResolver } from './modules/deal/deal.resolver';
 import { User } from './modules/user/user.stub';
 
-/** Everything that makes this service: entities, migrations, resolvers, references. */
-export function dealsSubgraph(): SubgraphDefinition {
+/** Domain events, when a bus is configured: the `deals` consumer (documents' answers to deal actions) and this service's outbox relay. */
+function eventWorkers({ orm, logger }: { orm: MikroORM; logger: Logger }, eventBusUrl: string | null): BackgroundWorker[] {
+  if (!eventBusUrl) return [];
+  const bus = new PgEventBus({ url: eventBusUrl, logger });
+  return [new EventConsumer({ consumer: 'deals', orm, bus, logger, handlers: { ...dealEventHandlers } }), new OutboxRelay({ producer: 'deals', orm, bus, logger })];
+}
+
+/** Everything that makes this service: entities, migrations, resolvers, references, workers. */
+export function dealsSubgraph(settings: DealsSettings = defaultDealsSettings(), options: { workers?: boolean } = {}): SubgraphDefinition {
   return {
     service: 'deals',
-    entities: [Deal],
+    entities: [CaseTemplate, CaseTemplateVersion, Deal, DealAction, DealStageVisit, DealChange, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
-    resolvers: [DealResolver, CounterpartyDealsResolver],
+    resolvers: [CaseTemplateResolver, CaseTemplateVersionResolver, DealResolver, DealActionResolver, DealChangeResolver, DealAnalyticsResolver, CounterpartyDealsResolver],
     orphanedTypes: [Counterparty, User],
     references: dealReference,
+    workers: options.workers === false ? undefined : (deps) => eventWorkers(deps, settings.eventBusUrl),
   };
 }

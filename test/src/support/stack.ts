@@ -11,6 +11,7 @@ import { seedIdentity } from '../../../services/identity/src/seed/identity.seed'
 import { counterpartiesSubgraph } from '../../../services/counterparties/src/subgraph';
 import { defaultDocumentsSettings } from '../../../services/documents/src/config';
 import { documentsSubgraph } from '../../../services/documents/src/subgraph';
+import { defaultDealsSettings } from '../../../services/deals/src/config';
 import { dealsSubgraph } from '../../../services/deals/src/subgraph';
 import { loadConfig as loadGatewayConfig } from '../../../gateway/src/config';
 import { startGateway, type RunningGateway } from '../../../gateway/src/gateway-server';
@@ -31,19 +32,21 @@ export type Stack = {
   login: (email: string) => Promise<string>;
   /** The documents service's file storage (a temporary folder, removed by `stop`). */
   filesDir: string;
+  /** The event bus database the subgraphs relay to and consume from. */
+  eventBusUrl: string;
   stop: () => Promise<void>;
 };
 
 const JWT_SECRET = randomBytes(24).toString('hex');
 
-/** `eventBusUrl`: a throwaway event bus database; identity relays its events there, documents consumes them. */
+/** `eventBusUrl`: a throwaway event bus database; identity relays its events there, documents and deals consume them. */
 function definitions(eventBusUrl: string, filesDir: string): Record<SubgraphName, SubgraphDefinition> {
   const documents = defaultDocumentsSettings({ eventBusUrl });
   return {
     identity: identitySubgraph({ jwtSecret: JWT_SECRET, jwtTtlSeconds: 3600, eventBusUrl }),
     counterparties: counterpartiesSubgraph(),
     documents: documentsSubgraph({ ...documents, files: { ...documents.files, dir: filesDir } }),
-    deals: dealsSubgraph(),
+    deals: dealsSubgraph(defaultDealsSettings({ eventBusUrl })),
   };
 }
 
@@ -112,6 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return result.data.login.token;
     },
     filesDir,
+    eventBusUrl: events.url,
     stop: async () => {
       await gateway.stop();
       await Promise.all(started.map((subgraph) => subgraph.close().catch(() => undefined)));

@@ -1,10 +1,15 @@
 import 'reflect-metadata';
 import { DEMO_COUNTERPARTY_IDS, inTransaction, runCli } from '@kartoteka/kit';
 import { loadConfig } from '../config';
-import { seedDeals } from '../seed/deals.seed';
+import { installDeals, seedDeals } from '../seed/deals.seed';
 import { dealsSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runCli(async () =>
-  config.demo ? inTransaction(dealsSubgraph(), config.databaseUrl, (em) => seedDeals(em, { counterpartyIds: DEMO_COUNTERPARTY_IDS })) : 'deals: not in demo mode (DEMO=true), nothing seeded',
-);
+runCli(async () => {
+  // The default template (and adopting deals from before templates) is part of a working install, demo or not.
+  const installed = await inTransaction(dealsSubgraph(), config.databaseUrl, (em) => installDeals(em));
+  const demo = config.demo
+    ? await inTransaction(dealsSubgraph(), config.databaseUrl, (em) => seedDeals(em, { counterpartyIds: DEMO_COUNTERPARTY_IDS }))
+    : 'deals: not in demo mode (DEMO=true), nothing seeded';
+  return [installed, demo].join('\n');
+});

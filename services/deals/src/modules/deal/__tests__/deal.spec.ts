@@ -3,7 +3,7 @@ import { apiKeyIdentity, DEMO_MANAGER_IDS, type Identity } from '@kartoteka/kit'
 import { collectPages, demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { seedDeals } from '../../../seed/deals.seed';
 import { dealsSubgraph } from '../../../subgraph';
-import { DEFAULT_PIPELINE } from '../deal-stages';
+import { DEFAULT_DEFINITION, DEFAULT_TEMPLATE_ID } from '../../case-template/case-template.defaults';
 import { Deal } from '../deal.entity';
 
 const MANAGER_ID = '00000000-0000-4000-8000-000000000002';
@@ -48,7 +48,7 @@ async function insertDeals(counterpartyId: string, count: number, stages: string
     em.create(Deal, {
       title: `Сделка ${i + 1}`,
       counterpartyId,
-      stage: stages[i % stages.length],
+      stageKey: stages[i % stages.length],
       amountMinor: 1_000_000 + i,
       currency: 'RUB',
       ownerId: MANAGER_ID,
@@ -244,7 +244,7 @@ describe('demo seed', () => {
   const snapshot = () =>
     seeded.orm.em
       .getConnection()
-      .execute<Record<string, unknown>[]>('select id, title, amount_minor, currency, stage, counterparty_id, owner_id, expected_close_date, created_at from deals order by id');
+      .execute<Record<string, unknown>[]>('select id, title, amount_minor, currency, stage, status, template_id, template_version_id, form_data, counterparty_id, owner_id, expected_close_date, created_at from deals order by id');
   const run = () => seeded.orm.em.fork().transactional((em) => seedDeals(em, { counterpartyIds, today }));
 
   beforeAll(async () => {
@@ -252,20 +252,23 @@ describe('demo seed', () => {
   });
   afterAll(() => seeded?.close());
 
-  it('creates at least 60 deals over all stages for the given counterparties, deterministically and once', async () => {
+  it('creates at least 60 deals over all stages of the default template (and some on a second one) for the given counterparties, deterministically and once', async () => {
     expect(await run()).toMatch(/^deals: \d+ demo deals/);
     const rows = await snapshot();
-    expect(rows.length).toBeGreaterThanOrEqual(60);
+    const sales = rows.filter((row) => row.template_id === DEFAULT_TEMPLATE_ID);
+    expect(sales.length).toBeGreaterThanOrEqual(60);
+    expect(rows.length - sales.length).toBeGreaterThanOrEqual(6);
     expect(new Set(rows.map((row) => row.counterparty_id))).toEqual(new Set(counterpartyIds));
-    expect(new Set(rows.map((row) => row.stage))).toEqual(new Set(DEFAULT_PIPELINE.map((stage) => stage.code)));
+    expect(new Set(sales.map((row) => row.stage))).toEqual(new Set(DEFAULT_DEFINITION.stages.map((stage) => stage.key)));
+    expect(rows.every((row) => row.status === (row.stage === 'won' || row.stage === 'delivered' ? 'WON' : row.stage === 'lost' ? 'LOST' : 'OPEN'))).toBe(true);
     expect(rows.every((row) => DEMO_MANAGER_IDS.includes(row.owner_id as string))).toBe(true);
     expect(rows.every((row) => (row.amount_minor === null) === (row.currency === null))).toBe(true);
     expect(rows.filter((row) => row.amount_minor !== null).length).toBeGreaterThan(50);
     const created = rows.map((row) => String(row.created_at).slice(0, 10));
     expect(created.every((date) => date >= '2024-11-27' && date < today)).toBe(true);
-    const closed = rows.filter((row) => row.stage === 'won' || row.stage === 'lost');
+    const closed = rows.filter((row) => row.status !== 'OPEN');
     expect(closed.every((row) => String(row.expected_close_date) < today)).toBe(true);
-    expect(rows.some((row) => row.stage !== 'won' && row.stage !== 'lost' && String(row.expected_close_date) > today)).toBe(true);
+    expect(rows.some((row) => row.status === 'OPEN' && String(row.expected_close_date) > today)).toBe(true);
 
     expect(await run()).toBe('deals: deals exist, nothing seeded');
     expect((await snapshot()).length).toBe(rows.length);

@@ -1,0 +1,207 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { actorId, ConflictError, isUuid, NotFoundError, type SubgraphContext, UserInputError } from '@kartoteka/kit';
+import { CaseTemplateVersion } from './case-template-version.entity';
+import { DEFAULT_DEFINITION, DEFAULT_TEMPLATE_DESCRIPTION, DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_NAME, DEFAULT_TEMPLATE_VERSION_ID } from './case-template.defaults';
+import { type CaseDefinition, type CaseTemplateDocument, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, parseDefinition, parseDefinitionStructure, parseTemplateDocument } from './case-template.definition';
+import { CaseTemplate, CaseTemplateStatus } from './case-template.entity';
+import { type CaseTemplatePreview, preview } from './case-template.type';
+
+type Context = Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>;
+
+export type NewCaseTemplate = { name: string; description?: string | null; definition?: Record<string, unknown> | null };
+export type CaseTemplateDraftChange = { id: string; draftVersion: number; name?: string | null; description?: string | null; definition?: Record<string, unknown> | null };
+
+/** A new template's funnel when none is given: one open stage, won and lost, an empty form. */
+const STARTER_DEFINITION: CaseDefinition = {
+  stages: [
+    { key: 'new', name: 'Новая', probability: 10, outcome: 'OPEN', requiredFields: [], actions: [] },
+    { key: 'won', name: 'Успешно', probability: 100, outcome: 'WON', requiredFields: [], actions: [] },
+    { key: 'lost', name: 'Отказ', probability: 0, outcome: 'LOST', requiredFields: [], actions: [] },
+  ],
+  form: { fields: [], sections: [] },
+};
+
+/** JSON with object keys sorted: equal definitions give equal strings whatever order jsonb kept the keys in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function cleanName(name: string, field = 'name'): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw new UserInputError(field, 'Enter a name');
+  return trimmed;
+}
+
+/**
+ * Installs the default template «Продажа» with its version 1 when missing (fixed ids: concurrent and repeated
+ * calls are harmless). Part of every install; also run before a deal is created without a template.
+ */
+export async function installDefaultTemplate(em: EntityManager): Promise<boolean> {
+  const definition = JSON.stringify(DEFAULT_DEFINITION);
+  const inserted = await em.execute<{ id: string }[]>(
+    `insert into case_templates (id, name, description, status, draft, draft_version) values (?, ?, ?, 'PUBLISHED', ?::jsonb, 1) on conflict (id) do nothing returning id`,
+    [DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_NAME, DEFAULT_TEMPLATE_DESCRIPTION, definition],
+  );
+  await em.execute(`insert into case_template_versions (id, template_id, number, definition) values (?, ?, 1, ?::jsonb) on conflict do nothing`, [DEFAULT_TEMPLATE_VERSION_ID, DEFAULT_TEMPLATE_ID, definition]);
+  return inserted.length > 0;
+}
+
+export class CaseTemplateService {
+  constructor(private readonly context: Context) {}
+
+  list(includeArchived: boolean): Promise<CaseTemplate[]> {
+    return this.context.em.find(CaseTemplate, includeArchived ? {} : { status: { $ne: CaseTemplateStatus.ARCHIVED } }, { orderBy: { name: 'asc', id: 'asc' } });
+  }
+
+  findById(id: string): Promise<CaseTemplate | null> {
+    return isUuid(id) ? this.context.em.findOne(CaseTemplate, { id: id.toLowerCase() }) : Promise.resolve(null);
+  }
+
+  async requireTemplate(id: string, field = 'templateId'): Promise<CaseTemplate> {
+    const template = await this.findById(id);
+    if (!template) throw new UserInputError(field, 'There is no such case template');
+    return template;
+  }
+
+  findVersion(id: string): Promise<CaseTemplateVersion | null> {
+    return isUuid(id) ? this.versionById(id) : Promise.resolve(null);
+  }
+
+  /** Versions by id, batched per request (deals of a page share a handful of versions). */
+  async versionById(id: string): Promise<CaseTemplateVersion | null> {
+    const loader = this.context.loaders.get<CaseTemplateVersion>('case-template-version:by-id', async (ids) => {
+      const valid = [...new Set(ids.filter(isUuid).map((key) => key.toLowerCase()))];
+      const rows = valid.length ? await this.context.em.find(CaseTemplateVersion, { id: { $in: valid } }) : [];
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((key) => byId.get(key.toLowerCase()) ?? null);
+    });
+    return loader.load(id);
+  }
+
+  /** Templates by id, batched per request. */
+  async templateById(id: string): Promise<CaseTemplate | null> {
+    const loader = this.context.loaders.get<CaseTemplate>('case-template:by-id', async (ids) => {
+      const valid = [...new Set(ids.filter(isUuid).map((key) => key.toLowerCase()))];
+      const rows = valid.length ? await this.context.em.find(CaseTemplate, { id: { $in: valid } }) : [];
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((key) => byId.get(key.toLowerCase()) ?? null);
+    });
+    return loader.load(id);
+  }
+
+  /** All versions of a template, newest first; batched across templates. */
+  async versionsOf(templateId: string): Promise<CaseTemplateVersion[]> {
+    const loader = this.context.loaders.get<CaseTemplateVersion[]>('case-template-version:of-template', async (ids) => {
+      const rows = await this.context.em.find(CaseTemplateVersion, { templateId: { $in: [...new Set(ids)] } }, { orderBy: { number: 'desc' } });
+      return ids.map((key) => rows.filter((row) => row.templateId === key));
+    });
+    return (await loader.load(templateId)) ?? [];
+  }
+
+  async latestVersionOf(templateId: string): Promise<CaseTemplateVersion | null> {
+    return (await this.versionsOf(templateId))[0] ?? null;
+  }
+
+  /**
+   * The version a new deal starts on: the given version, or the latest of the given template, or the default
+   * template's when neither is given. Refused for archived and never-published templates.
+   */
+  async versionForNewDeal(selection: { templateId?: string | null; templateVersionId?: string | null }): Promise<CaseTemplateVersion> {
+    const { templateId, templateVersionId } = selection;
+    if (!templateId && !templateVersionId && !(await this.findById(DEFAULT_TEMPLATE_ID))) await installDefaultTemplate(this.context.em);
+    let version: CaseTemplateVersion | null;
+    if (templateVersionId) {
+      version = await this.findVersion(templateVersionId);
+      if (!version) throw new UserInputError('templateVersionId', 'There is no such template version');
+      if (templateId && version.templateId !== templateId.toLowerCase()) throw new UserInputError('templateVersionId', 'This version belongs to another template');
+    } else {
+      const template = await this.requireTemplate(templateId ?? DEFAULT_TEMPLATE_ID);
+      version = await this.context.em.findOne(CaseTemplateVersion, { templateId: template.id }, { orderBy: { number: 'desc' } });
+      if (!version) throw new UserInputError('templateId', `«${template.name}» has not been published yet`);
+    }
+    const template = await this.context.em.findOneOrFail(CaseTemplate, { id: version.templateId });
+    if (template.status === CaseTemplateStatus.ARCHIVED) throw new UserInputError(templateVersionId && !templateId ? 'templateVersionId' : 'templateId', `«${template.name}» is archived: new deals cannot start on it`);
+    return version;
+  }
+
+  async create(input: NewCaseTemplate): Promise<CaseTemplate> {
+    const name = cleanName(input.name);
+    const draft = input.definition ? parseDefinitionStructure(input.definition) : structuredClone(STARTER_DEFINITION);
+    const template = this.context.em.create(CaseTemplate, { name, description: input.description?.trim() || null, draft, createdById: actorId(this.context.identity) });
+    await this.context.em.flush();
+    return template;
+  }
+
+  async updateDraft(input: CaseTemplateDraftChange): Promise<CaseTemplate> {
+    const draft = input.definition ? parseDefinitionStructure(input.definition) : null;
+    await this.context.em.transactional(async (em) => {
+      const template = await this.lockForChange(em, input.id, input.draftVersion);
+      if (input.name !== undefined && input.name !== null) template.name = cleanName(input.name);
+      if (input.description !== undefined) template.description = input.description?.trim() || null;
+      if (draft) template.draft = draft;
+      template.draftVersion += 1;
+      await em.flush();
+    });
+    return this.context.em.findOneOrFail(CaseTemplate, { id: input.id.toLowerCase() }, { refresh: true });
+  }
+
+  /** Freezes the draft (which must pass every rule) as the next version. */
+  async publish(input: { id: string; draftVersion: number }): Promise<CaseTemplateVersion> {
+    const id = await this.context.em.transactional(async (em) => {
+      const template = await this.lockForChange(em, input.id, input.draftVersion);
+      const definition = parseDefinition(template.draft);
+      const latest = await em.findOne(CaseTemplateVersion, { templateId: template.id }, { orderBy: { number: 'desc' } });
+      if (latest && canonical(latest.definition) === canonical(definition)) throw new UserInputError('definition', `The draft has no changes since version ${latest.number}`);
+      const version = em.create(CaseTemplateVersion, { templateId: template.id, number: (latest?.number ?? 0) + 1, definition, publishedById: actorId(this.context.identity) });
+      template.status = CaseTemplateStatus.PUBLISHED;
+      template.draft = definition;
+      await em.flush();
+      return version.id;
+    });
+    return this.context.em.findOneOrFail(CaseTemplateVersion, { id });
+  }
+
+  async archive(id: string): Promise<CaseTemplate> {
+    if (id.toLowerCase() === DEFAULT_TEMPLATE_ID) throw new UserInputError('id', `«${DEFAULT_TEMPLATE_NAME}» is the default template (deals created without a template use it) and cannot be archived`);
+    await this.context.em.transactional(async (em) => {
+      const template = await em.findOne(CaseTemplate, { id: id.toLowerCase() }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!template) throw new NotFoundError('CaseTemplate', id);
+      template.status = CaseTemplateStatus.ARCHIVED;
+      await em.flush();
+    });
+    return this.context.em.findOneOrFail(CaseTemplate, { id: id.toLowerCase() }, { refresh: true });
+  }
+
+  /** Checks a definition like publishing would and shows what it would produce. */
+  preview(definition: Record<string, unknown>): CaseTemplatePreview {
+    return preview(parseDefinition(definition));
+  }
+
+  async exportDocument(id: string): Promise<CaseTemplateDocument> {
+    const template = await this.findById(id);
+    if (!template) throw new NotFoundError('CaseTemplate', id);
+    return { format: EXPORT_FORMAT, version: EXPORT_FORMAT_VERSION, name: template.name, description: template.description, definition: template.draft };
+  }
+
+  /** A new draft template from an exported file, checked like publishing (errors name the path in the file). */
+  async importDocument(document: Record<string, unknown>): Promise<CaseTemplate> {
+    const parsed = parseTemplateDocument(document);
+    const template = this.context.em.create(CaseTemplate, { name: parsed.name, description: parsed.description, draft: parsed.definition, createdById: actorId(this.context.identity) });
+    await this.context.em.flush();
+    return template;
+  }
+
+  private async lockForChange(em: EntityManager, id: string, draftVersion: number): Promise<CaseTemplate> {
+    const template = await em.findOne(CaseTemplate, { id: id.toLowerCase() }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (!template) throw new NotFoundError('CaseTemplate', id);
+    if (template.draftVersion !== draftVersion) throw new ConflictError('The template was changed by someone else; reload it', { currentDraftVersion: template.draftVersion });
+    if (template.status === CaseTemplateStatus.ARCHIVED) throw new UserInputError('id', 'The template is archived');
+    return template;
+  }
+}
