@@ -16,3 +16,11 @@ addTypePolicies({
 const App = defineCardPanelApp(DealsPanel);
 
 export const { bootstrap, mount, unmount } = singleSpaVue(portalAppOptions(App, { i18n, apolloClientKey: DefaultApolloClient }));
+
+// The sales funnel pages (list, kanban board, analytics): an application of its own, registered by the
+// root config under `@kartoteka/deals#funnelPages`.
+export { funnelPages } from './funnel/apps';
+
+// The deal pages (case template designer, new deal form, deal page): an application of its own, registered
+// by the root config under `@kartoteka/deals#dealPages`.
+export { dealPages } from './pages/apps';

@@ -7,6 +7,10 @@ type RootMessages = {
   navTasks: string;
   navDocuments: string;
   navRouteTemplates: string;
+  navDeals: string;
+  navDealBoard: string;
+  navDealAnalytics: string;
+  navDealTemplates: string;
   logout: string;
   localeSwitch: string;
   loginTitle: string;
@@ -34,6 +38,11 @@ type RootMessages = {
   titleTasks: string;
   titleDocuments: string;
   titleRouteTemplates: string;
+  titleDeals: string;
+  titleDealBoard: string;
+  titleDealAnalytics: string;
+  titleDealTemplates: string;
+  titleDealNew: string;
   titleNotFound: string;
   footer: string;
 };
@@ -45,6 +54,10 @@ const ru: RootMessages = {
   navTasks: 'Мои задачи',
   navDocuments: 'Документы',
   navRouteTemplates: 'Маршруты',
+  navDeals: 'Сделки',
+  navDealBoard: 'Воронка',
+  navDealAnalytics: 'Аналитика',
+  navDealTemplates: 'Шаблоны сделок',
   logout: 'Выйти',
   localeSwitch: 'Язык интерфейса',
   loginTitle: 'Вход в систему',
@@ -72,6 +85,11 @@ const ru: RootMessages = {
   titleTasks: 'Мои задачи',
   titleDocuments: 'Документы',
   titleRouteTemplates: 'Маршруты согласования',
+  titleDeals: 'Сделки',
+  titleDealBoard: 'Воронка продаж',
+  titleDealAnalytics: 'Аналитика воронки',
+  titleDealTemplates: 'Шаблоны сделок',
+  titleDealNew: 'Новая сделка',
   titleNotFound: 'Страница не найдена',
   footer: 'Картотека — открытая CRM для работы с контрагентами',
 };
@@ -83,6 +101,10 @@ const en: RootMessages = {
   navTasks: 'My tasks',
   navDocuments: 'Documents',
   navRouteTemplates: 'Routes',
+  navDeals: 'Deals',
+  navDealBoard: 'Pipeline',
+  navDealAnalytics: 'Analytics',
+  navDealTemplates: 'Deal templates',
   logout: 'Log out',
   localeSwitch: 'Interface language',
   loginTitle: 'Sign in',
@@ -110,6 +132,11 @@ const en: RootMessages = {
   titleTasks: 'My tasks',
   titleDocuments: 'Documents',
   titleRouteTemplates: 'Approval routes',
+  titleDeals: 'Deals',
+  titleDealBoard: 'Sales pipeline',
+  titleDealAnalytics: 'Pipeline analytics',
+  titleDealTemplates: 'Deal templates',
+  titleDealNew: 'New deal',
   titleNotFound: 'Page not found',
   footer: 'Kartoteka — open-source counterparty CRM',
 };

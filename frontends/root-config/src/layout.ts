@@ -2,7 +2,7 @@ import { currentUser, getLocale, locales, logout, navigate, setLocale, type Loca
 import { h } from './dom';
 import { t } from './i18n';
 
-export type AppSlot = 'counterparties' | 'documents' | 'deals' | 'tasks' | 'notifications' | 'documentPages';
+export type AppSlot = 'counterparties' | 'documents' | 'deals' | 'tasks' | 'notifications' | 'documentPages' | 'dealFunnel' | 'dealPages';
 
 export type Shell = {
   root: HTMLElement;
@@ -46,7 +46,22 @@ export const renderShell = (root: HTMLElement): Shell => {
   const navDocuments = routedLink('/documents', { class: 'kt-nav__link', 'data-testid': 'nav-documents' });
   // Approval route templates: administrators only (others get a read-only page when they open the address).
   const navRouteTemplates = routedLink('/settings/route-templates', { class: 'kt-nav__link', 'data-testid': 'nav-route-templates' });
-  const nav = h('nav', { class: 'kt-nav' }, [navCounterparties, navDocuments, navTasks, navRouteTemplates]);
+  // The sales funnel of the deals app: the deals list, the kanban board, the analytics.
+  const navDeals = routedLink('/deals', { class: 'kt-nav__link', 'data-testid': 'nav-deals' });
+  const navDealBoard = routedLink('/deals/board', { class: 'kt-nav__link', 'data-testid': 'nav-deal-board' });
+  const navDealAnalytics = routedLink('/deals/analytics', { class: 'kt-nav__link', 'data-testid': 'nav-deal-analytics' });
+  // Case templates of deals: administrators and sales leads (ADMIN, MANAGER) only.
+  const navDealTemplates = routedLink('/deals/templates', { class: 'kt-nav__link', 'data-testid': 'nav-deal-templates' });
+  const nav = h('nav', { class: 'kt-nav' }, [
+    navCounterparties,
+    navDeals,
+    navDealBoard,
+    navDealAnalytics,
+    navDocuments,
+    navTasks,
+    navDealTemplates,
+    navRouteTemplates,
+  ]);
 
   const localeButtons = locales.map((locale) => {
     const button = h('button', { type: 'button', class: 'kt-locale__option', 'data-locale': locale, 'data-testid': `locale-${locale}` }, [
@@ -84,6 +99,10 @@ export const renderShell = (root: HTMLElement): Shell => {
     notifications: notificationsSlot,
     // The EDMS pages of the documents app (registry, document, form, route templates).
     documentPages: h('div', { id: 'mf-document-pages', class: 'kt-slot kt-slot--document-pages' }),
+    // The sales funnel pages of the deals app (list, board, analytics).
+    dealFunnel: h('div', { id: 'mf-deal-funnel', class: 'kt-slot kt-slot--deal-funnel' }),
+    // The deal pages of the deals app (case template designer, new deal form, deal page).
+    dealPages: h('div', { id: 'mf-deal-pages', class: 'kt-slot kt-slot--deal-pages' }),
   };
 
   const notFoundTitle = h('h1', { class: 'kt-empty-page__title' });
@@ -102,6 +121,8 @@ export const renderShell = (root: HTMLElement): Shell => {
       h('div', { class: 'kt-card-panels', id: 'card-panels' }, [slots.documents, slots.deals]),
       slots.tasks,
       slots.documentPages,
+      slots.dealFunnel,
+      slots.dealPages,
       notFound,
     ]),
   ]);
@@ -118,6 +139,10 @@ export const renderShell = (root: HTMLElement): Shell => {
     navTasks.textContent = t('navTasks');
     navDocuments.textContent = t('navDocuments');
     navRouteTemplates.textContent = t('navRouteTemplates');
+    navDeals.textContent = t('navDeals');
+    navDealBoard.textContent = t('navDealBoard');
+    navDealAnalytics.textContent = t('navDealAnalytics');
+    navDealTemplates.textContent = t('navDealTemplates');
     localeSwitch.setAttribute('aria-label', t('localeSwitch'));
     const active = getLocale();
     for (const button of localeButtons) {
@@ -130,6 +155,7 @@ export const renderShell = (root: HTMLElement): Shell => {
     user.title = me ? `${me.name} <${me.email}>` : '';
     avatar.textContent = me ? initials(me.name) : '';
     navRouteTemplates.hidden = !(me?.roles as readonly string[] | undefined)?.includes('ADMIN');
+    navDealTemplates.hidden = !(me?.roles as readonly string[] | undefined)?.some((role) => role === 'ADMIN' || role === 'MANAGER');
     logoutButton.textContent = t('logout');
     notFoundTitle.textContent = t('notFoundTitle');
     notFoundText.textContent = t('notFoundText');

@@ -19,7 +19,17 @@ import { h } from './dom';
 import { t, type RootMessageKey } from './i18n';
 import { renderShell, type AppSlot } from './layout';
 import { renderLogin } from './login';
-import { isCardRoute, isCounterpartiesRoute, isDocumentPagesRoute, isPortalPage, isTasksRoute, matchRoute, type PortalRoute } from './routes';
+import {
+  isCardRoute,
+  isCounterpartiesRoute,
+  isDealFunnelRoute,
+  isDealPagesRoute,
+  isDocumentPagesRoute,
+  isPortalPage,
+  isTasksRoute,
+  matchRoute,
+  type PortalRoute,
+} from './routes';
 import './styles.css';
 
 /** An app is a module of the import map, or a named export of one (`<module>#<export>`). */
@@ -29,7 +39,9 @@ type MicrofrontendName =
   | '@kartoteka/deals'
   | '@kartoteka/documents#tasksPage'
   | '@kartoteka/documents#notificationBell'
-  | '@kartoteka/documents#documentPages';
+  | '@kartoteka/documents#documentPages'
+  | '@kartoteka/deals#funnelPages'
+  | '@kartoteka/deals#dealPages';
 
 type Microfrontend = {
   name: MicrofrontendName;
@@ -47,6 +59,8 @@ const microfrontends: Microfrontend[] = [
   { name: '@kartoteka/documents#tasksPage', slot: 'tasks', label: 'appTasks', isActive: isTasksRoute },
   { name: '@kartoteka/documents#notificationBell', slot: 'notifications', label: 'appNotifications', isActive: isPortalPage, errorNotice: false },
   { name: '@kartoteka/documents#documentPages', slot: 'documentPages', label: 'appDocuments', isActive: isDocumentPagesRoute },
+  { name: '@kartoteka/deals#funnelPages', slot: 'dealFunnel', label: 'appDeals', isActive: isDealFunnelRoute },
+  { name: '@kartoteka/deals#dealPages', slot: 'dealPages', label: 'appDeals', isActive: isDealPagesRoute },
 ];
 
 /** The lifecycles of an app: the module itself, or its named export for `<module>#<export>`. */
@@ -72,6 +86,12 @@ const routeTitle = (route: PortalRoute): string => {
   if (route.name === 'tasks') return t('titleTasks');
   if (route.name === 'route-templates') return t('titleRouteTemplates');
   if (isDocumentPagesRoute(route)) return t('titleDocuments');
+  if (route.name === 'deal-list') return t('titleDeals');
+  if (route.name === 'deal-board') return t('titleDealBoard');
+  if (route.name === 'deal-analytics') return t('titleDealAnalytics');
+  if (route.name === 'deal-templates' || route.name === 'deal-template') return t('titleDealTemplates');
+  if (route.name === 'deal-new') return t('titleDealNew');
+  if (route.name === 'deal-page') return t('titleDeals');
   return t('titleCounterparties');
 };
 
@@ -88,7 +108,7 @@ const renderRoute = (): void => {
   shell.notFound.hidden = route.name !== 'not-found';
   if (onLogin && previousRoute !== 'login') loginView.show();
   // The card and the document page are titled by their app (from the data they show).
-  const titledByApp = route.name === 'counterparty-card' || route.name === 'document-page';
+  const titledByApp = route.name === 'counterparty-card' || route.name === 'document-page' || route.name === 'deal-page' || route.name === 'deal-template';
   if (!titledByApp) document.title = `${routeTitle(route)} — ${t('brand')}`;
   else if (previousRoute !== route.name) document.title = t('brand');
   previousRoute = route.name;

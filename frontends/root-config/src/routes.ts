@@ -11,6 +11,13 @@ export type PortalRoute =
   | { name: 'document-page'; id: string }
   | { name: 'document-edit'; id: string }
   | { name: 'route-templates' }
+  | { name: 'deal-list' }
+  | { name: 'deal-board' }
+  | { name: 'deal-analytics' }
+  | { name: 'deal-templates' }
+  | { name: 'deal-template'; id: string | null }
+  | { name: 'deal-new' }
+  | { name: 'deal-page'; id: string }
   | { name: 'not-found' };
 
 const trimSlash = (path: string): string => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
@@ -33,6 +40,18 @@ export const matchRoute = (pathname: string): PortalRoute => {
   const documentEdit = /^\/documents\/([^/]+)\/edit$/.exec(path);
   if (documentEdit) return { name: 'document-edit', id: decodeURIComponent(documentEdit[1]) };
   if (path === '/settings/route-templates') return { name: 'route-templates' };
+  // The sales funnel (deals app): before any `/deals/:id` pattern, these are no deal ids.
+  if (path === '/deals') return { name: 'deal-list' };
+  if (path === '/deals/board') return { name: 'deal-board' };
+  if (path === '/deals/analytics') return { name: 'deal-analytics' };
+  // The deal pages (deals app): the case template designer, the new deal form, the deal page (last: any id).
+  if (path === '/deals/templates') return { name: 'deal-templates' };
+  if (path === '/deals/templates/new') return { name: 'deal-template', id: null };
+  const dealTemplate = /^\/deals\/templates\/([^/]+)$/.exec(path);
+  if (dealTemplate) return { name: 'deal-template', id: decodeURIComponent(dealTemplate[1]) };
+  if (path === '/deals/new') return { name: 'deal-new' };
+  const dealPage = /^\/deals\/([^/]+)$/.exec(path);
+  if (dealPage) return { name: 'deal-page', id: decodeURIComponent(dealPage[1]) };
   return { name: 'not-found' };
 };
 
@@ -50,3 +69,11 @@ export const isDocumentPagesRoute = (route: PortalRoute): boolean => route.name.
 
 /** The composed counterparty card: counterparties + documents + deals side by side. */
 export const isCardRoute = (route: PortalRoute): boolean => route.name === 'counterparty-card';
+
+/** The sales funnel pages of the deals app: the deals list, the kanban board, the analytics. */
+export const isDealFunnelRoute = (route: PortalRoute): boolean =>
+  route.name === 'deal-list' || route.name === 'deal-board' || route.name === 'deal-analytics';
+
+/** The deal pages of the deals app: case templates (list, designer), the new deal form, the deal page. */
+export const isDealPagesRoute = (route: PortalRoute): boolean =>
+  route.name === 'deal-templates' || route.name === 'deal-template' || route.name === 'deal-new' || route.name === 'deal-page';

@@ -1,18 +1,18 @@
 import { gql } from '@apollo/client/core';
 import { counterpartyConnectionQuery, type Connection, type CounterpartyConnectionVars, type Money } from '@kartoteka/portal-api';
 
-/** This app's slice of the card: the counterparty's deals (the deals subgraph). */
-
-/** Stage codes of the sales funnel; other codes (custom templates) are shown as they are. */
-export type DealStage = 'lead' | 'qualification' | 'proposal' | 'negotiation' | 'won' | 'lost';
+/** This app's slice of the card: the counterparty's deals (the deals subgraph), with stage and next action. */
 
 export type DealRow = {
   id: string;
   title: string;
-  stage: string;
+  stageKey: string;
+  currentStage: { key: string; name: string; probability: number; outcome: 'OPEN' | 'WON' | 'LOST' } | null;
+  status: 'OPEN' | 'WON' | 'LOST';
   amount: Money | null;
   owner: { id: string; name: string } | null;
   expectedCloseDate: string | null;
+  nextAction: { title: string; dueAt: string | null } | null;
 };
 
 export const DEALS_PAGE_SIZE = 20;
@@ -21,7 +21,14 @@ const DEAL_ROW = gql`
   fragment DealRow on Deal {
     id
     title
-    stage
+    stageKey
+    currentStage {
+      key
+      name
+      probability
+      outcome
+    }
+    status
     amount {
       minor
       currency
@@ -31,6 +38,10 @@ const DEAL_ROW = gql`
       name
     }
     expectedCloseDate
+    nextAction {
+      title
+      dueAt
+    }
   }
 `;
 

@@ -12,6 +12,8 @@ export const en: DealsMessages = {
     loadMore: 'Load more',
     shownOf: 'Showing {shown} of {total}',
     noValue: '—',
+    create: 'New deal',
+    due: 'due {date}',
   },
   column: {
     title: 'Deal',
@@ -19,6 +21,7 @@ export const en: DealsMessages = {
     amount: 'Amount',
     owner: 'Owner',
     expectedCloseDate: 'Expected close',
+    nextAction: 'Next action',
   },
   stage: {
     lead: 'Lead',

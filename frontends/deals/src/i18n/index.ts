@@ -1,6 +1,12 @@
 import { createI18n } from 'vue-i18n';
 import { getLocale, onLocaleChanged } from '@kartoteka/portal-api';
+import { caseEn } from './case.en';
+import { caseRu } from './case.ru';
+import { designerEn } from './designer.en';
+import { designerRu } from './designer.ru';
 import { en } from './en';
+import { funnelEn } from './funnel.en';
+import { funnelRu } from './funnel.ru';
 import { ru } from './ru';
 
 /** The deals app's vue-i18n instance; follows the portal language (`kartoteka:locale-changed`). */
@@ -8,7 +14,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: getLocale(),
   fallbackLocale: 'ru',
-  messages: { ru, en },
+  messages: { ru: { ...ru, ...funnelRu, ...caseRu, ...designerRu }, en: { ...en, ...funnelEn, ...caseEn, ...designerEn } },
 });
 
 onLocaleChanged((locale) => {

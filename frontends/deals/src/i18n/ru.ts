@@ -10,6 +10,8 @@ export const ru = {
     loadMore: 'Показать ещё',
     shownOf: 'Показано {shown} из {total}',
     noValue: '—',
+    create: 'Новая сделка',
+    due: 'до {date}',
   },
   column: {
     title: 'Сделка',
@@ -17,6 +19,7 @@ export const ru = {
     amount: 'Сумма',
     owner: 'Ответственный',
     expectedCloseDate: 'Плановое закрытие',
+    nextAction: 'Следующее действие',
   },
   stage: {
     lead: 'Лид',
