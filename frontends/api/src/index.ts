@@ -25,3 +25,18 @@ export { liveStatus, liveStreamUrl, refetchOnLiveUpdates, scheduleLiveRefetch, s
 export type { LiveTrigger } from './live';
 export { createSseParser } from './sse';
 export type { SseMessage, SseParserHandlers } from './sse';
+export { CURRENCIES, minorToInput, parseMoneyToMinor } from './money';
+export type { MoneyParse } from './money';
+export {
+  downloadFile,
+  downloadStoredFile,
+  fetchFileBlob,
+  fileNameOfDisposition,
+  FileRequestError,
+  filesEndpoint,
+  formatFileSize,
+  previewKindOf,
+  uploadFile,
+  uploadFiles,
+} from './files';
+export type { PreviewKind, UploadedFile } from './files';

@@ -361,9 +361,7 @@ export const OWNER_NAME = gql`
   }
 `;
 
-export type CounterpartyOption = { id: string; name: string; shortName: string | null; inn: string | null };
-export type CounterpartyOptionsData = { counterparties: { edges: { node: CounterpartyOption }[] } };
-
+// The counterparty filter's queries (their data: CounterpartyOptionsData / a counterparty, see pickers.queries).
 export const COUNTERPARTY_OPTIONS = gql`
   query FunnelCounterpartyOptions($search: String) {
     counterparties(first: 20, search: $search) {
@@ -378,8 +376,6 @@ export const COUNTERPARTY_OPTIONS = gql`
     }
   }
 `;
-
-export type CounterpartyNameData = { counterparty: CounterpartyOption | null };
 
 export const COUNTERPARTY_NAME = gql`
   query FunnelCounterpartyName($id: ID!) {

@@ -1,5 +1,5 @@
 import type { CreateDealInput, DealCase, UpdateDealInput } from '../api/deal-case.queries';
-import { minorToInput, parseMoneyToMinor } from './money';
+import { minorToInput, parseMoneyToMinor } from '@kartoteka/portal-api';
 import type { JsonObject } from './template-definition';
 
 /** The deal's own fields on the create page and the deal page (the template's form is rendered apart). */

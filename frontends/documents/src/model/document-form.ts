@@ -6,7 +6,7 @@ import type {
   DocumentType,
   UpdateDocumentInput,
 } from '../api/edms.queries';
-import { minorToInput, parseMoneyToMinor } from './money';
+import { minorToInput, parseMoneyToMinor } from '@kartoteka/portal-api';
 import { trimmedOrNull } from './text';
 
 /** One link row of the form: a kind and a target document of the same counterparty. */

@@ -1,8 +1,11 @@
-import { apiErrorsOf, getPortalConfig, getToken, type ApiError } from '@kartoteka/portal-api';
+import { apiErrorsOf, type ApiError } from './errors';
+import { getPortalConfig } from './config';
+import { getToken } from './session';
 
 /**
- * Files of the EDMS over the gateway's REST routes. Every request carries the session's bearer token,
- * so downloads and previews go through fetch → Blob → object URL (a plain link would not send it).
+ * Stored files (documents subgraph) over the gateway's REST routes: `POST /rest/documents/files` (multipart
+ * field `files`), `GET /rest/documents/files/:id`. Every request carries the session's bearer token, so
+ * downloads and previews go through fetch → Blob → object URL (a plain link would not send it).
  */
 
 /** An uploaded, stored file as the upload answers it. */
@@ -74,8 +77,15 @@ export const uploadFiles = (files: readonly File[], onProgress?: (fraction: numb
     request.send(form);
   });
 
-/** The file's content as a Blob (`inline`: the preview variant for PDF and images). */
-export const fetchFileBlob = async (fileId: string, { inline = false }: { inline?: boolean } = {}): Promise<Blob> => {
+/** Uploads one file (see `uploadFiles`); rejects when the answer names no stored file. */
+export const uploadFile = async (file: File, onProgress?: (fraction: number) => void): Promise<UploadedFile> => {
+  const stored = await uploadFiles([file], onProgress);
+  if (!stored[0]) throw new FileRequestError('Empty upload answer', 200, []);
+  return stored[0];
+};
+
+/** The answer of a stored file's download (`inline`: the preview variant for PDF and images). */
+const fetchFile = async (fileId: string, { inline = false }: { inline?: boolean } = {}): Promise<Response> => {
   let response: Response;
   try {
     response = await fetch(`${filesEndpoint()}/${encodeURIComponent(fileId)}${inline ? '?inline=1' : ''}`, {
@@ -89,22 +99,49 @@ export const fetchFileBlob = async (fileId: string, { inline = false }: { inline
     const errors = errorsOfBody(await response.text().catch(() => ''));
     throw new FileRequestError(errors[0]?.message ?? `HTTP ${response.status}`, response.status, errors);
   }
-  return response.blob();
+  return response;
 };
 
-/** Saves a file under its own name (an object URL clicked as a download link, then revoked). */
-export const downloadFile = async (file: { id: string; name: string }): Promise<void> => {
-  const blob = await fetchFileBlob(file.id);
+/** The file's content as a Blob (`inline`: the preview variant for PDF and images). */
+export const fetchFileBlob = async (fileId: string, options: { inline?: boolean } = {}): Promise<Blob> => (await fetchFile(fileId, options)).blob();
+
+/** The file name of a `Content-Disposition` header (RFC 5987 `filename*` first). */
+export const fileNameOfDisposition = (header: string | null): string | null => {
+  if (!header) return null;
+  const extended = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1]);
+    } catch {
+      return extended[1];
+    }
+  }
+  return /filename="([^"]*)"/i.exec(header)?.[1] ?? null;
+};
+
+/** Saves a Blob under a name (an object URL clicked as a download link, then revoked). */
+const saveBlob = (blob: Blob, name: string): void => {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = file.name;
+  link.download = name;
   link.rel = 'noopener';
   link.style.display = 'none';
   document.body.appendChild(link);
   link.click();
   link.remove();
   window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+};
+
+/** Saves a file under its own name. */
+export const downloadFile = async (file: { id: string; name: string }): Promise<void> => {
+  saveBlob(await fetchFileBlob(file.id), file.name);
+};
+
+/** Saves a stored file known by id: under `name`, else the name the server gives, else the id. */
+export const downloadStoredFile = async (fileId: string, name: string | null): Promise<void> => {
+  const response = await fetchFile(fileId);
+  saveBlob(await response.blob(), name ?? fileNameOfDisposition(response.headers.get('content-disposition')) ?? fileId);
 };
 
 export type PreviewKind = 'pdf' | 'image' | null;

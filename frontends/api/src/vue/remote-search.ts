@@ -1,5 +1,6 @@
 import { computed, onBeforeUnmount, ref, type ComputedRef } from 'vue';
 
+
 export type RemoteSearch = {
   /** The trimmed search text once typing paused; null when empty (the query's `search` variable). */
   term: ComputedRef<string | null>;
