@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -39,16 +39,36 @@ function log(message) {
   console.log(`[kartoteka] ${message}`);
 }
 
+/** Newest modification time (ms) of the files below `dir` (0 when it does not exist). */
+function newestMtime(dir) {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds everything when an output is missing, when a package's sources changed after its output was built
+ * (e.g. after `git pull`), or when asked to (KARTOTEKA_REBUILD=true).
+ */
 function ensureBuilt() {
   const outputs = [
-    'services/kit/dist/index.js',
-    ...SERVICES.map((s) => `services/${s.name}/dist/main.js`),
-    'gateway/dist/main.js',
-    'frontends/root-config/dist/index.html',
+    ['services/kit', 'services/kit/dist/index.js'],
+    ...SERVICES.map((s) => [`services/${s.name}`, `services/${s.name}/dist/main.js`]),
+    ['gateway', 'gateway/dist/main.js'],
+    ['frontends/root-config', 'frontends/root-config/dist/index.html'],
+    ...['api', 'counterparties', 'documents', 'deals'].map((app) => [`frontends/${app}`, `frontends/root-config/dist/index.html`]),
   ];
-  const missing = outputs.filter((file) => !existsSync(join(ROOT, file)));
-  if (missing.length === 0 && env.KARTOTEKA_REBUILD !== 'true') return;
-  log(`building (${missing.length ? `missing ${missing[0]}` : 'rebuild requested'}) …`);
+  const missing = outputs.filter(([, file]) => !existsSync(join(ROOT, file))).map(([, file]) => file);
+  const stale = missing.length
+    ? []
+    : outputs.filter(([pkg, file]) => Math.max(newestMtime(join(ROOT, pkg, 'src')), statSync(join(ROOT, pkg, 'package.json')).mtimeMs) > statSync(join(ROOT, file)).mtimeMs).map(([pkg]) => pkg);
+  if (missing.length === 0 && stale.length === 0 && env.KARTOTEKA_REBUILD !== 'true') return;
+  const reason = missing.length ? `missing ${missing[0]}` : stale.length ? `sources of ${stale[0]} changed` : 'rebuild requested';
+  log(`building (${reason}) …`);
   const result = spawnSync('pnpm', ['-r', '--workspace-concurrency=1', 'run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('build failed');
 }
