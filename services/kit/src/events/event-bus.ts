@@ -47,6 +47,8 @@ export type EventBus = {
   onReady: (consumer: string, listener: () => void) => () => void;
   /** Deliveries `consumer` gave up on, oldest first. */
   parked: (consumer: string) => Promise<ParkedDelivery[]>;
+  /** Puts parked deliveries of `consumer` (all, or those of `eventIds`) back in the queue, with fresh attempts; returns how many. */
+  requeueParked: (consumer: string, eventIds?: readonly string[]) => Promise<number>;
 };
 
 const TOPIC = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;

@@ -9,3 +9,4 @@ export * from './publish-event';
 export * from './user-events';
 export * from './wake-listener';
 export * from './worker-loop';
+export * from './event-bus-cli';

@@ -204,6 +204,17 @@ export class PgEventBus implements EventBus {
     return rows.map((row) => ({ consumer: row.consumer, attempts: row.attempts, lastError: row.last_error, parkedAt: row.parked_at, event: toEvent(row) }));
   }
 
+  async requeueParked(consumer: string, eventIds?: readonly string[]): Promise<number> {
+    const { rowCount } = await this.requirePool().query(
+      `update bus_deliveries d set status = 'pending', attempts = 0, available_at = now(), parked_at = null
+        where d.consumer = $1 and d.status = 'parked'
+          and ($2::uuid[] is null or d.event_seq in (select seq from bus_events where id = any($2::uuid[])))`,
+      [consumer, eventIds ? [...eventIds] : null],
+    );
+    if (rowCount) await this.requirePool().query('select pg_notify($1, $2)', [EVENT_BUS_CHANNEL, consumer]);
+    return rowCount ?? 0;
+  }
+
   private async open(): Promise<void> {
     const { url, logger, poolMax } = this.options;
     const pool = new Pool({ connectionString: url, max: poolMax ?? 4 });

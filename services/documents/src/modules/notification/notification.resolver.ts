@@ -1,5 +1,6 @@
-import { ConnectionType, type SubgraphContext } from '@kartoteka/kit';
-import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionType, isUuid, type SubgraphContext, UserInputError } from '@kartoteka/kit';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { MailOutboxMessage } from './mail-outbox.entity';
 import { Document } from '../document/document.entity';
 import { MarkNotificationsReadInput, NotificationsArgs, UpdateNotificationPreferenceInput } from './notification.input';
 import { Notification } from './notification.entity';
@@ -7,6 +8,20 @@ import { NotificationPreference } from './notification-preference.entity';
 import { documentOfNotification, NotificationService } from './notification.service';
 
 export const NotificationConnection = ConnectionType(Notification, 'Notification');
+
+@ObjectType({ description: 'A notification e-mail the relay gave up on' })
+export class FailedEmail {
+  @Field(() => ID) id!: string;
+  @Field() to!: string;
+  @Field() subject!: string;
+  @Field(() => Int) attempts!: number;
+  @Field(() => String, { nullable: true }) lastError!: string | null;
+  @Field(() => Date) createdAt!: Date;
+
+  static of(row: MailOutboxMessage): FailedEmail {
+    return Object.assign(new FailedEmail(), { id: row.id, to: row.toAddress, subject: row.subject, attempts: row.attempts, lastError: row.lastError, createdAt: row.createdAt });
+  }
+}
 
 /** The personal inbox of the calling staff member (an API key has none: FORBIDDEN). */
 @Resolver(() => Notification)
@@ -39,6 +54,19 @@ export class NotificationResolver {
   @Mutation(() => NotificationPreference, { description: 'Mutes or unmutes e-mail of one kind of notification for you' })
   updateNotificationPreference(@Arg('input') input: UpdateNotificationPreferenceInput, @Ctx() context: SubgraphContext): Promise<NotificationPreference> {
     return new NotificationService(context.em).updatePreference(context.identity, input);
+  }
+
+  @Authorized('documents:configure')
+  @Query(() => [FailedEmail], { description: 'Notification e-mails the relay gave up on (administrators)' })
+  failedEmails(@Arg('first', () => Int, { defaultValue: 50 }) first: number, @Ctx() context: SubgraphContext): Promise<FailedEmail[]> {
+    return new NotificationService(context.em).failedEmails(Math.min(Math.max(first, 1), 500)).then((rows) => rows.map(FailedEmail.of));
+  }
+
+  @Authorized('documents:configure')
+  @Mutation(() => Int, { description: 'Sends failed notification e-mails again (all, or the given ids); returns how many were requeued' })
+  retryFailedEmails(@Arg('ids', () => [ID], { nullable: true }) ids: string[] | null, @Ctx() context: SubgraphContext): Promise<number> {
+    if (ids?.some((id) => !isUuid(id))) throw new UserInputError('ids', 'Not a valid e-mail id');
+    return new NotificationService(context.em).retryFailedEmails(ids ?? null);
   }
 
   @FieldResolver(() => Document, { nullable: true, description: 'The document; null if you may not read it' })

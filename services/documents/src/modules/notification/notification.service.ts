@@ -168,6 +168,27 @@ export class NotificationService {
     await this.em.execute('select pg_notify(?, ?)', [LIVE_CHANNEL, JSON.stringify(message)]);
   }
 
+  /** E-mails the relay gave up on (FAILED), oldest first: for administrators. */
+  failedEmails(limit: number): Promise<MailOutboxMessage[]> {
+    return this.em.find(MailOutboxMessage, { status: 'FAILED' }, { orderBy: { createdAt: 'asc' }, limit });
+  }
+
+  /**
+   * Puts FAILED e-mails (all, or `ids`) back in the outbox with fresh attempts — after the SMTP problem is
+   * fixed nothing is lost. Returns how many; the relay picks them up on its next poll.
+   */
+  async retryFailedEmails(ids: readonly string[] | null): Promise<number> {
+    return this.em.transactional(async (em) => {
+      if (ids && ids.length === 0) return 0;
+      const rows = await em.execute<{ id: string }[]>(
+        `update mail_outbox set status = 'PENDING', attempts = 0, next_attempt_at = now(), last_error = null
+          where status = 'FAILED'${ids ? ' and id = any(array[?]::uuid[])' : ''} returning id`,
+        ids ? [[...ids]] : [],
+      );
+      return rows.length;
+    });
+  }
+
   /** The caller's notifications, newest first. */
   async inbox(identity: Identity, page: NotificationPage): Promise<ConnectionShape<Notification>> {
     const userId = staffUserId(identity);

@@ -97,5 +97,12 @@ describe('deal actions that create documents (events from the deals service)', (
     await worker.processBatch();
     await worker.stop();
     expect((await bus.parked('documents')).map((parked) => parked.event.id)).toContain(bad.id);
+    // An operator requeues it (`pnpm events requeue <id>`): it is delivered again (and, still malformed, parked again).
+    expect(await bus.requeueParked('documents', [bad.id])).toBe(1);
+    expect((await bus.parked('documents')).map((parked) => parked.event.id)).not.toContain(bad.id);
+    const again = consumer();
+    expect(await again.processBatch()).toBe(1);
+    await again.stop();
+    expect((await bus.parked('documents')).find((parked) => parked.event.id === bad.id)?.attempts).toBe(1);
   });
 });

@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+import { runCli, runEventBusCli } from '@kartoteka/kit';
+import { loadConfig } from '../config';
+
+/** `pnpm events parked` / `pnpm events requeue [eventId…]`: this service's parked event deliveries. */
+const config = loadConfig();
+runCli(() => runEventBusCli('deals', config.eventBusUrl, process.argv.slice(2)));
