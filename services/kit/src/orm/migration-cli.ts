@@ -39,7 +39,9 @@ export function writeMigrationIndex(migrationsDir: string): void {
  */
 export async function runMigrationCli(definition: OrmDefinition, databaseUrl: string, command: string): Promise<void> {
   if (!definition.migrationsDir) throw new Error('migrationsDir is required for the migration CLI');
-  const orm = await MikroORM.init(createOrmOptions(definition, { databaseUrl, poolMax: 2, snapshot: true }));
+  // Only creating a migration maintains the snapshot: `migration:up` (a deploy step, and `pnpm start`) would
+  // otherwise rewrite the committed snapshot in the working tree from the database it ran against.
+  const orm = await MikroORM.init(createOrmOptions(definition, { databaseUrl, poolMax: 2, snapshot: command === 'migration:create' }));
   try {
     const migrator = orm.getMigrator();
     if (command === 'migration:create') {
