@@ -49,11 +49,7 @@ export class AcknowledgementResolver {
 
   @FieldResolver(() => Document, { nullable: true })
   document(@Root() row: Acknowledgement, @Ctx() context: SubgraphContext): Promise<Document | null> {
-    return context.loaders.get<Document>('documents:readable-by-id', async (ids) => {
-      const rows = await new DocumentService(context).findByIds(ids);
-      const index = new Map(rows.map((doc) => [doc.id, doc]));
-      return ids.map((id) => index.get(id) ?? null);
-    }).load(row.documentId);
+    return new DocumentService(context).readableById(row.documentId);
   }
 }
 

@@ -90,12 +90,8 @@ export class ApprovalStepResolver {
   }
 
   @FieldResolver(() => Document, { nullable: true })
-  async document(@Root() step: ApprovalStep, @Ctx() context: SubgraphContext): Promise<Document | null> {
-    return context.loaders.get<Document>('documents:readable-by-id', async (ids) => {
-      const rows = await new DocumentService(context).findByIds(ids);
-      const index = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => index.get(id) ?? null);
-    }).load(step.documentId);
+  document(@Root() step: ApprovalStep, @Ctx() context: SubgraphContext): Promise<Document | null> {
+    return new DocumentService(context).readableById(step.documentId);
   }
 }
 

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { auditedTransaction, deferAudit } from '../audit/audited-transaction';
 import { StoredFile } from '../file/stored-file.entity';
 import { NotificationService } from '../notification/notification.service';
-import { actorOf } from './document-access';
+import { actorOf, readableSql } from './document-access';
 import { DocumentFile } from './document-file.type';
 import { DocumentVersion, DocumentVersionFile } from './document-version.entity';
 import { Document, DocumentStatus } from './document.entity';
@@ -43,7 +43,7 @@ export class DocumentVersionService {
     if (!ids.length) throw new UserInputError('fileIds', 'Attach at least one file', { reason: 'file.empty' });
     if (ids.length > MAX_FILES_PER_VERSION) throw new UserInputError('fileIds', `A version holds at most ${MAX_FILES_PER_VERSION} files`, { reason: 'file.too-many' });
     const files = await em.find(StoredFile, { id: { $in: ids } });
-    if (files.length !== ids.length) throw new UserInputError('fileIds', 'Some files were not found; upload them again', { reason: 'file.not-found' });
+    if (files.length !== ids.length || (await this.foreignFileIds(em, ids)).length) throw new UserInputError('fileIds', 'Some files were not found; upload them again', { reason: 'file.not-found' });
     const identity = this.context.identity;
     document.currentVersionNumber += 1;
     const version = em.create(DocumentVersion, {
@@ -57,6 +57,23 @@ export class DocumentVersionService {
     deferAudit(em, { documentId: document.id, action: 'VERSION_ADDED', ...actorOf(identity), versionId: version.id, details: { number: version.number, files: files.map((file) => ({ id: file.id, name: file.name, sha256: file.sha256 })) } });
     if (requireReacknowledgement) await new AcknowledgementService({ ...this.context, em }).requestAgainWithin(em, document, version);
     return version;
+  }
+
+  /**
+   * Files among `ids` the caller may not attach: someone else's uploads that belong only to documents the caller
+   * may not read. Attaching one to a document of one's own would make it downloadable through that document.
+   */
+  private async foreignFileIds(em: EntityManager, ids: string[]): Promise<string[]> {
+    const access = readableSql('d', this.context.identity);
+    const rows = await em.execute<{ id: string }[]>(
+      `select f.id from stored_files f
+        where f.id in (?) and f.uploaded_by_id is distinct from ?::uuid
+          and exists (select 1 from document_version_files vf where vf.stored_file_id = f.id)
+          and not exists (select 1 from document_version_files vf join document_versions v on v.id = vf.version_id join documents d on d.id = v.document_id
+                           where vf.stored_file_id = f.id and ${access.sql})`,
+      [ids, actorOf(this.context.identity).actorId, ...access.params],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** Versions of a document, newest first (batched per request). */
@@ -105,10 +122,8 @@ export class DocumentVersionService {
       `select v.document_id, v.id as version_id from document_version_files f join document_versions v on v.id = f.version_id where f.stored_file_id = ? order by v.number desc`,
       [storedFileId],
     );
-    for (const row of documents) {
-      const readable = await new DocumentService(this.context).findById(row.document_id);
-      if (readable) return { documentId: row.document_id, versionId: row.version_id };
-    }
-    return null;
+    const readable = new Set((await new DocumentService(this.context).findByIds(documents.map((row) => row.document_id))).map((document) => document.id));
+    const row = documents.find((candidate) => readable.has(candidate.document_id));
+    return row ? { documentId: row.document_id, versionId: row.version_id } : null;
   }
 }

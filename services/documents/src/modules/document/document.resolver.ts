@@ -23,16 +23,6 @@ import { DocumentService } from './document.service';
 
 export const DocumentConnection = ConnectionType(Document, 'Document');
 
-function readableById(context: SubgraphContext, id: string): Promise<Document | null> {
-  return context.loaders
-    .get<Document>('documents:readable-by-id', async (ids) => {
-      const rows = await new DocumentService(context).findByIds(ids);
-      const index = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((key) => index.get(key) ?? null);
-    })
-    .load(id);
-}
-
 @Resolver(() => Document)
 export class DocumentResolver {
   @Authorized('documents:read')
@@ -157,11 +147,11 @@ export class DocumentVersionResolver {
 export class DocumentLinkResolver {
   @FieldResolver(() => Document, { nullable: true, description: 'The linking document (null if restricted from you)' })
   source(@Root() link: DocumentLink, @Ctx() context: SubgraphContext): Promise<Document | null> {
-    return readableById(context, link.sourceId);
+    return new DocumentService(context).readableById(link.sourceId);
   }
 
   @FieldResolver(() => Document, { nullable: true, description: 'The linked document (null if restricted from you)' })
   target(@Root() link: DocumentLink, @Ctx() context: SubgraphContext): Promise<Document | null> {
-    return readableById(context, link.targetId);
+    return new DocumentService(context).readableById(link.targetId);
   }
 }

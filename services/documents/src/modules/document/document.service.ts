@@ -1,6 +1,7 @@
 import { LockMode, QueryOrder, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  byKeys,
   ConflictError,
   type ConnectionShape,
   decodeCursor,
@@ -17,7 +18,7 @@ import { AuditService } from '../audit/audit.service';
 import { auditedTransaction, deferAudit } from '../audit/audited-transaction';
 import { JournalService } from '../journal/journal.service';
 import { NotificationService } from '../notification/notification.service';
-import { actorOf, isDocumentsAdmin, readableSql } from './document-access';
+import { actorOf, isDocumentsAdmin, isOwner, readableSql } from './document-access';
 import { publishDealDocumentStatus } from './document.events';
 import { DocumentLinkService } from './document-link.service';
 import { DocumentVersionService } from './document-version.service';
@@ -203,6 +204,11 @@ export class DocumentService {
         if (!title) throw new UserInputError('title', 'Enter a title');
         document.title = title;
       }
+      const changesAccess = (input.responsibleId !== undefined && (input.responsibleId?.toLowerCase() ?? document.authorId) !== document.responsibleId)
+        || (input.restricted !== undefined && input.restricted !== null && input.restricted !== document.restricted);
+      if (changesAccess && !isOwner(identity, document) && !isDocumentsAdmin(identity)) {
+        throw new ForbiddenError('Only the author, the responsible employee or an administrator can change who is responsible or who may see the document');
+      }
       if (input.responsibleId !== undefined) document.responsibleId = input.responsibleId?.toLowerCase() ?? document.authorId;
       if (input.restricted !== undefined && input.restricted !== null) document.restricted = input.restricted;
       applyFields(document, input, false);
@@ -282,6 +288,13 @@ export class DocumentService {
     if (!isUuid(id)) return null;
     const [document] = await this.findByIds([id]);
     return document ?? null;
+  }
+
+  /** A readable document by id, or null; batched per request and shared by every field that points at a document. */
+  readableById(id: string): Promise<Document | null> {
+    return this.context.loaders
+      .get<Document>('documents:readable-by-id', async (ids) => byKeys(ids, await this.findByIds(ids), (row) => row.id))
+      .load(id.toLowerCase());
   }
 
   /** Readable documents among `ids` (restricted ones the caller may not see are left out). */

@@ -20,7 +20,7 @@ export type LiveNotification = {
 /** Payloads on LIVE_CHANNEL (JSON). PostgreSQL limits one payload to 8000 bytes, hence recipient chunks. */
 export type LiveMessage =
   | { type: 'notification'; notification: Omit<LiveNotification, 'id'>; recipients: { userId: string; id: string }[] }
-  | { type: 'document'; documentId: string };
+  | { type: 'document'; documentId: string; /** Set for a restricted document: only these users hear of it. */ userIds?: string[] };
 
 /** A subscriber hears every message and, after (re)connecting, `{ type: 'listening' }`: it may have missed some. */
 export type LiveEvent = LiveMessage | { type: 'listening' };

@@ -56,7 +56,8 @@ class StreamHub {
   private dispatch(event: LiveEvent): void {
     if (event.type === 'document') {
       const chunk = sseEvent('document', { documentId: event.documentId });
-      for (const stream of this.all) stream.write(chunk);
+      const streams = event.userIds ? event.userIds.flatMap((userId) => [...(this.byUser.get(userId) ?? [])]) : this.all;
+      for (const stream of streams) stream.write(chunk);
     } else if (event.type === 'notification') {
       for (const recipient of event.recipients) {
         const streams = this.byUser.get(recipient.userId);

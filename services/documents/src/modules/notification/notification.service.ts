@@ -1,7 +1,6 @@
 import type { Configuration } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  byKeys,
   type ConnectionShape,
   decodeCursor,
   encodeCursor,
@@ -159,9 +158,29 @@ export class NotificationService {
     }
   }
 
-  /** A live ping that the document changed (delivered on commit when inside a transaction). */
+  /**
+   * A live ping that the document changed (delivered on commit when inside a transaction). Everyone connected
+   * hears of an ordinary document; of a restricted one only the people who may read it (its author,
+   * responsible, route participants and acknowledgement recipients), so its existence does not leak.
+   */
   async documentChanged(documentId: string): Promise<void> {
-    await this.ping({ type: 'document', documentId });
+    const [document] = await this.em.execute<{ restricted: boolean }[]>('select restricted from documents where id = ?', [documentId]);
+    if (!document?.restricted) {
+      await this.ping({ type: 'document', documentId });
+      return;
+    }
+    const rows = await this.em.execute<{ user_id: string | null }[]>(
+      `select author_id as user_id from documents where id = ?
+       union select responsible_id from documents where id = ?
+       union select unnest(assignee_ids) from approval_steps where document_id = ?
+       union select decided_by_id from approval_steps where document_id = ?
+       union select delegated_by_id from approval_steps where document_id = ?
+       union select user_id from acknowledgements where document_id = ?`,
+      Array(6).fill(documentId),
+    );
+    const userIds = rows.map((row) => row.user_id).filter((id): id is string => Boolean(id));
+    // pg_notify payloads are limited to 8000 bytes: at most 100 ids per ping.
+    for (let start = 0; start < userIds.length; start += 100) await this.ping({ type: 'document', documentId, userIds: userIds.slice(start, start + 100) });
   }
 
   private async ping(message: LiveMessage): Promise<void> {
@@ -241,6 +260,5 @@ export class NotificationService {
  */
 export async function documentOfNotification(context: SubgraphContext, notification: Notification): Promise<Document | null> {
   if (context.identity.kind === 'anonymous' || !context.identity.permissions.includes('documents:read')) return null;
-  const loader = context.loaders.get<Document>('notification:document', async (ids) => byKeys(ids, await new DocumentService(context).findByIds(ids), (row) => row.id));
-  return loader.load(notification.documentId);
+  return new DocumentService(context).readableById(notification.documentId);
 }

@@ -1,7 +1,7 @@
 import { startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { defaultDocumentsSettings } from '../../../config';
 import { documentsSubgraph } from '../../../subgraph';
-import { admin, COUNTERPARTY_ID, errorOf, fillStaffDirectory, manager, ok, sales, storedFile, viewer } from '../../approval/__tests__/approval.fixtures';
+import { admin, COUNTERPARTY_ID, errorOf, fillStaffDirectory, idOf, manager, ok, sales, storedFile, viewer } from '../../approval/__tests__/approval.fixtures';
 
 let subgraph: TestSubgraph;
 
@@ -78,6 +78,11 @@ describe('documents of each type', () => {
     expect(updated.updateDocument).toMatchObject({ version: 2, title: 'Договор № 1 (ред.)', details: { subject: 'Услуги связи' } });
     expect(errorOf(await subgraph.request(UPDATE, { input: { id: created.id, version: 1, title: 'Устаревшая правка' } }, manager)).code).toBe('CONFLICT');
     expect(errorOf(await subgraph.request(UPDATE, { input: { id: created.id, version: 2, title: 'x' } }, viewer)).code).toBe('FORBIDDEN');
+    // Another manager may edit the text, not who is responsible or who may see it.
+    expect(errorOf(await subgraph.request(UPDATE, { input: { id: created.id, version: 2, restricted: true } }, sales)).code).toBe('FORBIDDEN');
+    expect(errorOf(await subgraph.request(UPDATE, { input: { id: created.id, version: 2, responsibleId: idOf(sales) } }, sales)).code).toBe('FORBIDDEN');
+    expect(ok(await subgraph.request<{ updateDocument: { version: number } }>(UPDATE, { input: { id: created.id, version: 2, summary: 'Правка коллеги', restricted: false } }, sales)).updateDocument.version).toBe(3);
+    expect(ok(await subgraph.request<{ updateDocument: { version: number } }>(UPDATE, { input: { id: created.id, version: 3, restricted: true } }, manager)).updateDocument.version).toBe(4);
   });
 });
 
@@ -125,5 +130,17 @@ describe('registry', () => {
     expect(await card(manager)).toBe(1);
     expect(await card(admin)).toBe(1);
     expect(ok(await subgraph.request<{ document: { id: string } | null }>(`query($id: ID!) { document(id: $id) { id } }`, { id: secret.id }, sales)).document).toBeNull();
+  });
+
+  it('does not let an outsider attach a restricted document\'s file to a document of their own (and so download it)', async () => {
+    const secret = ok(await create({ ...contractInput, restricted: true, fileIds: [await storedFile(subgraph, 'secret.pdf')] })).createDocument;
+    const fileId = secret.currentVersion?.files[0].id as string;
+    expect(errorOf(await create({ type: 'OTHER', title: 'Копия', fileIds: [fileId] }, sales))).toMatchObject({ field: 'fileIds', reason: 'file.not-found' });
+    const own = ok(await create({ type: 'OTHER', title: 'Свой документ' }, sales)).createDocument;
+    const ADD = `mutation($input: AddDocumentVersionInput!) { addDocumentVersion(input: $input) { number } }`;
+    expect(errorOf(await subgraph.request(ADD, { input: { documentId: own.id, fileIds: [fileId] } }, sales))).toMatchObject({ field: 'fileIds', reason: 'file.not-found' });
+    // Whoever may read the restricted document may reuse its file.
+    const copy = ok(await create({ type: 'OTHER', title: 'Копия автора', fileIds: [fileId] })).createDocument;
+    expect(copy.currentVersion?.files[0].id).toBe(fileId);
   });
 });
