@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { actorId, ConflictError, isUuid, NotFoundError, type SubgraphContext, UserInputError } from '@kartoteka/kit';
+import { actorId, byKeys, ConflictError, groupByKeys, isUuid, NotFoundError, type SubgraphContext, UserInputError } from '@kartoteka/kit';
 import { CaseTemplateVersion } from './case-template-version.entity';
 import { DEFAULT_DEFINITION, DEFAULT_TEMPLATE_DESCRIPTION, DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_NAME, DEFAULT_TEMPLATE_VERSION_ID } from './case-template.defaults';
 import { type CaseDefinition, type CaseTemplateDocument, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, parseDefinition, parseDefinitionStructure, parseTemplateDocument } from './case-template.definition';
@@ -76,10 +76,9 @@ export class CaseTemplateService {
   /** Versions by id, batched per request (deals of a page share a handful of versions). */
   async versionById(id: string): Promise<CaseTemplateVersion | null> {
     const loader = this.context.loaders.get<CaseTemplateVersion>('case-template-version:by-id', async (ids) => {
-      const valid = [...new Set(ids.filter(isUuid).map((key) => key.toLowerCase()))];
-      const rows = valid.length ? await this.context.em.find(CaseTemplateVersion, { id: { $in: valid } }) : [];
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((key) => byId.get(key.toLowerCase()) ?? null);
+      const keys = ids.map((key) => key.toLowerCase());
+      const valid = [...new Set(keys.filter(isUuid))];
+      return byKeys(keys, valid.length ? await this.context.em.find(CaseTemplateVersion, { id: { $in: valid } }) : [], (row) => row.id);
     });
     return loader.load(id);
   }
@@ -87,10 +86,9 @@ export class CaseTemplateService {
   /** Templates by id, batched per request. */
   async templateById(id: string): Promise<CaseTemplate | null> {
     const loader = this.context.loaders.get<CaseTemplate>('case-template:by-id', async (ids) => {
-      const valid = [...new Set(ids.filter(isUuid).map((key) => key.toLowerCase()))];
-      const rows = valid.length ? await this.context.em.find(CaseTemplate, { id: { $in: valid } }) : [];
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((key) => byId.get(key.toLowerCase()) ?? null);
+      const keys = ids.map((key) => key.toLowerCase());
+      const valid = [...new Set(keys.filter(isUuid))];
+      return byKeys(keys, valid.length ? await this.context.em.find(CaseTemplate, { id: { $in: valid } }) : [], (row) => row.id);
     });
     return loader.load(id);
   }
@@ -99,7 +97,7 @@ export class CaseTemplateService {
   async versionsOf(templateId: string): Promise<CaseTemplateVersion[]> {
     const loader = this.context.loaders.get<CaseTemplateVersion[]>('case-template-version:of-template', async (ids) => {
       const rows = await this.context.em.find(CaseTemplateVersion, { templateId: { $in: [...new Set(ids)] } }, { orderBy: { number: 'desc' } });
-      return ids.map((key) => rows.filter((row) => row.templateId === key));
+      return groupByKeys(ids, rows, (row) => row.templateId);
     });
     return (await loader.load(templateId)) ?? [];
   }

@@ -56,8 +56,8 @@ export class DealResolver {
     return new DealService(context).move(input);
   }
 
-  @Authorized('deals:write')
-  @Mutation(() => DealAction, { description: 'Runs an action: done at once, or REQUESTED from the documents service (offers, contracts, approval)' })
+  @Authorized('deals:read')
+  @Mutation(() => DealAction, { description: 'Runs an action: done at once, or REQUESTED from the documents service (offers, contracts, approval). Its assignee may run it without deals:write' })
   completeDealAction(@Arg('input') input: CompleteDealActionInput, @Ctx() context: SubgraphContext): Promise<DealAction> {
     return new DealService(context).completeAction(input);
   }

@@ -2,11 +2,14 @@ import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   actorId,
+  byKeys,
   ConflictError,
   type ConnectionShape,
   decodeCursor,
   encodeCursor,
   ForbiddenError,
+  groupByKeys,
+  hasPermission,
   type Identity,
   isUuid,
   NotFoundError,
@@ -236,10 +239,14 @@ export class DealService {
       const { definition } = await this.versionOf(deal);
       const target = this.stageOf(definition, input.stageKey.trim(), 'stageKey');
       if (target.key === deal.stageKey) throw new UserInputError('stageKey', `The deal is already in «${target.name}»`);
-      const currentIndex = definition.stages.findIndex((stage) => stage.key === deal.stageKey);
+      // A lost deal moves on from the stage it was lost from: winning it, or reopening it further on, must
+      // meet that stage's requirements (otherwise losing and winning a deal would skip them).
+      const fromKey = deal.status === DealStatus.LOST ? ((await this.stageBeforeLost(em, deal, definition)) ?? deal.stageKey) : deal.stageKey;
+      const currentIndex = definition.stages.findIndex((stage) => stage.key === fromKey);
       const current = definition.stages[currentIndex];
       const targetIndex = definition.stages.indexOf(target);
-      if (current && target.outcome !== 'LOST' && targetIndex > currentIndex) {
+      // Winning is always moving on, wherever the template puts its won stage.
+      if (current && target.outcome !== 'LOST' && target.key !== current.key && (targetIndex > currentIndex || target.outcome === 'WON')) {
         const fields = missingFields(definition, current.requiredFields, deal.formData);
         const actions = await em.find(DealAction, { dealId: deal.id, stageKey: current.key, required: true, status: { $ne: DealActionStatus.DONE } }, { orderBy: { position: 'asc' } });
         if (fields.length || actions.length) {
@@ -424,11 +431,7 @@ export class DealService {
 
   /** A deal by id, batched per request (actions resolving their deal). */
   async dealById(id: string): Promise<Deal | null> {
-    const loader = this.context.loaders.get<Deal>('deals:by-id', async (ids) => {
-      const rows = await this.findByIds(ids);
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((key) => byId.get(key.toLowerCase()) ?? null);
-    });
+    const loader = this.context.loaders.get<Deal>('deals:by-id', async (ids) => byKeys(ids.map((key) => key.toLowerCase()), await this.findByIds(ids), (row) => row.id));
     return loader.load(id);
   }
 
@@ -487,7 +490,7 @@ export class DealService {
   async actionsOf(dealId: string): Promise<DealAction[]> {
     const loader = this.context.loaders.get<DealAction[]>('deal-actions:of-deal', async (ids) => {
       const rows = await this.context.em.find(DealAction, { dealId: { $in: [...new Set(ids)] } }, { orderBy: { createdAt: 'asc', position: 'asc', id: 'asc' } });
-      return ids.map((id) => rows.filter((row) => row.dealId === id));
+      return groupByKeys(ids, rows, (row) => row.dealId);
     });
     return (await loader.load(dealId)) ?? [];
   }
@@ -545,12 +548,24 @@ export class DealService {
     em.create(DealChange, { dealId, kind, details, at, actorKind: kindOfActor, actorId: kindOfActor === 'system' ? null : actorId(this.context.identity) });
   }
 
-  /** Owners, managers and administrators change a deal (partner systems with deals:write too); an action's assignee may run it. */
+  /**
+   * Owners, managers and administrators change a deal (partner systems with deals:write too); an action's
+   * assignee may run it even without deals:write (e.g. a lawyer asked to review).
+   */
   private assertMayChange(deal: Deal, assigneeId: string | null = null): void {
     const identity = this.context.identity;
+    if (assigneeId && identity.kind === 'user' && identity.id === assigneeId) return;
+    if (!hasPermission(identity, 'deals:write')) throw new ForbiddenError('Missing permission deals:write');
     if (identity.kind === 'apiKey') return;
     if (identity.kind === 'user' && (identity.roles.includes('ADMIN') || identity.roles.includes('MANAGER') || identity.id === deal.ownerId || identity.id === assigneeId)) return;
     throw new ForbiddenError('Only the deal\'s owner, a manager or an administrator may change this deal');
+  }
+
+  /** The last stage a lost deal was in before being lost (from its stage visits); null when it started lost. */
+  private async stageBeforeLost(em: EntityManager, deal: Deal, definition: CaseDefinition): Promise<string | null> {
+    const lostKeys = definition.stages.filter((stage) => stage.outcome === 'LOST').map((stage) => stage.key);
+    const visit = await em.findOne(DealStageVisit, { dealId: deal.id, stageKey: { $nin: lostKeys } }, { orderBy: { enteredAt: 'desc', id: 'desc' } });
+    return visit?.stageKey ?? null;
   }
 
   /** The deal's row lock, taken first by every change of a deal or its actions (one lock order, no deadlocks). */

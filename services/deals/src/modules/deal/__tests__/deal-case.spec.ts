@@ -244,6 +244,15 @@ describe('deals on a case template', () => {
     expect((await refusal(MOVE, { input: { id: deal.id, version: 3, stageKey: 'signed' } })).field).toBe('stageKey');
   });
 
+  it('does not let a lost deal skip the requirements of the stage it was lost from', async () => {
+    const deal = await newDeal();
+    await call(MOVE, { input: { id: deal.id, version: 1, stageKey: 'lost', closeReason: 'Пропала связь' } });
+    // Reopening where it was, or further back, is free; winning it or reopening it further on is moving on from «Лид».
+    expect(await refusal(MOVE, { input: { id: deal.id, version: 2, stageKey: 'won' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageKey', missingActions: ['call'] });
+    expect(await refusal(MOVE, { input: { id: deal.id, version: 2, stageKey: 'qualified' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stageKey', missingActions: ['call'] });
+    expect((await call<{ moveDeal: DealShape }>(MOVE, { input: { id: deal.id, version: 2, stageKey: 'lead' } })).moveDeal).toMatchObject({ status: 'OPEN', stageKey: 'lead' });
+  });
+
   it('keeps a running deal on its template version after a new version is published', async () => {
     const running = await newDeal();
     const changed = { ...DEFINITION, stages: DEFINITION.stages.map((stage) => (stage.key === 'lead' ? { ...stage, name: 'Новый лид', probability: 20, actions: [], requiredFields: ['region'] } : stage)) };
@@ -307,6 +316,19 @@ describe('deals on a case template', () => {
     expect((await refusal(MOVE, { input: { id: randomUUID(), version: 1, stageKey: 'lost', closeReason: 'x' } })).code).toBe('NOT_FOUND');
     const unchanged = (await call<{ updateDeal: DealShape }>(UPDATE, { input: { id: deal.id, version: 4, title: 'Своя' } })).updateDeal;
     expect(unchanged.version).toBe(4);
+  });
+
+  it('lets an action\'s assignee run it without deals:write, and nobody else without it', async () => {
+    const lawyer: Identity = demoIdentity('approver@kartoteka.local');
+    const lawyerId = lawyer.kind === 'user' ? lawyer.id : '';
+    const deal = await newDeal({ templateId: null, templateVersionId: firstVersionId });
+    const call0 = deal.actions.find((action) => action.key === 'call')!;
+    // The call is assigned to the lawyer (e.g. the owner asked for a legal review by phone).
+    await subgraph.orm.em.getConnection().execute('update deal_actions set assignee_id = ? where id = ?', [lawyerId, call0.id]);
+    expect((await refusal(COMPLETE, { input: { id: call0.id } }, viewer)).code).toBe('FORBIDDEN');
+    expect((await refusal(UPDATE, { input: { id: deal.id, version: deal.version, title: 'Чужая' } }, lawyer)).code).toBe('FORBIDDEN');
+    const done = await call<{ completeDealAction: { status: string; doneBy: { id: string } } }>(COMPLETE, { input: { id: call0.id } }, lawyer);
+    expect(done.completeDealAction).toMatchObject({ status: 'DONE', doneBy: { id: lawyerId } });
   });
 });
 
