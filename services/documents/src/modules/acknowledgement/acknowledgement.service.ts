@@ -75,16 +75,19 @@ export class AcknowledgementService {
 
   /** Acknowledgements of a version (default: the current one) with who has and has not read it. */
   async ofDocument(document: Document, versionNumber: number | null): Promise<Acknowledgement[]> {
-    const number = versionNumber ?? document.currentVersionNumber;
+    // Keyed by document and version: the caller knows the version, so nothing is read twice.
+    const key = `${document.id}:${versionNumber ?? document.currentVersionNumber}`;
     const rows = await this.context.loaders
-      .get<Acknowledgement[]>(`acknowledgements:${versionNumber ?? 'current'}`, async (ids) => {
-        const docs = await this.context.em.find(Document, { id: { $in: [...ids] } });
-        const wanted = docs.map((doc) => ({ documentId: doc.id, versionNumber: versionNumber ?? doc.currentVersionNumber }));
-        const found = wanted.length ? await this.context.em.find(Acknowledgement, { $or: wanted }, { orderBy: { createdAt: 'asc' } }) : [];
-        return groupByKeys(ids, found, (row) => row.documentId);
+      .get<Acknowledgement[]>('acknowledgements:of-version', async (keys) => {
+        const wanted = keys.map((composite) => {
+          const [documentId, number] = composite.split(':');
+          return { documentId, versionNumber: Number(number) };
+        });
+        const found = await this.context.em.find(Acknowledgement, { $or: wanted }, { orderBy: { createdAt: 'asc' } });
+        return groupByKeys(keys, found, (row) => `${row.documentId}:${row.versionNumber}`);
       })
-      .load(document.id);
-    return (rows ?? []).filter((row) => row.versionNumber === number);
+      .load(key);
+    return rows ?? [];
   }
 
   /** The caller's unconfirmed acknowledgement of a document's current version, if any (batched). */

@@ -3,7 +3,7 @@ import { ConflictError, isRole, isUuid, NotFoundError, permissionsOfRoles, type 
 import type { DocumentType } from '../document/document.entity';
 import { StaffService } from '../staff/staff.service';
 import { User, userStub } from '../user/user.stub';
-import { CompletionRule, StageMode } from './approval.enums';
+import { CompletionRule } from './approval.enums';
 import type { CreateRouteTemplateInput, RouteStageInput, UpdateRouteTemplateInput } from './route-template.input';
 import { RouteTemplate, RouteTemplateStage, RouteTemplateStep, type RouteStageSpec } from './route-template.entity';
 
@@ -99,10 +99,8 @@ export class RouteTemplateService {
       if (stage.rule === CompletionRule.QUORUM) {
         if (!stage.quorum || stage.quorum > stage.steps.length) throw new UserInputError(`${at}.quorum`, `The quorum must be between 1 and the number of approvers (${stage.steps.length})`);
       }
-      if (stage.mode === StageMode.SEQUENTIAL && stage.rule !== CompletionRule.ALL && stage.steps.length === 1) {
-        // One approver: every rule means the same; store ALL for clarity.
-        stage.rule = CompletionRule.ALL;
-      }
+      // One approver: every rule means the same; store ALL for clarity.
+      const rule = stage.steps.length === 1 ? CompletionRule.ALL : stage.rule;
       const seen = new Set<string>();
       const steps = stage.steps.map((step, stepIndex) => {
         const stepAt = `${at}.steps.${stepIndex}`;
@@ -120,7 +118,7 @@ export class RouteTemplateService {
         seen.add(key);
         return { userId, role, deadlineHours: step.deadlineHours };
       });
-      return { name, mode: stage.mode, rule: stage.rule, quorum: stage.rule === CompletionRule.QUORUM ? (stage.quorum ?? null) : null, steps };
+      return { name, mode: stage.mode, rule, quorum: rule === CompletionRule.QUORUM ? (stage.quorum ?? null) : null, steps };
     });
   }
 }

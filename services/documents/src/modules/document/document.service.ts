@@ -7,7 +7,6 @@ import {
   decodeCursor,
   encodeCursor,
   ForbiddenError,
-  hasPermission,
   isUuid,
   NotFoundError,
   type SubgraphContext,
@@ -389,11 +388,6 @@ export class DocumentService {
       for (const count of counts) totals.set(count.counterparty_id, count.total);
     }
     return counterpartyIds.map((id) => toConnection(rowsById.get(id) ?? [], first, totals.get(id) ?? 0, cursorOf));
-  }
-
-  /** Whether the caller may change documents (write permission). */
-  canWrite(): boolean {
-    return hasPermission(this.context.identity, 'documents:write');
   }
 }
 
