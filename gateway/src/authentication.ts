@@ -4,12 +4,17 @@ import type { SubgraphTarget } from './config';
 
 export class AuthenticationError extends Error {}
 
-export type Authenticator = (authorization: string | undefined, requestId: string) => Promise<Identity>;
+/** The verified identity, plus what the gateway itself needs about the caller: an API key's own rate limit. */
+export type Caller = Identity & { rateLimitPerMinute?: number | null };
+
+export type Authenticator = (authorization: string | undefined, requestId: string) => Promise<Caller>;
 
 /**
- * Turns the Authorization header into a verified identity: staff JWTs are checked locally (signature,
- * issuer, audience, expiry); partner API keys (`ktk_…`) are checked by the identity service on every call,
- * so a revoked key stops working at once. A present but invalid credential is an error, not anonymity.
+ * Turns the Authorization header into a verified identity: staff access tokens are checked locally (signature,
+ * issuer, audience, expiry) — they live at most 15 minutes, so a session identity ended (logout, deactivation,
+ * a change of roles) stops working within that time, its refresh token at once; partner API keys (`ktk_…`) are
+ * checked by the identity service on every call, so a revoked key stops working at once, and bring their own
+ * rate limit. A present but invalid credential is an error, not anonymity.
  */
 export function createAuthenticator(options: { jwtSecret: string; identity: SubgraphTarget; timeoutMs: number }): Authenticator {
   const key = new TextEncoder().encode(options.jwtSecret);
@@ -31,8 +36,9 @@ export function createAuthenticator(options: { jwtSecret: string; identity: Subg
       });
       if (response.status === 401) throw new AuthenticationError('The API key is invalid or revoked');
       if (!response.ok) throw new Error(`identity answered ${response.status} to an API key check`);
-      const body = (await response.json()) as { id: string; name: string; scopes: string[] };
-      return apiKeyIdentity(body.id, body.name, body.scopes.filter((scope): scope is ApiKeyScope => isApiKeyScope(scope)));
+      const body = (await response.json()) as { id: string; name: string; scopes: string[]; rateLimitPerMinute?: number | null };
+      const identity = apiKeyIdentity(body.id, body.name, body.scopes.filter((scope): scope is ApiKeyScope => isApiKeyScope(scope)));
+      return { ...identity, rateLimitPerMinute: typeof body.rateLimitPerMinute === 'number' ? body.rateLimitPerMinute : null };
     }
 
     try {

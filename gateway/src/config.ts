@@ -3,6 +3,9 @@ import { bool, cleanEnv, num, str } from 'envalid';
 
 export type SubgraphTarget = { url: string; secret: string };
 
+/** Requests per minute and caller class at the gateway (0: that class is not limited). */
+export type RateLimitSettings = { userPerMinute: number; apiKeyPerMinute: number; anonymousPerMinute: number };
+
 export type GatewayConfig = {
   production: boolean;
   host: string;
@@ -21,6 +24,13 @@ export type GatewayConfig = {
   trustRequestId: boolean;
   /** REST pass-through `/rest/<service>/*` → the service's `/internal/rest/*` (file upload and download, event streams). */
   rest: RestSettings;
+  /** Requests per minute per user, per API key (unless the key has its own limit) and per address of anonymous callers. */
+  rateLimit: RateLimitSettings;
+  /**
+   * Proxies whose X-Forwarded-For is believed (Express `trust proxy`: addresses, CIDRs, `loopback`…); empty: the
+   * client address is the socket's. It keys anonymous rate limits and login throttling.
+   */
+  trustedProxies: string[];
 };
 
 export type RestSettings = {
@@ -67,6 +77,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     REST_SERVICES: str({ default: 'documents', desc: 'Comma-separated services reachable through /rest/<service>/' }),
     REST_MAX_BODY_BYTES: num({ default: DEFAULT_REST_MAX_BODY_BYTES, desc: 'Largest REST request body (uploads) in bytes' }),
     REST_TIMEOUT_MS: num({ default: 60000, desc: 'Time a service may take to start answering a REST request once its body has arrived' }),
+    RATE_LIMIT_USER_PER_MINUTE: num({ default: 1200, desc: 'Requests per minute per staff user (0: no limit)' }),
+    RATE_LIMIT_API_KEY_PER_MINUTE: num({ default: 600, desc: 'Requests per minute per API key without a limit of its own (0: no limit)' }),
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: num({ default: 300, desc: 'Requests per minute per client address without credentials (0: no limit)' }),
+    TRUSTED_PROXIES: str({ default: '', desc: 'Comma-separated proxies whose X-Forwarded-For is believed (addresses, CIDRs, loopback); empty: none' }),
     ...subgraphSpecs,
   }, { reporter: strictEnvReporter }) as unknown as Record<string, string | number | boolean>;
   const restServices = String(values.REST_SERVICES).split(',').map((name) => name.trim()).filter(Boolean);
@@ -85,5 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     shutdownGraceMs: Number(values.SHUTDOWN_GRACE_MS),
     trustRequestId: Boolean(values.TRUST_REQUEST_ID),
     rest: { services: restServices, maxBodyBytes: Number(values.REST_MAX_BODY_BYTES), responseTimeoutMs: Number(values.REST_TIMEOUT_MS) },
+    rateLimit: { userPerMinute: Number(values.RATE_LIMIT_USER_PER_MINUTE), apiKeyPerMinute: Number(values.RATE_LIMIT_API_KEY_PER_MINUTE), anonymousPerMinute: Number(values.RATE_LIMIT_ANONYMOUS_PER_MINUTE) },
+    trustedProxies: String(values.TRUSTED_PROXIES).split(',').map((proxy) => proxy.trim()).filter(Boolean),
   };
 }

@@ -3,12 +3,15 @@ import { apolloClient } from './client';
 import { apiErrorsOf, isNetworkFailure } from './errors';
 import { LOGIN_PATH, loginUrl, navigate } from './navigation';
 import { clearSession, currentUser, saveSession, updateSessionUser, type PortalUser } from './session';
+import { revokeSession } from './session-refresh';
 
 const LOGIN = gql`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
       token
       expiresAt
+      refreshToken
+      refreshExpiresAt
       user {
         id
         name
@@ -30,12 +33,13 @@ const ME = gql`
   }
 `;
 
-type LoginData = { login: { token: string; expiresAt: string; user: PortalUser } };
+type LoginData = { login: { token: string; expiresAt: string; refreshToken: string; refreshExpiresAt: string; user: PortalUser } };
 type MeData = { me: PortalUser | null };
 
-export type LoginFailure = 'invalid-credentials' | 'network' | 'unknown';
+export type LoginFailure = 'invalid-credentials' | 'throttled' | 'network' | 'unknown';
 
-export type LoginOutcome = { ok: true; user: PortalUser } | { ok: false; reason: LoginFailure; message: string };
+/** `retryAfter`: seconds to wait before the next attempt (when throttled). */
+export type LoginOutcome = { ok: true; user: PortalUser } | { ok: false; reason: LoginFailure; message: string; retryAfter?: number };
 
 export const login = async (email: string, password: string): Promise<LoginOutcome> => {
   try {
@@ -48,11 +52,16 @@ export const login = async (email: string, password: string): Promise<LoginOutco
     if (!payload) return { ok: false, reason: 'unknown', message: 'Empty login response' };
     // Nothing cached under an earlier session may leak into this one.
     await apolloClient.clearStore();
-    saveSession({ token: payload.token, expiresAt: payload.expiresAt, user: payload.user });
+    saveSession({ token: payload.token, expiresAt: payload.expiresAt, refreshToken: payload.refreshToken, refreshExpiresAt: payload.refreshExpiresAt, user: payload.user });
     return { ok: true, user: payload.user };
   } catch (error) {
     if (isNetworkFailure(error)) return { ok: false, reason: 'network', message: String((error as Error).message ?? error) };
     const errors = apiErrorsOf(error);
+    const throttled = errors.find((e) => e.code === 'RATE_LIMITED');
+    if (throttled) {
+      const retryAfter = Number(throttled.details.retryAfter);
+      return { ok: false, reason: 'throttled', message: throttled.message, retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 1 };
+    }
     const credentials = errors.some((e) => e.code === 'UNAUTHENTICATED' || e.code === 'BAD_USER_INPUT' || e.code === 'FORBIDDEN');
     return {
       ok: false,
@@ -62,11 +71,13 @@ export const login = async (email: string, password: string): Promise<LoginOutco
   }
 };
 
-/** Ends the session: forgets the token and all cached data, then shows the login page. */
+/** Ends the session: revokes it at the gateway, forgets the tokens and all cached data, then shows the login page. */
 export const logout = async (): Promise<void> => {
+  const revoked = revokeSession();
   // Navigate first: the reroute runs after the session is gone, so it lands on /login without a `next`.
   navigate(LOGIN_PATH);
   clearSession();
+  await revoked;
   await apolloClient.clearStore().catch(() => undefined);
 };
 

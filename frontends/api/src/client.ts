@@ -3,10 +3,11 @@ import type { FieldPolicy, NormalizedCacheObject, TypePolicies } from '@apollo/c
 import { getPortalConfig } from './config';
 import { apiErrorsOf } from './errors';
 import { loginUrl, navigate } from './navigation';
-import { clearSession, getToken } from './session';
+import { clearSession, getToken, readSession } from './session';
+import { freshToken, refreshSession } from './session-refresh';
 
 /** Operations whose UNAUTHENTICATED answer means "wrong credentials", not "session expired". */
-const PUBLIC_OPERATIONS = new Set(['Login']);
+const PUBLIC_OPERATIONS = new Set(['Login', 'RefreshSession', 'Logout']);
 
 let expiring = false;
 
@@ -27,15 +28,28 @@ const expireSession = (): void => {
   }, 0);
 };
 
-const authLink = new ApolloLink((operation, forward) => {
-  const token = getToken();
-  if (token) {
-    operation.setContext(({ headers = {} }: { headers?: Record<string, string> }) => ({
-      headers: { ...headers, authorization: `Bearer ${token}` },
-    }));
-  }
-  return forward(operation);
-});
+/** Sends the access token, refreshed first when it is about to expire (login needs none). */
+const authLink = new ApolloLink(
+  (operation, forward) =>
+    new Observable((observer) => {
+      let subscription: { unsubscribe: () => void } | null = null;
+      let cancelled = false;
+      const tokenFor = PUBLIC_OPERATIONS.has(operation.operationName) ? Promise.resolve(null) : freshToken();
+      void tokenFor.then((token) => {
+        if (cancelled) return;
+        if (token) {
+          operation.setContext(({ headers = {} }: { headers?: Record<string, string> }) => ({
+            headers: { ...headers, authorization: `Bearer ${token}` },
+          }));
+        }
+        subscription = forward(operation).subscribe(observer);
+      });
+      return () => {
+        cancelled = true;
+        subscription?.unsubscribe();
+      };
+    }),
+);
 
 const isUnauthenticated = (error: unknown): boolean => {
   if (apiErrorsOf(error).some((e) => e.code === 'UNAUTHENTICATED')) return true;
@@ -43,22 +57,64 @@ const isUnauthenticated = (error: unknown): boolean => {
   return status === 401;
 };
 
+/**
+ * An UNAUTHENTICATED answer to a request sent with a token: the access token was refused (expired early, clock
+ * skew). One refresh and one retry; if the session itself is over, it ends here.
+ */
 const sessionLink = new ApolloLink(
   (operation, forward) =>
     new Observable((observer) => {
       const guarded = !PUBLIC_OPERATIONS.has(operation.operationName);
-      const subscription = forward(operation).subscribe({
-        next: (result) => {
-          if (guarded && getToken() !== null && isUnauthenticated(result.errors)) expireSession();
-          observer.next(result);
-        },
-        error: (error: unknown) => {
-          if (guarded && getToken() !== null && isUnauthenticated(error)) expireSession();
-          observer.error(error);
-        },
-        complete: () => observer.complete(),
-      });
-      return () => subscription.unsubscribe();
+      const refusedWithToken = (failure: unknown): boolean => guarded && getToken() !== null && isUnauthenticated(failure);
+      let current: { unsubscribe: () => void } | null = null;
+      let closed = false;
+      const attempt = (retried: boolean): void => {
+        let recovering = false;
+        const canRecover = (failure: unknown): boolean => !retried && refusedWithToken(failure) && Boolean(readSession()?.refreshToken);
+        /** Refreshes and runs the operation again; if that is impossible, delivers the original failure. */
+        const recover = (deliverFailure: () => void): void => {
+          recovering = true;
+          const sent = (operation.getContext() as { headers?: Record<string, string> }).headers?.authorization?.replace(/^Bearer /, '') ?? '';
+          void refreshSession(sent).then((outcome) => {
+            if (closed) return;
+            if (outcome.kind === 'refreshed') {
+              attempt(true);
+              return;
+            }
+            if (outcome.kind === 'ended') expireSession();
+            deliverFailure();
+          });
+        };
+        current = forward(operation).subscribe({
+          next: (result) => {
+            if (canRecover(result.errors)) {
+              recover(() => {
+                observer.next(result);
+                observer.complete();
+              });
+              return;
+            }
+            if (refusedWithToken(result.errors)) expireSession();
+            observer.next(result);
+          },
+          error: (error: unknown) => {
+            if (canRecover(error)) {
+              recover(() => observer.error(error));
+              return;
+            }
+            if (refusedWithToken(error)) expireSession();
+            observer.error(error);
+          },
+          complete: () => {
+            if (!recovering) observer.complete();
+          },
+        });
+      };
+      attempt(false);
+      return () => {
+        closed = true;
+        current?.unsubscribe();
+      };
     }),
 );
 

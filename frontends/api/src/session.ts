@@ -10,10 +10,15 @@ export type PortalUser = {
   roles: Role[];
 };
 
-type StoredSession = {
+export type StoredSession = {
+  /** The short-lived access token sent as the bearer. */
   token: string;
-  /** ISO timestamp; the session is treated as ended after it. */
+  /** ISO timestamp when the access token expires: it is refreshed before (session-refresh.ts). */
   expiresAt: string;
+  /** Exchanged for a new pair by `refreshSession`; usable once. Absent in sessions stored before refresh tokens. */
+  refreshToken?: string;
+  /** ISO timestamp; without a refresh the session is treated as ended after it. */
+  refreshExpiresAt?: string;
   user: PortalUser;
 };
 
@@ -26,6 +31,8 @@ const isStoredSession = (value: unknown): value is StoredSession => {
   return (
     typeof v.token === 'string' &&
     typeof v.expiresAt === 'string' &&
+    (v.refreshToken === undefined || typeof v.refreshToken === 'string') &&
+    (v.refreshExpiresAt === undefined || typeof v.refreshExpiresAt === 'string') &&
     typeof user === 'object' &&
     user !== null &&
     typeof user.id === 'string' &&
@@ -33,13 +40,14 @@ const isStoredSession = (value: unknown): value is StoredSession => {
   );
 };
 
-const readSession = (): StoredSession | null => {
+/** The stored session while it can still be used: its access token, or its refresh token, has not expired. */
+export const readSession = (): StoredSession | null => {
   const raw = readStored(SESSION_KEY);
   if (raw === null) return null;
   try {
     const parsed: unknown = JSON.parse(raw);
     if (!isStoredSession(parsed)) return null;
-    const expires = Date.parse(parsed.expiresAt);
+    const expires = Date.parse(parsed.refreshToken && parsed.refreshExpiresAt ? parsed.refreshExpiresAt : parsed.expiresAt);
     if (Number.isFinite(expires) && expires <= Date.now()) return null;
     return { ...parsed, user: { ...parsed.user, roles: Array.isArray(parsed.user.roles) ? parsed.user.roles : [] } };
   } catch {
@@ -47,7 +55,7 @@ const readSession = (): StoredSession | null => {
   }
 };
 
-/** The bearer token of the current session, or null when logged out or expired. */
+/** The bearer token of the current session (kept fresh by session-refresh.ts), or null when logged out or expired. */
 export const getToken = (): string | null => readSession()?.token ?? null;
 
 export const currentUser = (): PortalUser | null => readSession()?.user ?? null;

@@ -22,6 +22,7 @@ type RootMessages = {
   loginRequired: string;
   loginInvalid: string;
   loginNetwork: string;
+  loginThrottled: string;
   loginUnknown: string;
   notFoundTitle: string;
   notFoundText: string;
@@ -69,6 +70,7 @@ const ru: RootMessages = {
   loginRequired: 'Введите электронную почту и пароль',
   loginInvalid: 'Неверная электронная почта или пароль',
   loginNetwork: 'Сервер недоступен. Проверьте подключение и повторите попытку.',
+  loginThrottled: 'Слишком много неудачных попыток. Повторите через {seconds} с.',
   loginUnknown: 'Не удалось войти. Повторите попытку позже.',
   notFoundTitle: 'Страница не найдена',
   notFoundText: 'Проверьте адрес страницы или вернитесь к списку контрагентов.',
@@ -116,6 +118,7 @@ const en: RootMessages = {
   loginRequired: 'Enter your email and password',
   loginInvalid: 'Invalid email or password',
   loginNetwork: 'The server is unreachable. Check your connection and try again.',
+  loginThrottled: 'Too many failed attempts. Try again in {seconds} s.',
   loginUnknown: 'Could not sign in. Please try again later.',
   notFoundTitle: 'Page not found',
   notFoundText: 'Check the address or go back to the list of counterparties.',

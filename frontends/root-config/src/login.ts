@@ -67,7 +67,9 @@ export const renderLogin = (): LoginView => {
   ]);
 
   let busy = false;
-  let errorKey: 'loginRequired' | 'loginInvalid' | 'loginNetwork' | 'loginUnknown' | null = null;
+  let errorKey: 'loginRequired' | 'loginInvalid' | 'loginThrottled' | 'loginNetwork' | 'loginUnknown' | null = null;
+  /** Seconds to wait, while throttled (shown in the message). */
+  let retryAfter = 0;
 
   const refresh = (): void => {
     title.textContent = t('loginTitle');
@@ -77,7 +79,7 @@ export const renderLogin = (): LoginView => {
     submit.textContent = busy ? t('submitting') : t('submit');
     brandName.textContent = t('brand');
     error.hidden = errorKey === null;
-    error.textContent = errorKey ? t(errorKey) : '';
+    error.textContent = errorKey ? t(errorKey, { seconds: String(retryAfter) }) : '';
     for (const button of localeButtons) {
       const selected = button.dataset.locale === getLocale();
       button.classList.toggle('is-active', selected);
@@ -111,7 +113,9 @@ export const renderLogin = (): LoginView => {
         navigate(safeReturnPath(next));
         return;
       }
-      errorKey = outcome.reason === 'invalid-credentials' ? 'loginInvalid' : outcome.reason === 'network' ? 'loginNetwork' : 'loginUnknown';
+      retryAfter = outcome.retryAfter ?? 0;
+      errorKey =
+        outcome.reason === 'invalid-credentials' ? 'loginInvalid' : outcome.reason === 'throttled' ? 'loginThrottled' : outcome.reason === 'network' ? 'loginNetwork' : 'loginUnknown';
       refresh();
       password.select();
     });

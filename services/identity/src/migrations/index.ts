@@ -3,9 +3,13 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127131104 } from './Migration20261127131104';
 import { Migration20261127134714 } from './Migration20261127134714';
 import { Migration20261127153845 } from './Migration20261127153845';
+import { Migration20261206010056 } from './Migration20261206010056';
+import { Migration20261206010116 } from './Migration20261206010116';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131104', class: Migration20261127131104 },
   { name: 'Migration20261127134714', class: Migration20261127134714 },
   { name: 'Migration20261127153845', class: Migration20261127153845 },
+  { name: 'Migration20261206010056', class: Migration20261206010056 },
+  { name: 'Migration20261206010116', class: Migration20261206010116 },
 ];

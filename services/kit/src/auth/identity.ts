@@ -41,8 +41,10 @@ function secretKey(secret: string): Uint8Array {
  * Signs the identity for one subgraph with that subgraph's own secret. The token is short-lived and bound
  * to the subgraph (audience), so a token captured for one subgraph is useless against another.
  */
-export async function signGatewayToken(identity: Identity, audience: string, secret: string, requestId: string): Promise<string> {
+export async function signGatewayToken(identity: Identity, audience: string, secret: string, requestId: string, clientAddress?: string | null): Promise<string> {
   const claims: Record<string, unknown> = { kind: identity.kind, rid: requestId };
+  // The caller's network address as the gateway saw it (login throttling keys on it); never a client-supplied value.
+  if (clientAddress) claims.ip = clientAddress;
   if (identity.kind === 'user') Object.assign(claims, { name: identity.name, roles: identity.roles });
   if (identity.kind === 'apiKey') Object.assign(claims, { name: identity.name, scopes: identity.scopes });
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(audience).setIssuedAt().setExpirationTime('2m');
@@ -51,17 +53,18 @@ export async function signGatewayToken(identity: Identity, audience: string, sec
 }
 
 /** Verifies a gateway token; throws when it is missing, forged, expired or meant for another subgraph. */
-export async function verifyGatewayToken(token: string, audience: string, secret: string): Promise<{ identity: Identity; requestId?: string }> {
+export async function verifyGatewayToken(token: string, audience: string, secret: string): Promise<{ identity: Identity; requestId?: string; clientAddress?: string }> {
   const { payload } = await jwtVerify(token, secretKey(secret), { issuer: ISSUER, audience, algorithms: ['HS256'] });
   const requestId = typeof payload.rid === 'string' ? payload.rid : undefined;
+  const clientAddress = typeof payload.ip === 'string' ? payload.ip : undefined;
   const name = typeof payload.name === 'string' ? payload.name : '';
   if (payload.kind === 'user' && payload.sub) {
     const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter((r): r is RoleCode => typeof r === 'string' && isRole(r));
-    return { identity: userIdentity(payload.sub, name, roles), requestId };
+    return { identity: userIdentity(payload.sub, name, roles), requestId, clientAddress };
   }
   if (payload.kind === 'apiKey' && payload.sub) {
     const scopes = (Array.isArray(payload.scopes) ? payload.scopes : []).filter((s): s is ApiKeyScope => typeof s === 'string' && isApiKeyScope(s));
-    return { identity: apiKeyIdentity(payload.sub, name, scopes), requestId };
+    return { identity: apiKeyIdentity(payload.sub, name, scopes), requestId, clientAddress };
   }
-  return { identity: ANONYMOUS, requestId };
+  return { identity: ANONYMOUS, requestId, clientAddress };
 }

@@ -1,6 +1,6 @@
 import { Entity, Index, Property } from '@mikro-orm/core';
 import { BaseEntity, type ApiKeyScope } from '@kartoteka/kit';
-import { Field, GraphQLISODateTime, ObjectType } from 'type-graphql';
+import { Field, GraphQLISODateTime, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'A partner API key. Its secret is shown once, at creation; only a hash is stored.' })
 @Entity({ tableName: 'api_keys' })
@@ -24,6 +24,10 @@ export class ApiKey extends BaseEntity {
   @Index()
   @Property({ type: 'uuid', nullable: true })
   createdById: string | null = null;
+
+  @Field(() => Int, { nullable: true, description: 'Requests per minute the gateway accepts with this key; null: the gateway default' })
+  @Property({ type: 'integer', nullable: true })
+  rateLimitPerMinute: number | null = null;
 
   @Field(() => GraphQLISODateTime, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })

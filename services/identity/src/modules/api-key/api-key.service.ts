@@ -9,13 +9,14 @@ function sha256(value: string): string {
 }
 
 export type CreatedApiKey = { apiKey: ApiKey; secret: string };
-export type AuthenticatedApiKey = { id: string; name: string; scopes: ApiKeyScope[] };
+/** What the gateway learns from a valid key: its identity and its own rate limit (null: the gateway default). */
+export type AuthenticatedApiKey = { id: string; name: string; scopes: ApiKeyScope[]; rateLimitPerMinute: number | null };
 
 /** Key format: `ktk_<key id without dashes>_<32 random bytes, base64url>`. */
 export class ApiKeyService {
   constructor(private readonly context: Pick<SubgraphContext, 'em' | 'identity'>) {}
 
-  async create(input: { name: string; scopes: ApiKeyScope[] }): Promise<CreatedApiKey> {
+  async create(input: { name: string; scopes: ApiKeyScope[]; rateLimitPerMinute?: number | null }): Promise<CreatedApiKey> {
     const secretPart = randomBytes(32).toString('base64url');
     const apiKey = this.context.em.create(ApiKey, {
       name: input.name.trim(),
@@ -23,6 +24,7 @@ export class ApiKeyService {
       secretHash: sha256(secretPart),
       prefix: '',
       createdById: actorId(this.context.identity),
+      rateLimitPerMinute: input.rateLimitPerMinute ?? null,
     });
     const secret = `ktk_${apiKey.id.replace(/-/g, '')}_${secretPart}`;
     apiKey.prefix = secret.slice(0, 12);
@@ -55,6 +57,6 @@ export class ApiKeyService {
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
     // Usage stamp at most once a minute per key, without loading the entity again.
     await this.context.em.nativeUpdate(ApiKey, { id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: new Date(Date.now() - 60_000) } }] }, { lastUsedAt: new Date() });
-    return { id: apiKey.id, name: apiKey.name, scopes: apiKey.scopes };
+    return { id: apiKey.id, name: apiKey.name, scopes: apiKey.scopes, rateLimitPerMinute: apiKey.rateLimitPerMinute };
   }
 }

@@ -2,6 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { decodeCursor, encodeCursor, isUuid, NotFoundError, publishEvent, toConnection, UnauthenticatedError, USER_UPSERTED, UserInputError, type ConnectionShape, type RoleCode, type SubgraphContext, type UserUpserted } from '@kartoteka/kit';
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { revokeSessionsOf } from '../session/session.service';
 import { User } from './user.entity';
 
 /** `id` only for users with fixed ids (the demo staff); otherwise a new one is generated. */
@@ -46,7 +47,8 @@ export class UserService {
 
   /**
    * Name, roles, deactivation. The last active administrator can be neither demoted nor deactivated, so the
-   * installation never locks itself out. (Issued session tokens stay valid until they expire.)
+   * installation never locks itself out. Deactivation or a change of roles ends the user's sessions: refresh
+   * tokens stop at once, an access token already issued lives out its short lifetime (≤ 15 minutes).
    */
   async update(changes: UserChanges): Promise<User> {
     return this.context.em.transactional(async (em) => {
@@ -61,21 +63,32 @@ export class UserService {
         if (otherAdmins === 0) throw new UserInputError(changes.active === false ? 'active' : 'roles', 'The last active administrator cannot be demoted or deactivated');
       }
       if (changes.name !== undefined && changes.name !== null) user.name = changes.name.trim();
+      const rolesChanged = roles.length !== user.roles.length || roles.some((role) => !user.roles.includes(role));
+      const deactivated = user.active && !active;
       user.roles = roles;
       user.active = active;
       await em.flush();
+      // A session must not outlive the rights it was opened with: the user logs in again.
+      if (deactivated || rolesChanged) await revokeSessionsOf(em, user.id, deactivated ? 'deactivated' : 'roles-changed');
       await publishUserUpserted(em, user);
       return user;
     });
   }
 
-  /** An administrator sets a new password (e.g. a forgotten one); failed-login throttling is unaffected. */
+  /**
+   * An administrator sets a new password (e.g. a forgotten one, or a suspected leak): the user's sessions end.
+   * Failed-login throttling is unaffected.
+   */
   async setPassword(id: string, password: string): Promise<User> {
-    const user = await this.findById(id);
-    if (!user) throw new NotFoundError('User', id);
-    user.passwordHash = await hash(password);
-    await this.context.em.flush();
-    return user;
+    const passwordHash = await hash(password);
+    return this.context.em.transactional(async (em) => {
+      const user = isUuid(id) ? await em.findOne(User, { id }) : null;
+      if (!user) throw new NotFoundError('User', id);
+      user.passwordHash = passwordHash;
+      await em.flush();
+      await revokeSessionsOf(em, user.id, 'password-reset');
+      return user;
+    });
   }
 
   /** The logged-in user changes their own password, proving the current one. */
@@ -96,7 +109,7 @@ export class UserService {
     if (search) where.$or = [{ name: { $ilike: `%${search}%` } }, { email: { $ilike: `%${search}%` } }];
     const page: FilterQuery<User> = { ...where };
     if (args.after) {
-      const [name, id] = decodeCursor(args.after, 2) as [string, string];
+      const [name, id] = decodeCursor(args.after, ['string', 'uuid']);
       page.$and = [{ $or: [{ name: { $gt: name } }, { name, id: { $gt: id } }] }];
     }
     const [rows, total] = await Promise.all([

@@ -37,17 +37,7 @@ describe('login', () => {
     }
   });
 
-  it('throttles repeated failures for one e-mail, even with the right password afterwards', async () => {
-    for (let i = 0; i < 5; i += 1) {
-      const failed = await subgraph.request(LOGIN, { email: 'approver@kartoteka.local', password: `guess-${i}` });
-      expect(failed.errors?.[0].message).toBe('Invalid e-mail or password');
-    }
-    const locked = await subgraph.request(LOGIN, { email: 'approver@kartoteka.local', password: 'approver' });
-    expect(locked.errors?.[0]).toMatchObject({ message: expect.stringMatching(/Too many failed attempts/), extensions: { code: 'UNAUTHENTICATED' } });
-    // other accounts are not affected
-    const other = await subgraph.request<{ login: { token: string } }>(LOGIN, { email: 'viewer@kartoteka.local', password: 'viewer' });
-    expect(other.data?.login.token).toBeTruthy();
-  });
+  // throttling per e-mail and client address: auth/__tests__/login-throttle.spec.ts
 
   it('stores argon2id hashes, never the password', async () => {
     const rows = await subgraph.orm.em.getConnection().execute<{ password_hash: string }[]>("select password_hash from users where email = 'admin@kartoteka.local'");
@@ -125,12 +115,26 @@ describe('API keys', () => {
     expect(stored[0].secret_hash).toHaveLength(64);
     expect(secret).not.toContain(stored[0].secret_hash);
 
-    expect(await authenticate(secret)).toEqual({ status: 200, body: { id: apiKey.id, name: '1C integration', scopes: ['counterparties:read'] } });
+    expect(await authenticate(secret)).toEqual({ status: 200, body: { id: apiKey.id, name: '1C integration', scopes: ['counterparties:read'], rateLimitPerMinute: null } });
     expect((await authenticate(`${secret.slice(0, -1)}x`)).status).toBe(401);
 
     const revoked = await subgraph.request<{ revokeApiKey: { revokedAt: string | null } }>('mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: apiKey.id }, admin);
     expect(revoked.data?.revokeApiKey.revokedAt).toBeTruthy();
     expect((await authenticate(secret)).status).toBe(401);
+  });
+
+  it('carries its own rate limit to the gateway, validated', async () => {
+    const created = await subgraph.request<{ createApiKey: { secret: string; apiKey: { id: string; rateLimitPerMinute: number | null } } }>(
+      'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id rateLimitPerMinute } } }',
+      { input: { name: 'slow partner', scopes: ['deals:read'], rateLimitPerMinute: 30 } },
+      admin,
+    );
+    expect(created.data?.createApiKey.apiKey.rateLimitPerMinute).toBe(30);
+    expect((await authenticate(created.data!.createApiKey.secret)).body).toMatchObject({ id: created.data!.createApiKey.apiKey.id, rateLimitPerMinute: 30 });
+    for (const rateLimitPerMinute of [0, -5, 100_001]) {
+      const bad = await subgraph.request(CREATE, { input: { name: 'bad limit', scopes: ['deals:read'], rateLimitPerMinute } }, admin);
+      expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rateLimitPerMinute' });
+    }
   });
 
   it('refuses unknown scopes and non-admin callers', async () => {

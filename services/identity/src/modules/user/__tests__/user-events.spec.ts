@@ -3,6 +3,7 @@ import { createTestDatabase, demoIdentity, startTestSubgraph, type TestDatabase,
 import { seedIdentity } from '../../../seed/identity.seed';
 import { identitySubgraph } from '../../../subgraph';
 import { User } from '../user.entity';
+import { scaled } from '../../../../../kit/jest.timing';
 
 const admin: Identity = demoIdentity('admin@kartoteka.local');
 const CREATE = 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }';
@@ -29,7 +30,7 @@ async function outbox(userId?: string): Promise<OutboxEvent[]> {
 }
 
 async function eventually<T>(probe: () => Promise<T | null>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + scaled(timeoutMs);
   for (;;) {
     const value = await probe();
     if (value !== null) return value;
