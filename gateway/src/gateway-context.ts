@@ -1,3 +1,4 @@
 import type { Identity, Logger } from '@kartoteka/kit';
 
-export type GatewayContext = { identity: Identity; requestId: string; logger: Logger };
+/** `clientAddress`: the caller's address (the socket's, or the one a trusted proxy reports), forwarded in subgraph tokens. */
+export type GatewayContext = { identity: Identity; requestId: string; logger: Logger; clientAddress?: string };

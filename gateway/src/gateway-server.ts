@@ -9,12 +9,15 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { createFormatError, createLogger, type Logger } from '@kartoteka/kit';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { createFormatError, createLogger, isInternalError, jsonBodyErrorHandler, runWithRequestId, type Logger } from '@kartoteka/kit';
 import { AuthenticationError, createAuthenticator } from './authentication';
 import type { GatewayConfig } from './config';
 import { SUPERGRAPH_PATH } from './composition';
 import type { GatewayContext } from './gateway-context';
 import { assignRequestId } from './request-id';
+import { requestErrorsPlugin } from './request-errors';
+import { createRateLimiter, memoryRateLimitStore, rateLimit } from './rate-limit';
 import { createRestProxy } from './rest-proxy';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { unavailablePathsPlugin } from './unavailable-paths';
@@ -26,6 +29,13 @@ function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
+        // true internal errors of the gateway only (a subgraph's own — extensions.serviceName — are in that
+        // subgraph's log under the same requestId), with requestId and service on the line
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            if (isInternalError(error) && !error.extensions?.serviceName) contextValue.logger.error({ err: unwrapResolverError(error), path: error.path }, 'internal error');
+          }
+        },
         async willSendResponse({ contextValue, operationName, errors, response }) {
           const nestedErrors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           const codes = [...(errors ?? []), ...(nestedErrors ?? [])].map((error) => (error.extensions?.code as string | undefined) ?? 'INTERNAL_SERVER_ERROR');
@@ -57,10 +67,13 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
   const identityTarget = config.subgraphs.identity;
   if (!identityTarget) throw new Error('The identity subgraph must be configured');
   const authenticate = createAuthenticator({ jwtSecret: config.jwtSecret, identity: identityTarget, timeoutMs: config.subgraphTimeoutMs });
+  // one count per caller for /graphql and /rest; in memory (a Redis store for replicas: rate-limit.ts)
+  const limitRate = createRateLimiter({ settings: config.rateLimit, store: memoryRateLimitStore(), logger });
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // the client address (req.ip) is the socket's unless a configured proxy reports it
+  app.set('trust proxy', config.trustedProxies.length ? config.trustedProxies : false);
   const httpServer = http.createServer(app);
 
   const armor = new ApolloArmor({
@@ -68,7 +81,8 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
     costLimit: { maxCost: config.limits.maxCost },
     maxAliases: { n: config.limits.maxAliases },
     maxDirectives: { n: config.limits.maxDirectives },
-    maxTokens: { n: config.limits.maxTokens },
+    // the token limit is the parser's own (parseOptions below): a query over it is GRAPHQL_PARSE_FAILED, 400
+    maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: config.production },
   }).protect();
 
@@ -77,11 +91,15 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     includeStacktraceInErrorResponses: false,
+    // stopOnSignals owns SIGINT/SIGTERM: Apollo's own handlers would re-raise the signal once Apollo stopped,
+    // killing the process before the rest of shutdown (workers, ORM) and exiting with a signal instead of 0.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: config.limits.maxTokens },
     csrfPrevention: true,
     validationRules: armor.validationRules,
-    formatError: createFormatError({ exposeInternals: !config.production, onInternalError: (error) => logger.error({ err: error }, 'internal error') }),
-    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), unavailablePathsPlugin(supergraphSdl), loggingPlugin()],
+    formatError: createFormatError({ exposeInternals: !config.production }),
+    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), unavailablePathsPlugin(supergraphSdl), requestErrorsPlugin(), loggingPlugin()],
   });
   await apollo.start();
 
@@ -97,6 +115,8 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
     cors({ origin: config.corsOrigins, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight'], exposedHeaders: ['x-request-id'], maxAge: 600 }),
     assignRequestId(config.trustRequestId),
     express.json({ limit: '1mb' }),
+    // every line logged while serving the request carries its id, whichever logger writes it
+    (_req, res, next) => runWithRequestId(res.locals.requestId as string, next),
     async (req, res, next) => {
       const requestId = res.locals.requestId as string;
       try {
@@ -111,13 +131,17 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
         res.status(503).json({ errors: [{ message: 'Authentication is unavailable, try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
       }
     },
+    rateLimit(limitRate),
     expressMiddleware(apollo, {
-      context: async ({ res }) => ({ identity: res.locals.identity, requestId: res.locals.requestId, logger: logger.child({ requestId: res.locals.requestId }) }),
+      context: async ({ req, res }) => ({ identity: res.locals.identity, requestId: res.locals.requestId, logger: logger.child({ requestId: res.locals.requestId }), clientAddress: req.ip }),
     }),
   );
 
+  // a body that is not JSON (or too large) gets a typed 4xx, never express's HTML page
+  app.use('/graphql', jsonBodyErrorHandler(logger));
+
   // REST pass-through (files, event streams): same authentication, bodies streamed both ways
-  const rest = createRestProxy({ settings: config.rest, subgraphs: config.subgraphs, corsOrigins: config.corsOrigins, trustRequestId: config.trustRequestId, authenticate, logger });
+  const rest = createRestProxy({ settings: config.rest, subgraphs: config.subgraphs, corsOrigins: config.corsOrigins, trustRequestId: config.trustRequestId, authenticate, limitRate, logger });
   app.use('/rest', rest.router);
 
   await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import cors from 'cors';
 import { REQUEST_ID_HEADER, type Identity, type Logger } from '@kartoteka/kit';
 import { AuthenticationError, type Authenticator } from './authentication';
+import type { RateLimiter } from './rate-limit';
 import type { RestSettings, SubgraphTarget } from './config';
 import { assignRequestId } from './request-id';
 import { subgraphRequestHeaders } from './subgraph-data-source';
@@ -45,6 +46,8 @@ export type RestProxyOptions = {
   corsOrigins: string[];
   trustRequestId: boolean;
   authenticate: Authenticator;
+  /** The per-caller rate limit shared with /graphql; none: unlimited. */
+  limitRate?: RateLimiter;
   logger: Logger;
 };
 
@@ -108,6 +111,12 @@ export function createRestProxy(options: RestProxyOptions): RestProxy {
       }
       logger.error({ err: error, requestId }, 'authentication failed');
       refuseEarly(req, res, 503, { message: 'Authentication is unavailable, try again shortly', code: 'SERVICE_UNAVAILABLE' });
+      return;
+    }
+    const limit = options.limitRate ? await options.limitRate(identity, req.ip ?? 'unknown', requestId) : null;
+    if (limit && !limit.allowed) {
+      res.setHeader('Retry-After', String(limit.retryAfterSeconds));
+      refuseEarly(req, res, 429, { message: `Too many requests; try again in ${limit.retryAfterSeconds} s`, code: 'RATE_LIMITED', extensions: { retryAfter: limit.retryAfterSeconds } });
       return;
     }
 

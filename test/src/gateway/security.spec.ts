@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { legalEntityInput, CREATE_COUNTERPARTY } from '../support/fixtures';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -76,5 +77,75 @@ describe('gateway protections in production mode', () => {
     const base = stack.gatewayUrl.replace('/graphql', '');
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+  });
+});
+
+describe('malformed requests: HTTP 4xx with a typed code, never 500 — anonymous or not', () => {
+  type Probe = { name: string; init: RequestInit; url?: string; status: number; code: string };
+  const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const probes = (): Probe[] => [
+    { name: 'several operations, no operationName', init: json({ query: 'query A { me { id } } query B { me { id } }' }), status: 400, code: 'OPERATION_RESOLUTION_FAILURE' },
+    { name: 'an unknown operationName', init: json({ query: 'query A { me { id } }', operationName: 'Nope' }), status: 400, code: 'OPERATION_RESOLUTION_FAILURE' },
+    { name: 'a subscription', init: json({ query: 'subscription { me { id } }' }), status: 400, code: 'BAD_REQUEST' },
+    { name: 'a query over the token limit', init: json({ query: `{ ${Array.from({ length: 3000 }, () => 'me { id }').join(' ')} }` }), status: 400, code: 'GRAPHQL_PARSE_FAILED' },
+    { name: 'a syntax error', init: json({ query: '{ me { id }' }), status: 400, code: 'GRAPHQL_PARSE_FAILED' },
+    { name: 'an unknown field', init: json({ query: '{ nothing }' }), status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
+    { name: 'a body that is not JSON', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' }, status: 400, code: 'BAD_REQUEST' },
+    { name: 'a body over the size limit', init: json({ query: '{ me { id } }', variables: { x: 'x'.repeat(1_100_000) } }), status: 413, code: 'BAD_REQUEST' },
+    { name: 'variables that are not an object', init: json({ query: '{ me { id } }', variables: [1, 2] }), status: 400, code: 'BAD_REQUEST' },
+    { name: 'variables as a JSON string', init: json({ query: '{ me { id } }', variables: '{}' }), status: 400, code: 'BAD_REQUEST' },
+    { name: 'a query that is not a string', init: json({ query: 5 }), status: 400, code: 'BAD_REQUEST' },
+    { name: 'no query at all', init: json({ operationName: 'A' }), status: 400, code: 'BAD_REQUEST' },
+    { name: 'a variable of the wrong type', init: json({ query: 'query($f: Int!) { counterparties(first: $f) { totalCount } }', variables: { f: 'ten' } }), status: 400, code: 'BAD_USER_INPUT' },
+    {
+      name: 'a mutation over GET',
+      init: { method: 'GET', headers: { 'apollo-require-preflight': '1' } },
+      url: `?query=${encodeURIComponent('mutation { login(email: "a@b.c", password: "x") { token } }')}`,
+      status: 405,
+      code: 'BAD_REQUEST',
+    },
+  ];
+
+  it.each([['anonymous', false], ['signed in', true]])('%s', async (_who, signedIn) => {
+    for (const probe of probes()) {
+      const headers = { ...(probe.init.headers as Record<string, string>), ...(signedIn ? { authorization: `Bearer ${token}` } : {}) };
+      const response = await fetch(`${stack.gatewayUrl}${probe.url ?? ''}`, { ...probe.init, headers });
+      const text = await response.text();
+      const body = JSON.parse(text) as { errors?: { message: string; extensions?: { code?: string } }[] };
+      expect({ probe: probe.name, status: response.status, code: body.errors?.[0]?.extensions?.code }).toEqual({ probe: probe.name, status: probe.status, code: probe.code });
+      expect(text).not.toMatch(/\bat .+\.js:\d+|stacktrace|node_modules/);
+    }
+  });
+});
+
+describe('logs', () => {
+  it('every error line carries requestId and service, and no SQL parameters, passwords or tokens', async () => {
+    const secret = `Тайное имя ${randomUUID()}`;
+    const password = `pw-${randomUUID()}`;
+    const failedLogin = await stack.call('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: 'viewer@kartoteka.local', p: password });
+    expect(failedLogin.errors?.[0].extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+    // A true internal error with user data in its statement: the counterparties table is briefly missing.
+    const admin = await stack.login('admin@kartoteka.local');
+    const connection = stack.subgraphs.counterparties.orm.em.getConnection();
+    const input = legalEntityInput({ name: secret });
+    await connection.execute('alter table counterparties rename to counterparties_away');
+    let result;
+    try {
+      result = await stack.call(CREATE_COUNTERPARTY, { input }, admin);
+    } finally {
+      await connection.execute('alter table counterparties_away rename to counterparties');
+    }
+    expect(result.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(result)).not.toMatch(/counterparties_away|relation|\bat /);
+
+    const errorLines = stack.logs.filter((line) => Number(line.level) >= 50);
+    expect(errorLines.length).toBeGreaterThan(0);
+    for (const line of errorLines) {
+      expect(line).toEqual(expect.objectContaining({ requestId: expect.any(String), service: expect.any(String) }));
+    }
+    const internal = errorLines.find((line) => line.service === 'counterparties' && line.msg === 'internal error');
+    expect(internal?.err).toEqual(expect.objectContaining({ message: expect.stringMatching(/relation .* does not exist/), stack: expect.stringMatching(/\n\s+at /) }));
+    const everything = JSON.stringify(stack.logs);
+    for (const value of [secret, String(input.inn), password, token, admin]) expect(everything).not.toContain(value);
   });
 });

@@ -3,6 +3,7 @@ import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { authChecker } from '../auth/auth-checker';
+import { guardInputs } from './input-guard';
 
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@interfaceObject"])';
@@ -25,7 +26,8 @@ export type BuiltSubgraphSchema = { schema: GraphQLSchema; sdl: string };
 /**
  * The one place federation is wired: type-graphql builds the schema, the federation @link header is
  * prepended, @apollo/subgraph builds the subgraph schema with type-graphql's resolvers plus the
- * reference resolvers. `sdl` is the subgraph SDL that gets committed and composed.
+ * reference resolvers, and every argument is guarded (input-guard.ts: storable text, JSON limits, custom
+ * scalars, BAD_USER_INPUT with the field). `sdl` is the subgraph SDL that gets committed and composed.
  */
 export async function buildFederatedSchema(definition: SubgraphSchemaDefinition): Promise<BuiltSubgraphSchema> {
   const schema = await buildSchema({
@@ -43,5 +45,6 @@ export async function buildFederatedSchema(definition: SubgraphSchemaDefinition)
   }
   // The resolver map mixes scalars, enums and object resolvers; @apollo/subgraph accepts all of them.
   const subgraph = buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+  guardInputs(subgraph);
   return { schema: subgraph, sdl: printSubgraphSchema(subgraph) };
 }

@@ -1,6 +1,7 @@
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { IsOptional, IsString, Max, Min } from 'class-validator';
 import { UserInputError } from '../errors/domain-errors';
+import { isCalendarDate, textProblem } from './input-values';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -62,16 +63,76 @@ export function encodeCursor(values: readonly (string | number | null)[]): strin
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, arity: number): (string | number | null)[] {
-  try {
-    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity && values.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) {
-      return values as (string | number | null)[];
-    }
-  } catch {
-    // fall through to the typed error
+/**
+ * What one element of a cursor must be. `uuid`, `timestamp` (as `Date#toISOString()` writes it), `date`
+ * (`YYYY-MM-DD`), `decimal` (digits, optional fraction), `string` (storable text) are strings; `int32` fits
+ * a PostgreSQL integer, `int53` a bigint read as a safe JavaScript integer. A trailing `?` also allows null.
+ */
+export type CursorPart = 'string' | 'uuid' | 'timestamp' | 'date' | 'decimal' | 'int32' | 'int53';
+export type CursorShape = readonly (CursorPart | `${CursorPart}?`)[];
+type PartValue<P> = P extends `${infer Base}?` ? PartValue<Base> | null : P extends 'int32' | 'int53' ? number : string;
+export type CursorValues<S extends CursorShape> = { -readonly [K in keyof S]: PartValue<S[K]> };
+
+/** Longest cursor accepted: a key of a few hundred characters, base64url-encoded, fits with room to spare. */
+export const MAX_CURSOR_LENGTH = 4096;
+const MAX_CURSOR_STRING = 1000;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const DECIMAL = /^\d{1,30}(\.\d{1,30})?$/;
+const INT32_MAX = 2_147_483_647;
+
+function partIsValid(part: CursorPart | `${CursorPart}?`, value: unknown): boolean {
+  if (value === null) return part.endsWith('?');
+  const base = part.replace(/\?$/, '') as CursorPart;
+  if (base === 'int32') return Number.isInteger(value) && Math.abs(value as number) <= INT32_MAX;
+  if (base === 'int53') return Number.isSafeInteger(value);
+  if (typeof value !== 'string' || value.length > MAX_CURSOR_STRING || textProblem(value) !== null) return false;
+  switch (base) {
+    case 'uuid':
+      return UUID.test(value);
+    case 'timestamp':
+      // toISOString() round trip: a real day and time, exactly as the server wrote it
+      return TIMESTAMP.test(value) && isCalendarDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+    case 'date':
+      return isCalendarDate(value);
+    case 'decimal':
+      return DECIMAL.test(value);
+    default:
+      return true;
   }
-  throw new UserInputError('after', 'The cursor is not valid for this list');
+}
+
+function invalidCursor(field: string): never {
+  throw new UserInputError(field, 'The cursor is not valid for this list; start again from the first page');
+}
+
+/**
+ * Decodes a cursor of `encodeCursor` — the one place a client-supplied cursor is read. With a shape, every
+ * element is checked for its kind (so it can go straight into SQL); with an arity, only the count and that
+ * strings are storable text and numbers safe integers. Anything else — not base64url, not JSON, wrong
+ * length or types, a crafted value — is BAD_USER_INPUT on `field` (`after` by default).
+ */
+export function decodeCursor<const S extends CursorShape>(cursor: string, shape: S, field?: string): CursorValues<S>;
+export function decodeCursor(cursor: string, arity: number, field?: string): (string | number | null)[];
+export function decodeCursor(cursor: string, shapeOrArity: CursorShape | number, field = 'after'): unknown[] {
+  if (typeof cursor !== 'string' || cursor.length > MAX_CURSOR_LENGTH || !BASE64URL.test(cursor)) invalidCursor(field);
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    invalidCursor(field);
+  }
+  const shape: CursorShape = typeof shapeOrArity === 'number' ? [] : shapeOrArity;
+  const arity = typeof shapeOrArity === 'number' ? shapeOrArity : shapeOrArity.length;
+  if (!Array.isArray(values) || values.length !== arity) invalidCursor(field);
+  const list = values as unknown[];
+  const valid =
+    typeof shapeOrArity === 'number'
+      ? list.every((v) => v === null || Number.isSafeInteger(v) || (typeof v === 'string' && v.length <= MAX_CURSOR_STRING && textProblem(v) === null))
+      : list.every((v, index) => partIsValid(shape[index], v));
+  if (!valid) invalidCursor(field);
+  return list;
 }
 
 /**

@@ -21,6 +21,8 @@ export class LoaderRegistry {
 export type SubgraphContext = {
   identity: Identity;
   requestId: string;
+  /** The caller's network address as the gateway saw it (absent when the gateway did not send one). */
+  clientAddress?: string;
   /** A fork of the ORM's entity manager, private to this request. */
   em: EntityManager;
   logger: Logger;

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from './logger';
+import { randomUUID } from 'node:crypto';
+import { runWithRequestId, type Logger } from './logger';
 import type { BackgroundWorker } from './subgraph-server';
 
 /** First key of the two-int advisory locks of scheduled jobs ("JOBS"), apart from any other advisory lock. */
@@ -47,17 +48,19 @@ export function scheduledJob(options: ScheduledJobOptions): ScheduledJob {
     if (stopped) return;
     timer = setTimeout(() => {
       timer = null;
-      current = runOnce()
-        .then((ran) => {
-          if (!ran) logger.debug('another instance is running the job; skipped');
-        })
-        .catch((error: unknown) => {
-          logger.error({ err: error }, 'scheduled job failed');
-        })
-        .finally(() => {
-          current = null;
-          schedule(options.intervalMs);
-        });
+      // each run is a "request" of its own: its lines, errors included, share one id
+      current = runWithRequestId(`${options.name}:${randomUUID()}`, () =>
+        runOnce()
+          .then((ran) => {
+            if (!ran) logger.debug('another instance is running the job; skipped');
+          })
+          .catch((error: unknown) => {
+            logger.error({ err: error }, 'scheduled job failed');
+          }),
+      ).finally(() => {
+        current = null;
+        schedule(options.intervalMs);
+      });
     }, delayMs);
   };
 

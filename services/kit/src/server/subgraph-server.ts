@@ -9,11 +9,13 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ANONYMOUS, GATEWAY_TOKEN_HEADER, REQUEST_ID_HEADER, verifyGatewayToken, type Identity } from '../auth/identity';
 import type { SubgraphConfig } from '../config/env';
-import { createFormatError } from '../errors/format-error';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { createFormatError, isInternalError } from '../errors/format-error';
 import { createOrmOptions, type OrmDefinition } from '../orm/orm-config';
 import { buildFederatedSchema, type SubgraphSchemaDefinition } from '../schema/build-subgraph';
 import { LoaderRegistry, type SubgraphContext } from './context';
-import { createLogger, type Logger } from './logger';
+import { jsonBodyErrorHandler } from './body-errors';
+import { createLogger, runWithRequestId, type Logger } from './logger';
 
 export type SubgraphDefinition = SubgraphSchemaDefinition &
   OrmDefinition & {
@@ -44,13 +46,20 @@ export type RunningSubgraph = {
 
 export type SubgraphRuntime = { onQuery?: (sql: string) => void; logger?: Logger };
 
-type VerifiedRequest = Request & { kartoteka?: { identity: Identity; requestId: string } };
+type VerifiedRequest = Request & { kartoteka?: { identity: Identity; requestId: string; clientAddress?: string } };
 
 function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
       return {
+        // True internal errors only (typed ones are the caller's business): with the stack, never the SQL or
+        // its values (see the logger's error serializer); requestId and service come with every line.
+        async didEncounterErrors({ contextValue: context, errors }) {
+          for (const error of errors) {
+            if (isInternalError(error)) context.logger.error({ err: unwrapResolverError(error), path: error.path }, 'internal error');
+          }
+        },
         async willSendResponse({ contextValue: context, operationName, errors }) {
           const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
           context.logger.info({ operationName, durationMs: Math.round(durationMs * 10) / 10, errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') }, 'graphql request');
@@ -95,8 +104,9 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
       return;
     }
     try {
-      const { identity, requestId } = await verifyGatewayToken(token, config.service, config.gatewaySecret);
-      (req as VerifiedRequest).kartoteka = { identity, requestId: requestId ?? req.header(REQUEST_ID_HEADER) ?? randomUUID() };
+      const { identity, requestId, clientAddress } = await verifyGatewayToken(token, config.service, config.gatewaySecret);
+      (req as VerifiedRequest).kartoteka = { identity, requestId: requestId ?? req.header(REQUEST_ID_HEADER) ?? randomUUID(), clientAddress };
+      res.locals.requestId = (req as VerifiedRequest).kartoteka?.requestId;
       next();
     } catch {
       res.status(401).json({ errors: [{ message: 'Requests must come through the gateway', extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -108,6 +118,7 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
     return {
       identity: verified.identity,
       requestId: verified.requestId,
+      clientAddress: verified.clientAddress,
       em: orm.em.fork(),
       logger: logger.child({ requestId: verified.requestId }),
       loaders: new LoaderRegistry(),
@@ -119,8 +130,11 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     includeStacktraceInErrorResponses: false,
+    // stopOnSignals owns SIGINT/SIGTERM: Apollo's own handlers would re-raise the signal once Apollo stopped,
+    // killing the process before the rest of shutdown (workers, ORM) and exiting with a signal instead of 0.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
-    formatError: createFormatError({ exposeInternals: !config.production, onInternalError: (error) => logger.error({ err: error }, 'internal error') }),
+    formatError: createFormatError({ exposeInternals: !config.production }),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), loggingPlugin()],
   });
   await apollo.start();
@@ -128,8 +142,12 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
   const internal = express.Router();
   const shutdownBegun = new AbortController();
   definition.internalRoutes?.(internal, { orm, logger, contextOf, stopping: shutdownBegun.signal });
-  app.use('/internal', gate, express.json({ limit: '64kb' }), internal);
-  app.use('/graphql', gate, express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: async ({ req }) => contextOf(req) }));
+  // Every line logged while serving a request carries its id, whichever logger writes it (runWithRequestId);
+  // entered once the body is read, so the request's own asynchronous work inherits it.
+  const requestScope: express.RequestHandler = (req, _res, next) => runWithRequestId((req as VerifiedRequest).kartoteka?.requestId ?? randomUUID(), next);
+  app.use('/internal', gate, express.json({ limit: '64kb' }), requestScope, internal);
+  app.use('/graphql', gate, express.json({ limit: '2mb' }), requestScope, expressMiddleware(apollo, { context: async ({ req }) => contextOf(req) }));
+  app.use(['/graphql', '/internal'], jsonBodyErrorHandler(logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -1,5 +1,5 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { JsonObjectField } from '@kartoteka/kit';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 
 @InputType()
@@ -15,9 +15,7 @@ export class CreateCaseTemplateInput {
   @MaxLength(2000, { message: 'Description must be at most 2000 characters long' })
   description?: string | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The draft definition { stages, form }; a starter funnel when omitted' })
-  @IsOptional()
-  @IsObject({ message: 'The definition must be an object' })
+  @JsonObjectField({ nullable: true, description: 'The draft definition { stages, form }; a starter funnel when omitted', message: 'The definition must be an object' })
   definition?: Record<string, unknown> | null;
 }
 
@@ -44,9 +42,7 @@ export class UpdateCaseTemplateDraftInput {
   @MaxLength(2000, { message: 'Description must be at most 2000 characters long' })
   description?: string | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true })
-  @IsOptional()
-  @IsObject({ message: 'The definition must be an object' })
+  @JsonObjectField({ nullable: true, message: 'The definition must be an object' })
   definition?: Record<string, unknown> | null;
 }
 
@@ -64,9 +60,17 @@ export class PublishCaseTemplateInput {
 
 @InputType()
 export class ImportCaseTemplateInput {
-  @Field(() => GraphQLJSONObject, { description: 'An exported file: { format: "kartoteka.case-template", version: 1, name, description, definition }' })
-  @IsObject({ message: 'The document must be an object' })
+  @JsonObjectField({ description: 'An exported file: { format: "kartoteka.case-template", version: 1, name, description, definition }', message: 'The document must be an object' })
   document!: Record<string, unknown>;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Name of the new template. When omitted (or blank): the file\'s name if no template has it yet, otherwise a unique «<name> (копия)», «<name> (копия 2)»…',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200, { message: 'Name must be at most 200 characters long' })
+  name?: string | null;
 }
 
 @InputType()

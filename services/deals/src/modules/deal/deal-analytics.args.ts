@@ -1,4 +1,5 @@
-import { IsOptional, IsString, IsUUID } from 'class-validator';
+import { OptionalIsoDateField } from '@kartoteka/kit';
+import { IsOptional, IsUUID } from 'class-validator';
 import { ArgsType, Field, ID } from 'type-graphql';
 
 @ArgsType()
@@ -10,14 +11,10 @@ export class DealBoardArgs {
 
 @ArgsType()
 export class DealAnalyticsArgs extends DealBoardArgs {
-  @Field(() => String, { nullable: true, description: 'Deals created on or after this day, YYYY-MM-DD (UTC)' })
-  @IsOptional()
-  @IsString()
+  @OptionalIsoDateField('Deals created on or after this day, YYYY-MM-DD (UTC)')
   from?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Deals created on or before this day, YYYY-MM-DD (UTC)' })
-  @IsOptional()
-  @IsString()
+  @OptionalIsoDateField('Deals created on or before this day, YYYY-MM-DD (UTC)')
   to?: string | null;
 
   @Field(() => ID, { nullable: true })

@@ -1,6 +1,5 @@
-import { ConnectionArgs, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
-import { GraphQLJSONObject } from 'graphql-scalars';
-import { IsEnum, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { ConnectionArgs, JsonObjectField, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
+import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { DealStatus } from './deal.entity';
 
@@ -44,9 +43,7 @@ export class CreateDealInput {
   @OptionalIsoDateField('Expected close date, YYYY-MM-DD')
   expectedCloseDate?: string | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Form values, keyed by field key; validated against the version\'s jsonSchema' })
-  @IsOptional()
-  @IsObject({ message: 'The form data must be an object' })
+  @JsonObjectField({ nullable: true, description: 'Form values, keyed by field key; validated against the version\'s jsonSchema', message: 'The form data must be an object' })
   formData?: Record<string, unknown> | null;
 }
 
@@ -81,9 +78,7 @@ export class UpdateDealInput {
   @OptionalIsoDateField('Expected close date, YYYY-MM-DD; null clears it')
   expectedCloseDate?: string | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Form values to change, keyed by field key (null clears a field); the others stay' })
-  @IsOptional()
-  @IsObject({ message: 'The form data must be an object' })
+  @JsonObjectField({ nullable: true, description: 'Form values to change, keyed by field key (null clears a field); the others stay', message: 'The form data must be an object' })
   formData?: Record<string, unknown> | null;
 }
 

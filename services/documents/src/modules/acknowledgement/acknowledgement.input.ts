@@ -1,4 +1,5 @@
-import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { OptionalIsoDateTimeField } from '@kartoteka/kit';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 
 @InputType()
@@ -10,8 +11,7 @@ export class RequestAcknowledgementInput {
   @Field(() => [String], { nullable: true, description: 'Roles whose active members must read it' })
   @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true })
   roles?: string[] | null;
-  @Field(() => String, { nullable: true, description: 'Deadline, ISO 8601 date-time' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'Enter the deadline as an ISO 8601 date-time' })
+  @OptionalIsoDateTimeField('Deadline, ISO 8601 date-time')
   deadline?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(2000) comment?: string | null;
 }

@@ -1,16 +1,13 @@
-import { ConnectionArgs, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ConnectionArgs, IsoDateField, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { DocumentLinkKind } from './document-link.entity';
 import { DocumentStatus, DocumentType } from './document.entity';
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = 'Enter the date as YYYY-MM-DD, e.g. 2025-03-31';
-
 @InputType({ description: 'Fields of a CONTRACT' })
 export class ContractDetailsInput {
   @Field() @IsString() @MaxLength(2000) subject!: string;
-  @Field({ description: 'YYYY-MM-DD' }) @Matches(ISO_DATE, { message: DATE_MESSAGE }) startDate!: string;
+  @IsoDateField('YYYY-MM-DD') startDate!: string;
   @OptionalIsoDateField('End of the term, YYYY-MM-DD') endDate?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(2000) paymentTerms?: string | null;
 }
@@ -24,19 +21,19 @@ export class SupplementaryAgreementDetailsInput {
 @InputType({ description: 'Fields of an INVOICE (the amount is required on the document)' })
 export class InvoiceDetailsInput {
   @OptionalAmountMinorField('VAT in minor units') vatMinor?: number | null;
-  @Field({ description: 'YYYY-MM-DD' }) @Matches(ISO_DATE, { message: DATE_MESSAGE }) dueDate!: string;
+  @IsoDateField('YYYY-MM-DD') dueDate!: string;
 }
 
 @InputType({ description: 'Fields of an ACT (the amount is required on the document)' })
 export class ActDetailsInput {
   @OptionalAmountMinorField('VAT in minor units') vatMinor?: number | null;
-  @Field({ description: 'YYYY-MM-DD' }) @Matches(ISO_DATE, { message: DATE_MESSAGE }) periodStart!: string;
-  @Field({ description: 'YYYY-MM-DD' }) @Matches(ISO_DATE, { message: DATE_MESSAGE }) periodEnd!: string;
+  @IsoDateField('YYYY-MM-DD') periodStart!: string;
+  @IsoDateField('YYYY-MM-DD') periodEnd!: string;
 }
 
 @InputType({ description: 'Fields of a PAYMENT_ORDER (the amount is required on the document)' })
 export class PaymentOrderDetailsInput {
-  @Field({ description: 'YYYY-MM-DD' }) @Matches(ISO_DATE, { message: DATE_MESSAGE }) paymentDate!: string;
+  @IsoDateField('YYYY-MM-DD') paymentDate!: string;
   @Field() @IsString() @MaxLength(500) payer!: string;
   @Field() @IsString() @MaxLength(500) payee!: string;
   @Field() @IsString() @MaxLength(2000) purpose!: string;

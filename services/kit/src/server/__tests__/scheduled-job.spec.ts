@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createOrmOptions } from '../../orm/orm-config';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { scheduledJob } from '../scheduled-job';
+import { scaled } from '../../../jest.timing';
 
 @Entity({ tableName: 'job_probes' })
 class JobProbe {
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 async function waitFor(description: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + scaled(timeoutMs);
   while (!probe()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
     await new Promise((resolve) => setTimeout(resolve, 10));

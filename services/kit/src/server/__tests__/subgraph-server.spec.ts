@@ -10,6 +10,7 @@ import { startSubgraphServer, type SubgraphDefinition } from '../subgraph-server
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database';
 import { migrateUp } from '../../orm/migration-cli';
 import { postGraphQL } from '../../testing/test-subgraph';
+import { createLogger } from '../logger';
 
 @ObjectType()
 class Echo {
@@ -20,14 +21,29 @@ class Echo {
   actor!: string;
 }
 
+/** How many echo resolvers have begun: a test waits for it instead of guessing when a request is in flight. */
+let echoesStarted = 0;
+
 @Resolver()
 class EchoResolver {
   @Authorized()
   @Query(() => Echo)
   async echo(@Arg('delayMs', () => Int, { defaultValue: 0 }) delayMs: number, @Ctx() context: SubgraphContext): Promise<Echo> {
+    echoesStarted += 1;
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     context.logger.info('echo');
     return { requestId: context.requestId, actor: context.identity.kind === 'user' ? context.identity.name : '' };
+  }
+}
+
+@Resolver()
+class FaultResolver {
+  /** A true internal error whose statement carries the caller's value: it must be logged, but never the value. */
+  @Authorized()
+  @Query(() => Boolean)
+  async fault(@Arg('label') label: string, @Ctx() context: SubgraphContext): Promise<boolean> {
+    await context.em.getConnection().execute('select * from no_such_table where label = ?', [label]);
+    return true;
   }
 }
 
@@ -47,7 +63,7 @@ const definition: SubgraphDefinition = {
   service: 'probe',
   entities: [Probe],
   migrationsList: [{ name: 'Migration00000000000001', class: Migration00000000000001 }],
-  resolvers: [EchoResolver],
+  resolvers: [EchoResolver, FaultResolver],
 };
 
 const lines: Record<string, unknown>[] = [];
@@ -108,8 +124,9 @@ describe('subgraph server', () => {
   it('finishes in-flight requests on shutdown and then refuses connections', async () => {
     const server = await start();
     const token = await signGatewayToken(alice, 'probe', 'probe-secret', 'req-slow-0001');
+    const before = echoesStarted;
     const slow = postGraphQL<{ echo: { requestId: string } }>(server.url, '{ echo(delayMs: 700) { requestId } }', {}, { [GATEWAY_TOKEN_HEADER]: token });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    while (echoesStarted === before) await new Promise((resolve) => setTimeout(resolve, 10)); // in flight, in the resolver
     const stopped = server.stop();
     const result = await slow;
     expect(result.data?.echo.requestId).toBe('req-slow-0001');
@@ -133,5 +150,50 @@ describe('subgraph server', () => {
     }
     const down = await fetch(server.url.replace('/graphql', '/health/ready')).catch(() => null);
     expect(down).toBeNull();
+  });
+});
+
+describe('subgraph server: typed answers to malformed requests, and error logs', () => {
+  const logged: Record<string, unknown>[] = [];
+  const raw: string[] = [];
+  const logSink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) {
+        raw.push(line);
+        logged.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  const startWithKitLogger = () =>
+    startSubgraphServer(definition, { service: 'probe', production: true, host: '127.0.0.1', port: 0, databaseUrl: database.url, gatewaySecret: 'probe-secret', logLevel: 'info', shutdownGraceMs: 5000 }, { logger: createLogger('probe', 'info', logSink) });
+
+  it('answers a body that is not JSON with a typed 400 in JSON, no stack trace', async () => {
+    const server = await startWithKitLogger();
+    try {
+      const token = await signGatewayToken(alice, 'probe', 'probe-secret', 'req-badjson-1');
+      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', [GATEWAY_TOKEN_HEADER]: token }, body: '{"query": ' });
+      expect(response.status).toBe(400);
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('logs a true internal error once, at error level, with requestId, service and stack, without the statement or its values', async () => {
+    const server = await startWithKitLogger();
+    try {
+      const token = await signGatewayToken(alice, 'probe', 'probe-secret', 'req-fault-0001');
+      const result = await postGraphQL(server.url, 'query($l: String!) { fault(label: $l) }', { l: 'secret-label-42' }, { [GATEWAY_TOKEN_HEADER]: token });
+      expect(result.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      const errors = logged.filter((line) => Number(line.level) >= 50);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ service: 'probe', requestId: 'req-fault-0001', msg: 'internal error', err: { message: 'relation "no_such_table" does not exist' } });
+      expect(String((errors[0].err as { stack: string }).stack)).toMatch(/\n\s+at /);
+      expect(raw.join('\n')).not.toMatch(/secret-label-42|select \* from/);
+    } finally {
+      await server.stop();
+    }
   });
 });
