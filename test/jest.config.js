@@ -1,2 +1,4 @@
+const { scaled } = require('../services/kit/jest.timing.js');
+
 /** @type {import('jest').Config} */
-module.exports = { ...require('../services/kit/jest.preset.js'), displayName: 'cross-service', rootDir: __dirname, testTimeout: 90000 };
+module.exports = { ...require('../services/kit/jest.preset.js'), displayName: 'cross-service', rootDir: __dirname, testTimeout: scaled(90000) };

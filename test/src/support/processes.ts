@@ -1,0 +1,93 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { eventually } from './timing';
+
+/** The repository root: services and the gateway run from their built `dist` (`pnpm test` builds first). */
+export const ROOT = join(__dirname, '..', '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A service or the gateway as its own OS process, as `pnpm start` runs it. */
+export type NodeProcess = {
+  name: string;
+  child: ChildProcess;
+  /** Everything it printed so far. */
+  output: () => string;
+  /** Resolves with the exit code (or the signal's name) once it has exited. */
+  exited: Promise<number | string>;
+  /** Sends `signal` and waits for the exit. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | string>;
+};
+
+/** Starts `node <file>` (relative to the repository root) with exactly `env` on top of PATH/HOME. */
+export function startNode(name: string, file: string, env: NodeJS.ProcessEnv): NodeProcess {
+  const child = spawn(process.execPath, [join(ROOT, file)], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += String(chunk)));
+  child.stderr?.on('data', (chunk) => (output += String(chunk)));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
+  return {
+    name,
+    child,
+    output: () => output,
+    exited,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs `node <file>` to completion (a migration or seed step); fails with its output when it fails. */
+export function runNode(file: string, env: NodeJS.ProcessEnv): string {
+  const result = spawnSync(process.execPath, [join(ROOT, file)], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${file} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+/** Waits until `url` answers 2xx, failing early (with its output) if the process exits meanwhile. */
+export async function waitHealthy(processOf: NodeProcess, url: string, timeoutMs = 60_000): Promise<void> {
+  await eventually(
+    async () => {
+      if (processOf.child.exitCode !== null || processOf.child.signalCode !== null) throw new Error(`${processOf.name} exited:\n${processOf.output()}`);
+      return fetch(url, { signal: AbortSignal.timeout(2000) }).then((response) => response.ok, () => false);
+    },
+    `${processOf.name} healthy at ${url}`,
+    { timeoutMs },
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${processOf.output()}`);
+  });
+}
+
+/**
+ * Figures of a fault test: printed, and written to `test/.artifacts/fault-figures/<name>.json` for the
+ * README's "Reliability" section.
+ */
+export function recordFigures(name: string, figures: Record<string, unknown>): void {
+  const dir = join(ROOT, 'test', '.artifacts', 'fault-figures');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`[fault figures] ${name}: ${JSON.stringify(figures)}`);
+}
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+export async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index], index);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
