@@ -1,7 +1,7 @@
-import { readSubgraphEnv, type SubgraphConfig, strictEnvReporter } from '@kartoteka/kit';
+import { readEventBusEnv, readSubgraphEnv, type EventBusConfig, type SubgraphConfig, strictEnvReporter } from '@kartoteka/kit';
 import { bool, cleanEnv } from 'envalid';
 
-export type CounterpartiesConfig = SubgraphConfig & {
+export type CounterpartiesConfig = SubgraphConfig & EventBusConfig & {
   /** Seeding: demo counterparties (demo mode). */
   demo: boolean;
 };
@@ -11,5 +11,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Counterparties
   const own = cleanEnv(env, {
     DEMO: bool({ default: false, desc: 'Seed demo counterparties (an empty table only)' }),
   }, { reporter: strictEnvReporter });
-  return { ...readSubgraphEnv(env, 'counterparties', { port: 4102 }), demo: own.DEMO };
+  return { ...readSubgraphEnv(env, 'counterparties', { port: 4102 }), ...readEventBusEnv(env), demo: own.DEMO };
 }

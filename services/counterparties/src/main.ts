@@ -5,7 +5,7 @@ import { counterpartiesSubgraph } from './subgraph';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const server = await startSubgraphServer(counterpartiesSubgraph(), config);
+  const server = await startSubgraphServer(counterpartiesSubgraph(config), config);
   stopOnSignals(server.stop, server.logger);
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SubgraphDefinition } from '@kartoteka/kit';
+import { EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, PgEventBus, UserRef, userRefHandlers, type EventHandlers, type SubgraphDefinition } from '@kartoteka/kit';
 import { migrationsList } from './migrations';
 import { Counterparty, CounterpartyBankAccount, CounterpartyContact } from './modules/counterparty/counterparty.entity';
 import { CounterpartyChange } from './modules/counterparty/counterparty-change.entity';
@@ -7,15 +7,32 @@ import { counterpartyReference } from './modules/counterparty/counterparty.refer
 import { CounterpartyChangeResolver, CounterpartyResolver } from './modules/counterparty/counterparty.resolver';
 import { User } from './modules/user/user.stub';
 
-/** Everything that makes this service: entities, migrations, resolvers, references. */
-export function counterpartiesSubgraph(): SubgraphDefinition {
+/** What the `counterparties` consumer handles: the staff read model (responsible managers), from identity's user events. */
+export function counterpartiesEventHandlers(): EventHandlers {
+  return { ...userRefHandlers() };
+}
+
+export type CounterpartiesSettings = {
+  /** The event bus: the outbox relay publishes lifecycle events to it, the consumer keeps the staff read model from it; without it (specs that do not need it) neither runs. */
+  eventBusUrl?: string | null;
+};
+
+/** Everything that makes this service: entities, migrations, resolvers, references, the outbox relay. */
+export function counterpartiesSubgraph(settings: CounterpartiesSettings = {}): SubgraphDefinition {
+  const { eventBusUrl } = settings;
   return {
     service: 'counterparties',
-    entities: [Counterparty, CounterpartyContact, CounterpartyBankAccount, CounterpartyChange],
+    entities: [Counterparty, CounterpartyContact, CounterpartyBankAccount, CounterpartyChange, UserRef, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
     resolvers: [CounterpartyResolver, CounterpartyChangeResolver],
     orphanedTypes: [User],
     references: counterpartyReference,
+    workers: eventBusUrl
+      ? ({ orm, logger }) => {
+          const bus = new PgEventBus({ url: eventBusUrl, logger });
+          return [new OutboxRelay({ producer: 'counterparties', orm, logger, bus }), new EventConsumer({ consumer: 'counterparties', orm, bus, logger, handlers: counterpartiesEventHandlers() })];
+        }
+      : undefined,
   };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, PgEventBus, type BackgroundWorker, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
+import { CounterpartyRef, counterpartyRefHandlers, EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, PgEventBus, UserRef, userRefHandlers, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { defaultDealsSettings, type DealsSettings } from './config';
 import { migrationsList } from './migrations';
@@ -18,18 +18,26 @@ import { dealReference } from './modules/deal/deal.reference';
 import { DealActionResolver, DealChangeResolver, DealResolver } from './modules/deal/deal.resolver';
 import { User } from './modules/user/user.stub';
 
+/**
+ * Everything the `deals` consumer handles: the read models of counterparties and staff (their owners' events)
+ * and documents' answers to deal actions. The rebuild commands replay the first two.
+ */
+export function dealsEventHandlers(): EventHandlers {
+  return { ...counterpartyRefHandlers(), ...userRefHandlers(), ...dealEventHandlers };
+}
+
 /** Domain events, when a bus is configured: the `deals` consumer (documents' answers to deal actions) and this service's outbox relay. */
 function eventWorkers({ orm, logger }: { orm: MikroORM; logger: Logger }, eventBusUrl: string | null): BackgroundWorker[] {
   if (!eventBusUrl) return [];
   const bus = new PgEventBus({ url: eventBusUrl, logger });
-  return [new EventConsumer({ consumer: 'deals', orm, bus, logger, handlers: { ...dealEventHandlers } }), new OutboxRelay({ producer: 'deals', orm, bus, logger })];
+  return [new EventConsumer({ consumer: 'deals', orm, bus, logger, handlers: dealsEventHandlers() }), new OutboxRelay({ producer: 'deals', orm, bus, logger })];
 }
 
 /** Everything that makes this service: entities, migrations, resolvers, references, workers. */
 export function dealsSubgraph(settings: DealsSettings = defaultDealsSettings(), options: { workers?: boolean } = {}): SubgraphDefinition {
   return {
     service: 'deals',
-    entities: [CaseTemplate, CaseTemplateVersion, Deal, DealAction, DealStageVisit, DealChange, InboxEvent, OutboxEvent],
+    entities: [CaseTemplate, CaseTemplateVersion, Deal, DealAction, DealStageVisit, DealChange, CounterpartyRef, UserRef, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
     resolvers: [CaseTemplateResolver, CaseTemplateVersionResolver, DealResolver, DealActionResolver, DealChangeResolver, DealAnalyticsResolver, CounterpartyDealsResolver],

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ANONYMOUS, EventConsumer, InboxEvent, LoaderRegistry, OutboxEvent, OutboxRelay, PgEventBus, type BackgroundWorker, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
+import { ANONYMOUS, CounterpartyRef, counterpartyRefHandlers, EventConsumer, InboxEvent, LoaderRegistry, OutboxEvent, OutboxRelay, PgEventBus, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { defaultDocumentsSettings, type DocumentsSettings } from './config';
 import { migrationsList } from './migrations';
@@ -8,6 +8,8 @@ import { AuditRecordResolver, DocumentAuditResolver } from './modules/audit/audi
 import { CounterpartyDocumentsResolver } from './modules/counterparty/counterparty.resolver';
 import { Counterparty } from './modules/counterparty/counterparty.stub';
 import { Document } from './modules/document/document.entity';
+import { DocumentStatusChange } from './modules/document/document-status-change.entity';
+import { DocumentStatusChangeResolver, DocumentStatusHistoryResolver } from './modules/document/document-status-change.resolver';
 import { documentReference } from './modules/document/document.reference';
 import { DocumentLinkResolver, DocumentResolver, DocumentVersionResolver } from './modules/document/document.resolver';
 import { DocumentLink } from './modules/document/document-link.entity';
@@ -21,8 +23,9 @@ import { RouteTemplateResolver } from './modules/approval/route-template.resolve
 import { ApprovalService } from './modules/approval/approval.service';
 import { AcknowledgementService } from './modules/acknowledgement/acknowledgement.service';
 import { DocumentVersionService } from './modules/document/document-version.service';
-import { DocumentService, todayUtc } from './modules/document/document.service';
-import { createFileStorage } from './modules/file/file.storage';
+import { todayUtc } from './modules/document/document.dates';
+import { DocumentService } from './modules/document/document.service';
+import { createFileStorage } from './modules/file/file-storage.factory';
 import { fileRoutes } from './modules/file/file.routes';
 import { StoredFile } from './modules/file/stored-file.entity';
 import { DocumentJournal } from './modules/journal/document-journal.entity';
@@ -43,11 +46,19 @@ function systemContext(em: EntityManager) {
   return { em, identity: ANONYMOUS, loaders: new LoaderRegistry() };
 }
 
+/**
+ * Everything the `documents` consumer handles: the staff directory (identity's user events), the counterparty
+ * read model (counterparties' lifecycle events) and deals' requests. The rebuild commands replay the first two.
+ */
+export function documentsEventHandlers(): EventHandlers {
+  return { ...staffEventHandlers, ...counterpartyRefHandlers(), ...documentEventHandlers };
+}
+
 /** Domain events, when a bus is configured: the `documents` consumer (staff directory from identity) and this service's outbox relay. */
 function eventWorkers({ orm, logger }: { orm: MikroORM; logger: Logger }, eventBusUrl: string | null): BackgroundWorker[] {
   if (!eventBusUrl) return [];
   const bus = new PgEventBus({ url: eventBusUrl, logger });
-  return [new EventConsumer({ consumer: 'documents', orm, bus, logger, handlers: { ...staffEventHandlers, ...documentEventHandlers } }), new OutboxRelay({ producer: 'documents', orm, bus, logger })];
+  return [new EventConsumer({ consumer: 'documents', orm, bus, logger, handlers: documentsEventHandlers() }), new OutboxRelay({ producer: 'documents', orm, bus, logger })];
 }
 
 /** Everything that makes this service: entities, migrations, resolvers, references. */
@@ -62,10 +73,10 @@ export function documentsSubgraph(settings: DocumentsSettings = defaultDocuments
   const notificationStream = notificationRoutes(settings);
   return {
     service: 'documents',
-    entities: [Document, DocumentVersion, DocumentVersionFile, DocumentLink, RouteTemplate, ApprovalRoute, ApprovalStage, ApprovalStep, Acknowledgement, AuditRecord, DocumentJournal, DocumentJournalSetting, StoredFile, ...NOTIFICATION_ENTITIES, StaffMemberEntity, InboxEvent, OutboxEvent],
+    entities: [Document, DocumentStatusChange, DocumentVersion, DocumentVersionFile, DocumentLink, RouteTemplate, ApprovalRoute, ApprovalStage, ApprovalStep, Acknowledgement, AuditRecord, DocumentJournal, DocumentJournalSetting, StoredFile, ...NOTIFICATION_ENTITIES, StaffMemberEntity, CounterpartyRef, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
-    resolvers: [DocumentResolver, DealDocumentsResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver],
+    resolvers: [DocumentResolver, DocumentStatusHistoryResolver, DocumentStatusChangeResolver, DealDocumentsResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver],
     orphanedTypes: [Counterparty, User, Deal],
     references: documentReference,
     workers: options.workers === false ? undefined : workers,

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEMO_USERS } from '@kartoteka/kit';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
-import { CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { insertChangedCopy } from '../support/dangling';
 import { startStack, type Stack } from '../support/stack';
 
 /**
@@ -75,6 +77,7 @@ beforeAll(async () => {
   counterpartyId = createCounterparty.id;
 
   context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1440, height: 1000 } });
+  context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
@@ -247,6 +250,11 @@ describe('deal cases in the portal', () => {
     for (const stage of ['qualification', 'proposal', 'won']) {
       await expect(page.locator(`[data-testid="deal-analytics-stage-row"][data-stage="${stage}"]`).getAttribute('data-reached')).resolves.toBe('1');
     }
+    // "Sum now" is the deals in the stage now (the board's column), "sum of those reached" every deal that has been there.
+    const stageRow = (stage: string) => page.locator(`[data-testid="deal-analytics-stage-row"][data-stage="${stage}"]`);
+    await expect(stageRow('qualification').getByTestId('deal-analytics-stage-amount').getAttribute('data-minor')).resolves.toBe('0');
+    await expect(stageRow('qualification').getByTestId('deal-analytics-stage-reached-amount').getAttribute('data-minor')).resolves.toBe('125000000');
+    await expect(stageRow('won').getByTestId('deal-analytics-stage-amount').getAttribute('data-minor')).resolves.toBe('125000000');
     const owner = page.locator(`[data-testid="deal-analytics-owner-row"][data-owner-id="${MANAGER.id}"]`);
     await expect(owner.getAttribute('data-won')).resolves.toBe('1');
 
@@ -266,6 +274,42 @@ describe('deal cases in the portal', () => {
     expect(await textOf(row)).toContain(DEAL_TITLE);
     expect(await textOf(row.getByTestId('deal-stage'))).toContain('Выиграна');
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('imports an exported template under the name given, or as a copy with a name of its own', async () => {
+    const { exportCaseTemplate: file } = await gql<{ exportCaseTemplate: Record<string, unknown> }>('query($id: ID!) { exportCaseTemplate(id: $id) }', { id: templateId }, MANAGER.email);
+    const importFile = async (name: string | null): Promise<string> => {
+      await page.goto(`${portal.url}deals/templates`);
+      await page.getByTestId('case-templates').waitFor();
+      await page.getByTestId('case-template-import-input').setInputFiles({ name: 'template.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+      const dialog = page.getByTestId('import-template-dialog');
+      await dialog.waitFor();
+      await expect(page.getByTestId('import-template-name').getAttribute('placeholder')).resolves.toContain(TEMPLATE_NAME);
+      if (name) await page.getByTestId('import-template-name').fill(name);
+      const before = page.url();
+      await page.getByTestId('import-template-dialog-confirm').click();
+      await page.waitForURL((url) => url.toString() !== before && /\/deals\/templates\/[0-9a-f-]{36}$/.test(url.pathname));
+      const field = page.getByTestId('designer-name');
+      await page.waitForFunction((element) => (element as HTMLInputElement).value !== '', await field.elementHandle());
+      return field.inputValue();
+    };
+    const copy = await importFile(null);
+    expect(copy).not.toBe(TEMPLATE_NAME);
+    expect(copy.startsWith(`${TEMPLATE_NAME} (копия`)).toBe(true);
+    expect(await importFile('Оборудование для филиала')).toBe('Оборудование для филиала');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('renders the list when a deal points to a counterparty nobody knows, marking that row', async () => {
+    const broken = await insertChangedCopy(stack, 'deals', 'deals', dealId, { counterparty_id: randomUUID(), title: 'Сделка без контрагента' });
+    await page.goto(`${portal.url}deals`);
+    const brokenRow = page.locator(`[data-testid="deal-list-row"][data-id="${broken}"]`);
+    await brokenRow.waitFor();
+    expect(await textOf(brokenRow.getByTestId('deal-list-counterparty-unavailable'))).toContain('Контрагент недоступен');
+    const row = page.locator(`[data-testid="deal-list-row"][data-id="${dealId}"]`);
+    expect(await textOf(row.getByTestId('deal-list-counterparty'))).toContain(counterpartyName);
+    await page.goto(`${portal.url}deals/${broken}`);
+    await page.getByTestId('deal-page-counterparty-unavailable').waitFor();
   });
 });
 

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_USERS } from '@kartoteka/kit';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
-import { CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { insertChangedCopy } from '../support/dangling';
 import { startStack, type Stack } from '../support/stack';
+import { scaled } from '../support/timing';
 
 /**
  * The EDMS in the portal, two people in two browsers: the author (a manager) sends a contract along a
@@ -48,7 +51,7 @@ async function waitForApprovers(): Promise<void> {
     ['ACCOUNTANT', ACCOUNTANT.id],
     ['DIRECTOR', DIRECTOR.id],
   ];
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + scaled(30_000);
   for (;;) {
     const data = await gql<Record<string, { id: string }[]>>(
       '{ lawyer: staff(role: "LAWYER") { id } accountant: staff(role: "ACCOUNTANT") { id } director: staff(role: "DIRECTOR") { id } }',
@@ -105,6 +108,7 @@ async function stepOf(email: string, documentId: string): Promise<string> {
 
 async function openBrowser(email: string, password: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'ru-RU' });
+  context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   contexts.push(context);
   const page = await context.newPage();
   page.on('console', (message) => {
@@ -236,6 +240,21 @@ describe('approval in the portal, live', () => {
     await approver.getByTestId('approval-tasks').waitFor();
     await approver.locator('[data-testid="approval-tasks"][data-state="ready"]').waitFor();
     expect(await approver.locator(`[data-testid="approval-task"][data-document-id="${contractId}"]`).count()).toBe(0);
+
+    // the document's page (in another tab of the author) says who signed it, and its status history shows SIGNED
+    // although the contract is in force now
+    const tab = await author.context().newPage();
+    try {
+      await tab.goto(`${portal.url}documents/${contractId}`);
+      await tab.getByTestId('detail-signedBy').waitFor();
+      expect(await tab.getByTestId('detail-signedBy').textContent()).toContain(DIRECTOR.name);
+      const history = await tab.getByTestId('status-history-entry').evaluateAll((entries) => entries.map((entry) => entry.getAttribute('data-status')));
+      expect(history.slice(0, 2)).toEqual(['DRAFT', 'ON_APPROVAL']);
+      expect(history).toContain('SIGNED');
+      expect(history[history.length - 1]).toBe(await authorRow.getByTestId('document-status').getAttribute('data-status'));
+    } finally {
+      await tab.close();
+    }
   });
 
   it('lists a new task live in "My tasks" and rejects it there with a required comment', async () => {
@@ -268,6 +287,27 @@ describe('approval in the portal, live', () => {
     // "mark all read" empties the badge
     await author.getByTestId('notifications-mark-all').click();
     await waitForUnread(author, 0);
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('a document whose counterparty nobody knows', () => {
+  it('the registry renders every row and marks the broken one; its page says the counterparty is unavailable', async () => {
+    const { createDocument } = await gql<{ createDocument: { id: string } }>(
+      'mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }',
+      { input: { type: 'OUTGOING_LETTER', counterpartyId, title: 'Письмо о графике поставки' } },
+      MANAGER.email,
+    );
+    const broken = await insertChangedCopy(stack, 'documents', 'documents', createDocument.id, { counterparty_id: randomUUID(), title: 'Письмо без контрагента' });
+    const page = await openBrowser(MANAGER.email, MANAGER.password);
+    await page.goto(`${portal.url}documents`);
+    const brokenRow = page.locator(`[data-testid="registry-row"][data-id="${broken}"]`);
+    await brokenRow.waitFor();
+    await expect(brokenRow.getByTestId('documents-row-counterparty-unavailable').textContent()).resolves.toContain('Контрагент недоступен');
+    const row = page.locator(`[data-testid="registry-row"][data-id="${createDocument.id}"]`);
+    await expect(row.textContent()).resolves.toContain(counterpartyName);
+    await page.goto(`${portal.url}documents/${broken}`);
+    await page.getByTestId('detail-counterparty-unavailable').waitFor();
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -26,17 +26,20 @@ async function createCounterparty(overrides: Record<string, unknown> = {}): Prom
   return result.data.createCounterparty.id;
 }
 
-async function addDocumentsAndDeals(counterpartyId: string, count: number): Promise<void> {
-  for (let i = 0; i < count; i += 20) {
-    await Promise.all(
-      Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
-        const n = i + j + 1;
-        const document = await stack.call(CREATE_DOCUMENT, { input: { type: 'INVOICE', counterpartyId, title: `Счёт № ${n}`, date: '2026-11-01', amountMinor: 100_00 * n, currency: 'RUB', invoice: { dueDate: '2026-11-15' } } }, managerToken);
-        const deal = await stack.call(CREATE_DEAL, { input: { title: `Поставка ${n}`, counterpartyId, amountMinor: 1_000_00 * n, currency: 'RUB' } }, managerToken);
-        if (document.errors || deal.errors) throw new Error(JSON.stringify([document.errors, deal.errors]));
-      }),
-    );
-  }
+/**
+ * Creates `count` documents and deals of the counterparty through a few parallel clients (the point is how
+ * many there are, not a burst: firing dozens at once only measured the machine's speed against a timeout).
+ */
+async function addDocumentsAndDeals(counterpartyId: string, count: number, clients = 4): Promise<void> {
+  let next = 0;
+  const client = async () => {
+    for (let n = ++next; n <= count; n = ++next) {
+      const document = await stack.call(CREATE_DOCUMENT, { input: { type: 'INVOICE', counterpartyId, title: `Счёт № ${n}`, date: '2026-11-01', amountMinor: 100_00 * n, currency: 'RUB', invoice: { dueDate: '2026-11-15' } } }, managerToken);
+      const deal = await stack.call(CREATE_DEAL, { input: { title: `Поставка ${n}`, counterpartyId, amountMinor: 1_000_00 * n, currency: 'RUB' } }, managerToken);
+      if (document.errors || deal.errors) throw new Error(JSON.stringify([document.errors, deal.errors]));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(clients, count) }, client));
 }
 
 beforeAll(async () => {

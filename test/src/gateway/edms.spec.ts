@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
 import { startStack, type Stack } from '../support/stack';
+import { scaled } from '../support/timing';
 
 /**
  * The EDMS "done" scenario, entirely through the gateway: a contract of a counterparty is created with an
@@ -35,7 +36,7 @@ async function upload(name: string, email: string): Promise<string> {
 
 /** The staff directory of the documents service is filled from identity's events: wait until it knows the approvers. */
 async function staffKnown(): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + scaled(20_000);
   for (;;) {
     const data = await gql<{ staff: { id: string }[] }>(`{ staff(first: 50) { id } }`, {}, 'admin@kartoteka.local');
     if (data.staff.length >= 7) return;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO_USERS } from '@kartoteka/kit';
 import { startStack, type Stack } from '../support/stack';
+import { scaled } from '../support/timing';
 
 type Member = { id: string; email: string; name: string; roles: string[]; active: boolean };
 
@@ -27,7 +28,7 @@ async function staff(variables: Record<string, unknown>): Promise<Member[]> {
 
 /** Polls until `probe` returns a value (events travel asynchronously: outbox → relay → bus → consumer). */
 async function eventually<T>(probe: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + scaled(timeoutMs);
   for (;;) {
     const value = await probe();
     if (value !== null) return value;

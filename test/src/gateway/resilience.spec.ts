@@ -1,13 +1,14 @@
 import net from 'node:net';
 import { startStack, type Stack } from '../support/stack';
 import { CARD_QUERY, CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
+import { scaled } from '../support/timing';
 
 let stack: Stack;
 afterAll(() => stack?.stop());
 
 describe('a subgraph is down', () => {
   it('still returns the counterparty and the deals, with an error on the missing documents', async () => {
-    stack = await startStack({ timeoutMs: 2000 });
+    stack = await startStack();
     const token = await stack.login('manager@kartoteka.local');
     const created = await stack.call<{ createCounterparty: { id: string } }>(CREATE_COUNTERPARTY, { input: legalEntityInput() }, token);
     const id = created.data!.createCounterparty.id;
@@ -53,7 +54,8 @@ describe('a subgraph hangs', () => {
     blackHole = net.createServer(() => undefined);
     await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
     const { port } = blackHole.address() as net.AddressInfo;
-    hanging = await startStack({ timeoutMs: 1000, gatewayEnv: { DEALS_URL: `http://127.0.0.1:${port}/graphql` } });
+    // the timeout must cut off the black hole, yet leave the healthy subgraphs time on a busy machine
+    hanging = await startStack({ timeoutMs: scaled(5000), gatewayEnv: { DEALS_URL: `http://127.0.0.1:${port}/graphql` } });
     const token = await hanging.login('manager@kartoteka.local');
     const created = await hanging.call<{ createCounterparty: { id: string } }>(CREATE_COUNTERPARTY, { input: legalEntityInput() }, token);
     const id = created.data!.createCounterparty.id;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { eventually, scaled } from './timing';
 
 /** Helpers of the browser specs: the built portal served by its own process, Chromium, logging in. */
 
@@ -28,12 +29,10 @@ export async function startPortal(port: number, gatewayUrl: string): Promise<Por
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}/`;
-  for (let attempt = 0; attempt < 100; attempt += 1) {
+  await eventually(async () => {
     if (child.exitCode !== null) throw new Error(`the portal server exited with ${child.exitCode}`);
-    const up = await fetch(url).then((response) => response.ok, () => false);
-    if (up) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return fetch(url).then((response) => response.ok, () => false);
+  }, 'the portal server answers');
   return {
     url,
     close: () =>
@@ -54,3 +53,6 @@ export async function logInThroughUi(page: Page, portalUrl: string, email: strin
   await page.getByTestId('login-submit').click();
   await page.waitForURL(/\/counterparties$/);
 }
+
+/** Playwright's wait for every action and locator of the browser specs (its default, stretched by KARTOTEKA_TEST_SLOWDOWN). */
+export const BROWSER_TIMEOUT_MS = scaled(30_000);

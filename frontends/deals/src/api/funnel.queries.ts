@@ -254,8 +254,9 @@ export const DEAL_LIST = gql`
 
 // ---- analytics ----------------------------------------------------------------------------------
 
-export type FunnelStage = { stageKey: string; name: string; reached: number; current: number; amount: Money | null };
-export type StageConversion = { fromStageKey: string; toStageKey: string; rate: number };
+/** `currentAmount`: the deals in the stage now (the board's column sum); `reachedAmount`: every deal that has been in it. */
+export type FunnelStage = { stageKey: string; name: string; reached: number; current: number; currentAmount: Money | null; reachedAmount: Money | null };
+export type StageConversion = { fromStageKey: string; toStageKey: string; reached: number; converted: number; rate: number };
 export type TimeInStage = { stageKey: string; averageDays: number | null };
 export type OwnerRow = { owner: UserRef | null; deals: number; won: number; lost: number; winRate: number | null; weightedAmount: Money | null };
 export type PeriodRow = { period: string; created: number; won: number; lost: number };
@@ -284,7 +285,11 @@ export const DEAL_ANALYTICS = gql`
         name
         reached
         current
-        amount {
+        currentAmount {
+          minor
+          currency
+        }
+        reachedAmount {
           minor
           currency
         }
@@ -292,6 +297,8 @@ export const DEAL_ANALYTICS = gql`
       conversion {
         fromStageKey
         toStageKey
+        reached
+        converted
         rate
       }
       timeInStage {

@@ -10,6 +10,7 @@ export const caseEn: CaseMessages = {
     retry: 'Retry',
     loadMore: 'Load more',
     noValue: '—',
+    counterpartyUnavailable: 'Counterparty unavailable',
     yes: 'Yes',
     no: 'No',
     inn: 'INN',

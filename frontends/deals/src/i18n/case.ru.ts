@@ -8,6 +8,7 @@ export const caseRu = {
     retry: 'Повторить',
     loadMore: 'Показать ещё',
     noValue: '—',
+    counterpartyUnavailable: 'Контрагент недоступен',
     yes: 'Да',
     no: 'Нет',
     inn: 'ИНН',

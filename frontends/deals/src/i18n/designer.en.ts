@@ -184,6 +184,11 @@ export const designerEn: DesignerMessages = {
     importFailed: 'The file was not imported',
     importNotJson: '“{name}” is not a JSON file',
     importNotObject: '“{name}” holds no template',
+    importTitle: 'Import a template',
+    importText: 'The template from “{file}” is added as a draft.',
+    importName: 'Name of the new template',
+    importNamePlaceholder: 'Empty: “{name}”, or “{name} (копия)” when that name is taken',
+    importConfirm: 'Import',
     includeArchived: 'Show archived',
     none: 'No templates yet',
     column: {

@@ -182,6 +182,11 @@ export const designerRu = {
     importFailed: 'Файл не импортирован',
     importNotJson: 'Файл «{name}» — не JSON',
     importNotObject: 'В файле «{name}» нет описания шаблона',
+    importTitle: 'Импорт шаблона',
+    importText: 'Шаблон из файла «{file}» появится черновиком.',
+    importName: 'Название нового шаблона',
+    importNamePlaceholder: 'Пусто — «{name}» или «{name} (копия)», если такое имя уже есть',
+    importConfirm: 'Импортировать',
     includeArchived: 'Показывать архивные',
     none: 'Шаблонов пока нет',
     column: {

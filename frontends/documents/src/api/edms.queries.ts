@@ -227,11 +227,17 @@ export type ApprovalStep = {
   carriedOver: boolean;
   overdue: boolean;
   delegatedAt: string | null;
+  /** The role the step was addressed to before it was delegated to a person (`role` is then null). */
+  delegatedFromRole: string | null;
   canDecide: boolean;
   assignees: UserRef[];
   decidedBy: UserRef | null;
   delegatedBy: UserRef | null;
+  /** Who held the step just before its last delegation. */
+  delegatedFrom: UserRef[];
 };
+/** One entry of a document's status history (oldest first; the last one is the current status). */
+export type DocumentStatusChange = { status: DocumentStatus; fromStatus: DocumentStatus | null; at: string; reason: string | null; by: UserRef | null };
 export type ApprovalStage = {
   id: string;
   position: number;
@@ -280,6 +286,8 @@ export type DocumentFull = {
   verified: boolean;
   registeredAt: string | null;
   signedAt: string | null;
+  signedBy: UserRef | null;
+  statusHistory: DocumentStatusChange[];
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -429,6 +437,14 @@ export const DOCUMENT_PAGE = gql`
         kind
         source { ${LINKED_DOCUMENT} }
       }
+      signedBy { ${USER_REF} }
+      statusHistory {
+        status
+        fromStatus
+        at
+        reason
+        by { ${USER_REF} }
+      }
       approvalRoutes {
         id
         round
@@ -462,10 +478,12 @@ export const DOCUMENT_PAGE = gql`
             carriedOver
             overdue
             delegatedAt
+            delegatedFromRole
             canDecide
             assignees { ${USER_REF} }
             decidedBy { ${USER_REF} }
             delegatedBy { ${USER_REF} }
+            delegatedFrom { ${USER_REF} }
           }
         }
       }

@@ -31,6 +31,7 @@ export const tasksEn: TasksMessages = {
     loadMore: 'Load more',
     shownOf: 'Showing {shown} of {total}',
     noValue: '—',
+    counterpartyUnavailable: 'Counterparty unavailable',
   },
   decision: {
     approve: 'Approve',

@@ -32,6 +32,7 @@ export const tasksRu = {
     loadMore: 'Показать ещё',
     shownOf: 'Показано {shown} из {total}',
     noValue: '—',
+    counterpartyUnavailable: 'Контрагент недоступен',
   },
   decision: {
     approve: 'Согласовать',

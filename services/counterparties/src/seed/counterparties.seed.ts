@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEMO_MANAGER_IDS, DEMO_USERS, userIdentity } from '@kartoteka/kit';
+import { DEMO_MANAGER_IDS, DEMO_USERS, preloadDemoUserRefs, userIdentity } from '@kartoteka/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Counterparty } from '../modules/counterparty/counterparty.entity';
 import { CounterpartyService } from '../modules/counterparty/counterparty.service';
@@ -38,6 +38,8 @@ export async function seedCounterparties(em: EntityManager): Promise<string> {
   return em.transactional(async (tx) => {
     await tx.execute(`select pg_advisory_xact_lock(hashtext('kartoteka:seed:counterparties'))`);
     if (await tx.count(Counterparty, {})) return 'counterparties: counterparties exist, nothing seeded';
+    // responsible managers are checked against the staff read model, which identity's events fill once running
+    await preloadDemoUserRefs(tx);
     const admin = DEMO_USERS[0];
     const service = new CounterpartyService({ em: tx, identity: userIdentity(admin.id, admin.name, admin.roles) });
     for (const [index, company] of demoCompanies.entries()) {

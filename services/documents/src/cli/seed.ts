@@ -3,7 +3,7 @@ import { DEMO_COUNTERPARTY_IDS, inTransaction, runCli } from '@kartoteka/kit';
 import { loadConfig } from '../config';
 import { seedDocuments } from '../seed/documents.seed';
 import { seedEdmsDemo } from '../seed/edms-demo.seed';
-import { createFileStorage } from '../modules/file/file.storage';
+import { createFileStorage } from '../modules/file/file-storage.factory';
 import { seedRouteTemplates } from '../seed/route-templates.seed';
 import { documentsSubgraph } from '../subgraph';
 

@@ -4,10 +4,14 @@ import { Migration20261127131717 } from './Migration20261127131717';
 import { Migration20261127161855 } from './Migration20261127161855';
 import { Migration20261127162144 } from './Migration20261127162144';
 import { Migration20261127235900 } from './Migration20261127235900';
+import { Migration20261206010148 } from './Migration20261206010148';
+import { Migration20261206010526 } from './Migration20261206010526';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131717', class: Migration20261127131717 },
   { name: 'Migration20261127161855', class: Migration20261127161855 },
   { name: 'Migration20261127162144', class: Migration20261127162144 },
   { name: 'Migration20261127235900', class: Migration20261127235900 },
+  { name: 'Migration20261206010148', class: Migration20261206010148 },
+  { name: 'Migration20261206010526', class: Migration20261206010526 },
 ];

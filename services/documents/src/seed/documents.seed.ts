@@ -1,6 +1,7 @@
 import { addDays, daysBetween, DEMO_MANAGER_IDS, DEMO_USERS, officeTime, Prng, russianDate, todayUtc } from '@kartoteka/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Document, DocumentStatus, DocumentType } from '../modules/document/document.entity';
+import { DocumentStatusChange } from '../modules/document/document-status-change.entity';
 
 export type DocumentsSeedOptions = {
   /** Demo counterparties (owned by the counterparties service) the documents belong to. */
@@ -265,6 +266,11 @@ export async function seedDocuments(em: EntityManager, options: DocumentsSeedOpt
       updatedAt: new Date(Math.min(plan.createdAt.getTime() + edited, Math.max(now, plan.createdAt.getTime()))),
     });
     applyDemoDetails(document, plan.createdAt);
+    // The status history as the services would have written it: created as a draft, then (by the system, for the demo) its status now.
+    em.create(DocumentStatusChange, { documentId: document.id, fromStatus: null, status: DocumentStatus.DRAFT, at: plan.createdAt, actorId: plan.authorId, actorKind: plan.authorId ? 'user' : 'system' });
+    if (document.status !== DocumentStatus.DRAFT) {
+      em.create(DocumentStatusChange, { documentId: document.id, fromStatus: DocumentStatus.DRAFT, status: document.status, at: document.signedAt ?? document.updatedAt, actorKind: 'system' });
+    }
   }
   await em.flush();
   return `documents: ${plans.length} demo documents for ${options.counterpartyIds.length} counterparties`;

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DEMO_USERS, type Identity, LoaderRegistry, userIdentity } from '@kartoteka/kit';
+import { DEMO_USERS, type Identity, LoaderRegistry, preloadDemoCounterpartyRefs, userIdentity } from '@kartoteka/kit';
 import { AcknowledgementService } from '../modules/acknowledgement/acknowledgement.service';
 import { ApprovalRoute } from '../modules/approval/approval-route.entity';
 import { StepStatus } from '../modules/approval/approval.enums';
@@ -54,6 +54,8 @@ export async function seedEdmsDemo(em: EntityManager, options: { storage: FileSt
   if (await em.count(ApprovalRoute, {})) return 'documents: approval routes exist, no live demo seeded';
   if (options.counterpartyIds.length < 4) return 'documents: too few demo counterparties for the live demo';
   await fillStaffFromDemoUsers(em);
+  // documents are created through the service, which checks counterparties against the read model
+  await preloadDemoCounterpartyRefs(em, options.counterpartyIds);
   const scratch = await mkdtemp(join(tmpdir(), 'kartoteka-demo-'));
   const manager = person('manager@kartoteka.local');
   const as = (identity: Identity) => ({ em, identity, loaders: new LoaderRegistry() });

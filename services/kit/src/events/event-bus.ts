@@ -45,6 +45,11 @@ export type EventBus = {
   process: (consumer: string, limit: number, handle: (delivery: BusDelivery) => Promise<DeliveryOutcome>) => Promise<number>;
   /** Calls `listener` when deliveries for `consumer` may have become ready; returns the unsubscribe function. */
   onReady: (consumer: string, listener: () => void) => () => void;
+  /**
+   * Stored events of `topics` after position `afterSeq` ('0' for the start), in publication order, at most
+   * `limit`: the history a read model is rebuilt from (see {@link replayHistory}). Returns each with its position.
+   */
+  history: (topics: readonly string[], afterSeq: string, limit: number) => Promise<{ seq: string; event: BusEvent }[]>;
   /** Deliveries `consumer` gave up on, oldest first. */
   parked: (consumer: string) => Promise<ParkedDelivery[]>;
   /** Puts parked deliveries of `consumer` (all, or those of `eventIds`) back in the queue, with fresh attempts; returns how many. */

@@ -148,6 +148,17 @@ export class PgEventBus implements EventBus {
     });
   }
 
+  async history(topics: readonly string[], afterSeq: string, limit: number): Promise<{ seq: string; event: BusEvent }[]> {
+    for (const topic of topics) assertTopic(topic);
+    if (!/^\d+$/.test(afterSeq)) throw new Error(`Invalid event position "${afterSeq}"`);
+    const { rows } = await this.requirePool().query<EventRow>(
+      `select seq::text as seq, id, topic, producer, payload, occurred_at from bus_events
+       where topic = any($1::text[]) and seq > $2::bigint order by seq limit $3`,
+      [[...topics], afterSeq, Math.max(1, Math.floor(limit))],
+    );
+    return rows.map((row) => ({ seq: row.seq, event: toEvent(row) }));
+  }
+
   async process(consumer: string, limit: number, handle: (delivery: BusDelivery) => Promise<DeliveryOutcome>): Promise<number> {
     await this.listener?.ensure();
     return this.transaction(async (client) => {
@@ -253,16 +264,27 @@ export class PgEventBus implements EventBus {
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.requirePool().connect();
+    // A checked-out client has lost the pool's error listener: a server restart between two queries would
+    // emit an unhandled 'error' and crash the process. The pending query fails anyway; a failed client is
+    // destroyed on release instead of going back to the pool.
+    let broken: unknown = null;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('begin');
       const result = await work(client);
       await client.query('commit');
       return result;
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
+      await client.query('rollback').catch((rollbackFailed: unknown) => {
+        broken ??= rollbackFailed;
+      });
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken ? (broken instanceof Error ? broken : true) : undefined);
     }
   }
 }

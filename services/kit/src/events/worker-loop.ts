@@ -1,4 +1,5 @@
-import type { Logger } from '../server/logger';
+import { randomUUID } from 'node:crypto';
+import { runWithRequestId, type Logger } from '../server/logger';
 
 export type WorkerLoopOptions = {
   name: string;
@@ -48,12 +49,14 @@ export class WorkerLoop {
     while (!this.stopped) {
       this.woken = false;
       let more = false;
+      // Each round is a unit of work of its own: every line it logs carries a request id, like a request's lines.
+      const requestId = `${name}:${randomUUID()}`;
       try {
-        more = await this.options.iterate();
+        more = await runWithRequestId(requestId, () => this.options.iterate());
         failures = 0;
       } catch (error) {
         failures += 1;
-        logger.error({ err: error, worker: name, failures }, 'worker round failed');
+        logger.error({ err: error, worker: name, failures, requestId }, 'worker round failed');
       }
       if (this.stopped) break;
       if (failures > 0) await this.pause(Math.min(maxErrorBackoffMs, errorBackoffMs * 2 ** (failures - 1)), false);

@@ -113,7 +113,7 @@ export class CounterpartyRepository {
       const where = joinSql(filters, ' and ');
       let keyset = EMPTY;
       if (query.after) {
-        const [tag, name, id] = decodeCursor(query.after, 3);
+        const [tag, name, id] = decodeCursor(query.after, ['string', 'string', 'uuid']);
         if (tag !== 'n' || typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) invalidCursor();
         keyset = sql` and (c.name, c.id) > (${name}, ${id}::uuid)`;
       }
@@ -129,7 +129,7 @@ export class CounterpartyRepository {
     const where = joinSql([...filters, match], ' and ');
     let keyset = EMPTY;
     if (query.after) {
-      const [tag, after, id] = decodeCursor(query.after, 3);
+      const [tag, after, id] = decodeCursor(query.after, ['string', 'decimal', 'uuid']);
       if (tag !== 's' || typeof after !== 'string' || !/^\d+(\.\d+)?$/.test(after) || typeof id !== 'string' || !isUuid(id)) invalidCursor();
       keyset = sql` where ranked.search_score < ${after}::numeric or (ranked.search_score = ${after}::numeric and ranked.id > ${id}::uuid)`;
     }
@@ -174,7 +174,7 @@ export class CounterpartyRepository {
   async historyOf(ids: readonly string[], first: number, after: string | null | undefined): Promise<ConnectionShape<CounterpartyChange>[]> {
     let before = EMPTY;
     if (after) {
-      const [version] = decodeCursor(after, 1);
+      const [version] = decodeCursor(after, ['int32']);
       if (typeof version !== 'number' || !Number.isInteger(version)) invalidCursor();
       before = sql` and x.version < ${version}`;
     }

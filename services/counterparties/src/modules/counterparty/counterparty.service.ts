@@ -1,4 +1,4 @@
-import { ConflictError, isUuid, NotFoundError, UserInputError, type ConnectionShape, type SubgraphContext } from '@kartoteka/kit';
+import { ConflictError, COUNTERPARTY_ARCHIVED, UserDirectory, COUNTERPARTY_CHANGED, COUNTERPARTY_CREATED, COUNTERPARTY_RESTORED, isUuid, NotFoundError, UserInputError, type ConnectionShape, type SubgraphContext } from '@kartoteka/kit';
 import { validateBik, validateCorrespondentAccount, validateInn, validateKpp, validateOgrn, validateSettlementAccount, type RequisiteIssue } from '@kartoteka/kit/requisites';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -16,6 +16,7 @@ import type { CounterpartyChange } from './counterparty-change.entity';
 import { CounterpartyChangeService, diffStates, stateOf, type CounterpartyState } from './counterparty-change.service';
 import type { CreateCounterpartyInput, UpdateCounterpartyInput } from './counterparty.input';
 import { LIMITS } from './counterparty.input';
+import { publishCounterpartyEvent } from './counterparty.events';
 import { CounterpartyRepository, type CounterpartyListQuery } from './counterparty.repository';
 
 /** The fields a write may carry, as received (create input, or update input merged over the stored state). */
@@ -34,6 +35,9 @@ type Draft = {
   tags?: string[] | null;
   responsibleManagerId?: string | null;
 };
+
+/** The fields of kit's counterparty contract: a change of one of them is published as `counterparties.counterparty.changed`. */
+const SHARED_FIELDS: ReadonlySet<string> = new Set(['name', 'shortName', 'inn', 'kpp', 'status']);
 
 const DRAFT_FIELDS = ['name', 'shortName', 'kind', 'status', 'inn', 'kpp', 'ogrn', 'legalAddress', 'postalAddress', 'bankAccounts', 'contacts', 'tags', 'responsibleManagerId'] as const satisfies readonly (keyof Draft)[];
 
@@ -164,6 +168,8 @@ export class CounterpartyService {
     validate(state);
     return this.guardUniqueness(() => state, () =>
       this.context.em.transactional(async (em) => {
+        // the staff read model (identity's events), never identity itself
+        if (state.responsibleManagerId) await new UserDirectory(em).requireActive(state.responsibleManagerId, 'responsibleManagerId');
         const repository = new CounterpartyRepository(em);
         const existing = await repository.findActiveDuplicate(state.inn, state.kpp, null);
         if (existing) throw duplicateError(existing);
@@ -171,6 +177,7 @@ export class CounterpartyService {
         const counterparty = em.create(Counterparty, { ...(options.id ? { id: options.id } : {}), ...scalarsOf(state), version: 1, createdAt: now, updatedAt: now });
         replaceLists(em, counterparty, state);
         new CounterpartyChangeService(em, this.context.identity).record(counterparty, 'CREATED', diffStates(null, state));
+        await publishCounterpartyEvent(em, COUNTERPARTY_CREATED, counterparty);
         return counterparty;
       }),
     );
@@ -198,6 +205,7 @@ export class CounterpartyService {
           target = state;
           const changes = diffStates(before, state);
           if (!changes.length) return counterparty;
+          if (state.responsibleManagerId && state.responsibleManagerId !== before.responsibleManagerId) await new UserDirectory(em).requireActive(state.responsibleManagerId, 'responsibleManagerId');
           if (state.inn !== before.inn || state.kpp !== before.kpp) {
             const existing = await repository.findActiveDuplicate(state.inn, state.kpp, counterparty.id);
             if (existing) throw duplicateError(existing);
@@ -207,6 +215,8 @@ export class CounterpartyService {
           counterparty.version += 1;
           counterparty.updatedAt = new Date();
           new CounterpartyChangeService(em, this.context.identity).record(counterparty, 'UPDATED', changes);
+          // Other services keep only these fields: a change of contacts or accounts is no news for them.
+          if (changes.some((change) => SHARED_FIELDS.has(change.field))) await publishCounterpartyEvent(em, COUNTERPARTY_CHANGED, counterparty);
           return counterparty;
         }),
     );
@@ -222,6 +232,7 @@ export class CounterpartyService {
       const now = new Date();
       Object.assign(counterparty, { statusBeforeArchive: from, status: 'ARCHIVED', archivedAt: now, updatedAt: now, version: counterparty.version + 1 });
       new CounterpartyChangeService(em, this.context.identity).record(counterparty, 'ARCHIVED', [{ field: 'status', from, to: 'ARCHIVED' }]);
+      await publishCounterpartyEvent(em, COUNTERPARTY_ARCHIVED, counterparty);
       return counterparty;
     });
   }
@@ -243,6 +254,7 @@ export class CounterpartyService {
           const to = counterparty.statusBeforeArchive ?? 'PROSPECT';
           Object.assign(counterparty, { status: to, statusBeforeArchive: null, archivedAt: null, updatedAt: new Date(), version: counterparty.version + 1 });
           new CounterpartyChangeService(em, this.context.identity).record(counterparty, 'RESTORED', [{ field: 'status', from: 'ARCHIVED', to }]);
+          await publishCounterpartyEvent(em, COUNTERPARTY_RESTORED, counterparty);
           return counterparty;
         }),
     );

@@ -56,7 +56,7 @@ export class CaseTemplateResolver {
   @Authorized('deals:write')
   @Mutation(() => CaseTemplate, { description: 'A new draft template from an exported file, checked like publishing' })
   importCaseTemplate(@Arg('input') input: ImportCaseTemplateInput, @Ctx() context: SubgraphContext): Promise<CaseTemplate> {
-    return new CaseTemplateService(context).importDocument(input.document);
+    return new CaseTemplateService(context).importDocument(input.document, input.name ?? null);
   }
 
   @Authorized('deals:write')

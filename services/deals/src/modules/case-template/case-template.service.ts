@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { actorId, byKeys, ConflictError, groupByKeys, isUuid, NotFoundError, type SubgraphContext, UserInputError } from '@kartoteka/kit';
+import { actorId, byKeys, ConflictError, groupByKeys, isUuid, NotFoundError, type SubgraphContext, UserDirectory, UserInputError } from '@kartoteka/kit';
 import { CaseTemplateVersion } from './case-template-version.entity';
 import { DEFAULT_DEFINITION, DEFAULT_TEMPLATE_DESCRIPTION, DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_NAME, DEFAULT_TEMPLATE_VERSION_ID } from './case-template.defaults';
 import { type CaseDefinition, type CaseTemplateDocument, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, parseDefinition, parseDefinitionStructure, parseTemplateDocument } from './case-template.definition';
@@ -38,10 +38,41 @@ function cleanName(name: string, field = 'name'): string {
   return trimmed;
 }
 
+export const COPY_SUFFIX = 'копия';
+const NAME_MAX = 200;
+
+/** `name` if no template (archived ones included) has it, case-insensitively; else «name (копия)», «name (копия 2)», … */
+export async function uniqueCopyName(em: EntityManager, name: string): Promise<string> {
+  const base = name.trim();
+  // Every candidate starts with the base's first 100 characters (a suffix shortens at most a long base's end).
+  const like = `${base.slice(0, 100).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await em.execute<{ name: string }[]>(`select name from case_templates where lower(name) like lower(?)`, [like]);
+  const taken = new Set(rows.map((row) => row.name.trim().toLowerCase()));
+  for (let n = 1; ; n += 1) {
+    const suffix = n === 1 ? '' : n === 2 ? ` (${COPY_SUFFIX})` : ` (${COPY_SUFFIX} ${n - 1})`;
+    const candidate = `${base.slice(0, NAME_MAX - suffix.length).trimEnd()}${suffix}`;
+    if (!taken.has(candidate.toLowerCase())) return candidate;
+  }
+}
+
 /**
  * Installs the default template «Продажа» with its version 1 when missing (fixed ids: concurrent and repeated
  * calls are harmless). Part of every install; also run before a deal is created without a template.
  */
+/**
+ * A published version hands its actions to the users it names: each must be a known, active member of staff
+ * (checked against this service's read model of identity's users, never by asking identity). Drafts may still
+ * name anyone while they are being edited.
+ */
+async function requireActiveAssignees(em: EntityManager, definition: CaseDefinition): Promise<void> {
+  const directory = new UserDirectory(em);
+  for (const [stageIndex, stage] of definition.stages.entries()) {
+    for (const [actionIndex, action] of stage.actions.entries()) {
+      if (action.assignee.type === 'USER') await directory.requireActive(action.assignee.userId, `definition.stages.${stageIndex}.actions.${actionIndex}.assignee.userId`);
+    }
+  }
+}
+
 export async function installDefaultTemplate(em: EntityManager): Promise<boolean> {
   const definition = JSON.stringify(DEFAULT_DEFINITION);
   const inserted = await em.execute<{ id: string }[]>(
@@ -154,6 +185,7 @@ export class CaseTemplateService {
     const id = await this.context.em.transactional(async (em) => {
       const template = await this.lockForChange(em, input.id, input.draftVersion);
       const definition = parseDefinition(template.draft);
+      await requireActiveAssignees(em, definition);
       const latest = await em.findOne(CaseTemplateVersion, { templateId: template.id }, { orderBy: { number: 'desc' } });
       if (latest && canonical(latest.definition) === canonical(definition)) throw new UserInputError('definition', `The draft has no changes since version ${latest.number}`);
       const version = em.create(CaseTemplateVersion, { templateId: template.id, number: (latest?.number ?? 0) + 1, definition, publishedById: actorId(this.context.identity) });
@@ -187,12 +219,27 @@ export class CaseTemplateService {
     return { format: EXPORT_FORMAT, version: EXPORT_FORMAT_VERSION, name: template.name, description: template.description, definition: template.draft };
   }
 
-  /** A new draft template from an exported file, checked like publishing (errors name the path in the file). */
-  async importDocument(document: Record<string, unknown>): Promise<CaseTemplate> {
+  /**
+   * A new draft template from an exported file, checked like publishing (errors name the path in the file). It
+   * takes the name given; without one, the file's name when no template has it yet, else a unique «… (копия N)»
+   * — importing a template's own export must not give a second template that cannot be told from the first.
+   */
+  async importDocument(document: Record<string, unknown>, name?: string | null): Promise<CaseTemplate> {
     const parsed = parseTemplateDocument(document);
-    const template = this.context.em.create(CaseTemplate, { name: parsed.name, description: parsed.description, draft: parsed.definition, createdById: actorId(this.context.identity) });
-    await this.context.em.flush();
-    return template;
+    const given = name?.trim() || null;
+    const id = await this.context.em.transactional(async (em) => {
+      // Two imports of one file at the same moment must not both pick the same free name.
+      if (!given) await em.execute(`select pg_advisory_xact_lock(hashtext('deals.case_templates.name'))`);
+      const template = em.create(CaseTemplate, {
+        name: given ?? (await uniqueCopyName(em, parsed.name)),
+        description: parsed.description,
+        draft: parsed.definition,
+        createdById: actorId(this.context.identity),
+      });
+      await em.flush();
+      return template.id;
+    });
+    return this.context.em.findOneOrFail(CaseTemplate, { id });
   }
 
   private async lockForChange(em: EntityManager, id: string, draftVersion: number): Promise<CaseTemplate> {

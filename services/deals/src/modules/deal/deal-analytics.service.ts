@@ -136,7 +136,12 @@ export class DealAnalyticsService {
               from deals d where ${where.sql} group by 1 order by 1`,
         params: where.params,
       }),
-      run<{ stage: string; current: number }>({ sql: `select d.stage, count(*)::int as current from deals d where ${where.sql} group by d.stage`, params: where.params }),
+      // Now in the stage: the same deals and sum as the board's column (which has no filters).
+      run<{ stage: string; current: number; amount: string }>({
+        sql: `select d.stage, count(*)::int as current, coalesce(sum(d.amount_minor) filter (where d.currency = '${BASE_CURRENCY}'), 0)::bigint as amount
+              from deals d where ${where.sql} group by d.stage`,
+        params: where.params,
+      }),
       run<{ stage_key: string; reached: number; amount: string }>({
         sql: `select x.stage_key, count(*)::int as reached, coalesce(sum(d.amount_minor) filter (where d.currency = '${BASE_CURRENCY}'), 0)::bigint as amount
               from deals d cross join lateral (select distinct v.stage_key from deal_stage_visits v where v.deal_id = d.id) x
@@ -149,39 +154,47 @@ export class DealAnalyticsService {
               where ${where.sql} and v.left_at is not null group by v.stage_key`,
         params: where.params,
       }),
+      // Converted from a stage: a later visit to any stage further along the path (by key, in the latest version's
+      // order). Not only to the next one: a stage added in a later version does not exist for deals on an older
+      // one, and their moving past it must not read as 0 % conversion.
       pairs.length
-        ? run<{ from_key: string; to_key: string; reached: number; converted: number }>({
-            sql: `select p.from_key, p.to_key, count(f.deal_id)::int as reached,
+        ? run<{ from_key: string; reached: number; converted: number }>({
+            sql: `select p.from_key, count(f.deal_id)::int as reached,
                     count(f.deal_id) filter (where exists (
-                      select 1 from deal_stage_visits t where t.deal_id = f.deal_id and t.stage_key = p.to_key and t.entered_at > f.first_at
+                      select 1 from deal_stage_visits t
+                      where t.deal_id = f.deal_id and t.entered_at > f.first_at and array_position(array[?]::text[], t.stage_key) > p.position
                     ))::int as converted
-                  from unnest(array[?]::text[], array[?]::text[]) as p(from_key, to_key)
+                  from unnest(array[?]::text[]) with ordinality as p(from_key, position)
                   left join (
                     select v.deal_id, v.stage_key, min(v.entered_at) as first_at
                     from deals d join deal_stage_visits v on v.deal_id = d.id where ${where.sql} group by v.deal_id, v.stage_key
                   ) f on f.stage_key = p.from_key
-                  group by p.from_key, p.to_key`,
-            params: [pairs.map((pair) => pair.from), pairs.map((pair) => pair.to), ...where.params],
+                  group by p.from_key, p.position`,
+            params: [path.map((stage) => stage.key), pairs.map((pair) => pair.from), ...where.params],
           })
         : Promise.resolve([]),
     ]);
 
-    const currentBy = new Map(current.map((row) => [row.stage, row.current]));
+    const currentBy = new Map(current.map((row) => [row.stage, row]));
     const reachedBy = new Map(reached.map((row) => [row.stage_key, row]));
     const timeBy = new Map(times.map((row) => [row.stage_key, row.average_days]));
-    const conversionBy = new Map(conversions.map((row) => [`${row.from_key}\u0000${row.to_key}`, row]));
+    const conversionBy = new Map(conversions.map((row) => [row.from_key, row]));
     const { won, lost, open, weighted } = totals[0];
     return {
       funnel: stages.map((stage) => ({
         stageKey: stage.key,
         name: stage.name,
         reached: reachedBy.get(stage.key)?.reached ?? 0,
-        current: currentBy.get(stage.key) ?? 0,
+        current: currentBy.get(stage.key)?.current ?? 0,
+        currentAmount: base(currentBy.get(stage.key)?.amount ?? 0),
+        reachedAmount: base(reachedBy.get(stage.key)?.amount ?? 0),
         amount: base(reachedBy.get(stage.key)?.amount ?? 0),
       })),
       conversion: pairs.map((pair) => {
-        const row = conversionBy.get(`${pair.from}\u0000${pair.to}`);
-        return { fromStageKey: pair.from, toStageKey: pair.to, rate: row && row.reached > 0 ? row.converted / row.reached : 0 };
+        const row = conversionBy.get(pair.from);
+        const reachedFrom = row?.reached ?? 0;
+        const converted = row?.converted ?? 0;
+        return { fromStageKey: pair.from, toStageKey: pair.to, reached: reachedFrom, converted, rate: reachedFrom > 0 ? converted / reachedFrom : 0 };
       }),
       timeInStage: stages.map((stage) => {
         const days = timeBy.get(stage.key);

@@ -18,14 +18,26 @@ export class DealFunnelStage {
   @Field() name!: string;
   @Field(() => Int, { description: 'Deals that have been in this stage' }) reached!: number;
   @Field(() => Int, { description: 'Deals in this stage now' }) current!: number;
-  @Field(() => Money, { description: 'Sum of the amounts of the deals that reached it (base currency)' }) amount!: Money;
+  @Field(() => Money, { description: 'Sum now: the amounts of the deals in this stage now (base currency); with no filters, the board column\'s sum' })
+  currentAmount!: Money;
+  @Field(() => Money, { description: 'Sum of the amounts of every deal that has been in this stage, whether still there or not (base currency)' })
+  reachedAmount!: Money;
+  @Field(() => Money, { deprecationReason: 'Ambiguous: it is reachedAmount (every deal that ever reached the stage); use currentAmount for the sum now' })
+  amount!: Money;
 }
 
-@ObjectType({ description: 'Share of the deals that reached one stage and then reached the next' })
+@ObjectType({
+  description:
+    'Of the deals that reached one stage of the path to the won stage, the share that later went further along it: reached the next stage or a ' +
+    'stage after it. Stages are matched by key across template versions, in the latest version\'s order, so a deal on an older version without ' +
+    'the next stage (added later) counts as converted when it went beyond it',
+})
 export class DealStageConversion {
   @Field() fromStageKey!: string;
   @Field() toStageKey!: string;
-  @Field(() => Float, { description: '0..1' }) rate!: number;
+  @Field(() => Int, { description: 'Deals that reached fromStage (the denominator)' }) reached!: number;
+  @Field(() => Int, { description: 'Of those, the deals that later reached toStage or a stage after it on the path' }) converted!: number;
+  @Field(() => Float, { description: 'converted / reached, 0..1 (0 when none reached fromStage)' }) rate!: number;
 }
 
 @ObjectType()

@@ -1,11 +1,18 @@
-import { ANONYMOUS, type EventHandlers, LoaderRegistry, UnprocessableEventError } from '@kartoteka/kit';
+import { ANONYMOUS, type BusEvent, dealDocumentNewsContract, type DealDocumentNews, type EventHandlers, LoaderRegistry, UnprocessableEventError } from '@kartoteka/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DOCUMENT_CREATED, DOCUMENT_STATUS_CHANGED, parseDocumentNews } from './deal.events';
+import { DOCUMENT_CREATED, DOCUMENT_STATUS_CHANGED } from './deal.events';
 import { DealService } from './deal.service';
 
 /** The service acting on its own (no caller): changes are recorded as the system's. */
 function systemService(em: EntityManager): DealService {
   return new DealService({ em, identity: ANONYMOUS, loaders: new LoaderRegistry() });
+}
+
+/** Reads documents' news with its kit contract; a malformed payload is parked, never retried. */
+function parseNews(event: BusEvent): DealDocumentNews {
+  const result = dealDocumentNewsContract.parse(event);
+  if (!result.ok) throw new UnprocessableEventError(`Malformed ${event.topic} payload: ${result.error}`);
+  return result.value;
 }
 
 /**
@@ -14,13 +21,11 @@ function systemService(em: EntityManager): DealService {
  */
 export const dealEventHandlers: EventHandlers = {
   [DOCUMENT_CREATED]: async (event, em) => {
-    const news = parseDocumentNews(event);
-    if (!news) throw new UnprocessableEventError(`Malformed ${DOCUMENT_CREATED} payload`);
+    const news = parseNews(event);
     await systemService(em).recordDocumentCreated(em, news);
   },
   [DOCUMENT_STATUS_CHANGED]: async (event, em) => {
-    const news = parseDocumentNews(event);
-    if (!news) throw new UnprocessableEventError(`Malformed ${DOCUMENT_STATUS_CHANGED} payload`);
+    const news = parseNews(event);
     await systemService(em).recordDocumentStatus(em, news);
   },
 };

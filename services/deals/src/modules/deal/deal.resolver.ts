@@ -62,7 +62,10 @@ export class DealResolver {
     return new DealService(context).completeAction(input);
   }
 
-  @FieldResolver(() => Counterparty)
+  @FieldResolver(() => Counterparty, {
+    nullable: true,
+    description: 'The counterparty (resolved by the counterparties service); null when it cannot be resolved, so one broken reference never blanks a list',
+  })
   counterparty(@Root() deal: Deal): Counterparty {
     return counterpartyStub(deal.counterpartyId);
   }

@@ -5,6 +5,7 @@ import {
   byKeys,
   ConflictError,
   type ConnectionShape,
+  CounterpartyDirectory,
   decodeCursor,
   encodeCursor,
   ForbiddenError,
@@ -17,6 +18,7 @@ import {
   type SubgraphContext,
   toConnection,
   UnprocessableEventError,
+  UserDirectory,
   UserInputError,
 } from '@kartoteka/kit';
 import type { CaseTemplateVersion } from '../case-template/case-template-version.entity';
@@ -101,7 +103,7 @@ function changeCursorOf(change: DealChange): string {
 }
 
 function parseCursor(after: string): TimeCursor {
-  const [at, id] = decodeCursor(after, 2);
+  const [at, id] = decodeCursor(after, ['timestamp', 'uuid']);
   if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !isUuid(id)) {
     throw new UserInputError('after', 'The cursor is not valid for this list');
   }
@@ -155,6 +157,9 @@ export class DealService {
     const identity = this.context.identity;
     const now = new Date();
     const id = await this.context.em.transactional(async (em) => {
+      // References are checked against this service's read models (filled by events), never by asking their owners.
+      await new CounterpartyDirectory(em).requireActive(input.counterpartyId, 'counterpartyId');
+      if (input.ownerId) await new UserDirectory(em).requireActive(input.ownerId, 'ownerId');
       const deal = em.create(Deal, {
         title,
         counterpartyId: input.counterpartyId.toLowerCase(),
@@ -195,6 +200,7 @@ export class DealService {
         set('title', title);
       }
       if (input.ownerId !== undefined) {
+        if (input.ownerId && input.ownerId.toLowerCase() !== deal.ownerId) await new UserDirectory(em).requireActive(input.ownerId, 'ownerId');
         const previousOwner = deal.ownerId;
         set('ownerId', input.ownerId?.toLowerCase() ?? null);
         if (previousOwner !== deal.ownerId) {

@@ -2,7 +2,7 @@ import { ConnectionType, type SubgraphContext, UserInputError } from '@kartoteka
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { TasksArgs } from '../approval/approval.input';
 import { Document } from '../document/document.entity';
-import { DocumentService } from '../document/document.service';
+import { DocumentReader } from '../document/document.reader';
 import { User, userStub } from '../user/user.stub';
 import { Acknowledgement } from './acknowledgement.entity';
 import { AcknowledgeDocumentInput, AcknowledgementsArgs, RequestAcknowledgementInput } from './acknowledgement.input';
@@ -49,7 +49,7 @@ export class AcknowledgementResolver {
 
   @FieldResolver(() => Document, { nullable: true })
   document(@Root() row: Acknowledgement, @Ctx() context: SubgraphContext): Promise<Document | null> {
-    return new DocumentService(context).readableById(row.documentId);
+    return new DocumentReader(context).readableById(row.documentId);
   }
 }
 

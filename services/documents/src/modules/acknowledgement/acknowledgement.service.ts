@@ -4,7 +4,7 @@ import { auditedTransaction, deferAudit } from '../audit/audited-transaction';
 import { actorOf, readableSql, requireStaff } from '../document/document-access';
 import { DocumentVersion } from '../document/document-version.entity';
 import { Document, DocumentStatus } from '../document/document.entity';
-import { DocumentService } from '../document/document.service';
+import { DocumentReader } from '../document/document.reader';
 import { NotificationService } from '../notification/notification.service';
 import { StaffService } from '../staff/staff.service';
 import { Acknowledgement } from './acknowledgement.entity';
@@ -23,7 +23,7 @@ export class AcknowledgementService {
     if (input.deadline && input.deadline.getTime() <= Date.now()) throw new UserInputError('deadline', 'The deadline must be in the future');
     for (const [index, role] of input.roles.entries()) if (!isRole(role)) throw new UserInputError(`roles.${index}`, `Unknown role ${role}`);
     await auditedTransaction(this.context.em, async (em) => {
-      const document = await new DocumentService({ ...this.context, em }).lockReadable(em, input.documentId);
+      const document = await new DocumentReader({ ...this.context, em }).lockReadable(em, input.documentId);
       if (document.status === DocumentStatus.CANCELLED) throw new UserInputError('documentId', 'A cancelled document cannot be sent for acknowledgement');
       if (document.currentVersionNumber < 1) throw new UserInputError('documentId', 'Attach the document\'s file(s) first: staff acknowledge a version', { reason: 'acknowledgement.no-version' });
       const staff = new StaffService(em);
@@ -107,7 +107,7 @@ export class AcknowledgementService {
     let cursorSql = '';
     const cursorParams: string[] = [];
     if (after) {
-      const [createdAt, id] = decodeCursor(after, 2);
+      const [createdAt, id] = decodeCursor(after, ['timestamp', 'uuid']);
       if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !isUuid(id)) throw new UserInputError('after', 'The cursor is not valid for this list');
       cursorSql = 'and (a.created_at, a.id) > (?::timestamptz, ?::uuid)';
       cursorParams.push(createdAt, id);

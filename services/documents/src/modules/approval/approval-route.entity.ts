@@ -113,7 +113,7 @@ export class ApprovalStep extends BaseEntity {
   @Property({ type: 'integer' })
   position!: number;
 
-  @Field(() => String, { nullable: true, description: 'The role this step was addressed to, if any' })
+  @Field(() => String, { nullable: true, description: 'The role this step is addressed to, if any; null once it was delegated to a person (see delegatedFromRole)' })
   @Property({ type: 'string', length: 50, nullable: true })
   role: string | null = null;
 
@@ -127,6 +127,14 @@ export class ApprovalStep extends BaseEntity {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   delegatedAt: Date | null = null;
+
+  @Field(() => String, { nullable: true, description: 'The role the step was addressed to before it was delegated (kept across further delegations)' })
+  @Property({ type: 'string', length: 50, nullable: true })
+  delegatedFromRole: string | null = null;
+
+  /** Who held the step just before its last delegation (exposed as `delegatedFrom`). */
+  @Property({ type: ArrayType, columnType: 'uuid[]', default: '{}' })
+  delegatedFromIds: Opt<string[]> = [];
 
   @Field(() => Int)
   @Property({ type: 'integer' })

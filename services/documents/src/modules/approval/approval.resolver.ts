@@ -1,7 +1,7 @@
 import { ConnectionType, type SubgraphContext } from '@kartoteka/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Document } from '../document/document.entity';
-import { DocumentService } from '../document/document.service';
+import { DocumentReader } from '../document/document.reader';
 import { User, userStub } from '../user/user.stub';
 import { ApprovalRoute, ApprovalStage, ApprovalStep } from './approval-route.entity';
 import { ApproveStepInput, DelegateStepInput, FinishApprovalInput, RejectStepInput, ResubmitDocumentInput, StartApprovalInput, TasksArgs } from './approval.input';
@@ -74,6 +74,11 @@ export class ApprovalStepResolver {
     return userStub(step.delegatedById);
   }
 
+  @FieldResolver(() => [User], { description: 'Who held the step just before its last delegation (empty when it was not delegated)' })
+  delegatedFrom(@Root() step: ApprovalStep): User[] {
+    return step.delegatedFromIds.map((id) => userStub(id) as User);
+  }
+
   @FieldResolver(() => Boolean, { description: 'Whether I can approve or reject this step now' })
   canDecide(@Root() step: ApprovalStep, @Ctx() context: SubgraphContext): boolean {
     return new ApprovalService(context).canDecide(step);
@@ -91,7 +96,7 @@ export class ApprovalStepResolver {
 
   @FieldResolver(() => Document, { nullable: true })
   document(@Root() step: ApprovalStep, @Ctx() context: SubgraphContext): Promise<Document | null> {
-    return new DocumentService(context).readableById(step.documentId);
+    return new DocumentReader(context).readableById(step.documentId);
   }
 }
 
@@ -132,6 +137,11 @@ export class DocumentApprovalResolver {
   @FieldResolver(() => [ApprovalRoute], { description: 'Every approval round, newest first' })
   approvalRoutes(@Root() document: Document, @Ctx() context: SubgraphContext): Promise<ApprovalRoute[]> {
     return new ApprovalService(context).routesOf(document.id);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Who gave the final sign-off; null until signed (and for documents signed before this was recorded)' })
+  signedBy(@Root() document: Document): User | null {
+    return userStub(document.signedById);
   }
 
   @FieldResolver(() => [ApprovalStep], { description: 'Steps of this document waiting for my decision' })

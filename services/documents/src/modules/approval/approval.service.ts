@@ -18,8 +18,11 @@ import { actorOf, isDocumentsAdmin, isOwner, readableSql, requireStaff } from '.
 import { DocumentVersion } from '../document/document-version.entity';
 import { DocumentVersionService } from '../document/document-version.service';
 import { Document, DocumentStatus, DocumentType } from '../document/document.entity';
-import { DocumentService, todayUtc } from '../document/document.service';
-import { publishDealDocumentStatus } from '../document/document.events';
+import { todayUtc } from '../document/document.dates';
+import { DocumentReader } from '../document/document.reader';
+import { changeStatus } from '../document/document-status-change.service';
+import { publishDealDocumentStatus, publishDocumentSigned } from '../document/document.events';
+import { JournalService } from '../journal/journal.service';
 import { NotificationService } from '../notification/notification.service';
 import { StaffService } from '../staff/staff.service';
 import { ApprovalRoute, ApprovalStage, ApprovalStep } from './approval-route.entity';
@@ -96,7 +99,7 @@ export class ApprovalService {
           ),
         );
       });
-      document.status = DocumentStatus.ON_APPROVAL;
+      changeStatus(em, document, DocumentStatus.ON_APPROVAL, actorOf(identity));
       const outcome: Outcome = { newTasks: [], signed: false, reachedSignOff: false };
       this.activate(state, state.stages[0], outcome);
       await this.advance(em, state, document, outcome);
@@ -130,13 +133,20 @@ export class ApprovalService {
       if (!member || !member.active) throw new UserInputError('toUserId', 'This employee is not an active staff member', { reason: 'approver.unknown' });
       if (!rolesMayApprove(member.roles)) throw new UserInputError('toUserId', `${member.name} may not approve documents (no approver role)`, { reason: 'approver.not-allowed' });
       const from = step.assigneeIds;
+      const fromRole = step.role;
+      // The step is now addressed to the delegate, not to the role: who delegated and from whom stay on the
+      // step (delegatedBy, delegatedFrom, delegatedFromRole — the role is kept across further delegations)
+      // and every delegation in the audit trail (STEP_DELEGATED: from, fromRole, to).
+      step.delegatedFromRole = step.role ?? step.delegatedFromRole;
+      step.delegatedFromIds = from;
+      step.role = null;
       step.assigneeIds = [target];
       step.delegatedById = me.id;
       step.delegatedAt = new Date();
       if (step.status === StepStatus.PENDING) step.dueAt = new Date(Date.now() + step.deadlineHours * HOUR_MS);
       await em.flush();
       const document = await em.findOneOrFail(Document, { id: step.documentId });
-      deferAudit(em, { documentId: step.documentId, action: 'STEP_DELEGATED', ...actorOf(me), details: { stepId: step.id, from, to: target, comment: comment?.trim() || null } });
+      deferAudit(em, { documentId: step.documentId, action: 'STEP_DELEGATED', ...actorOf(me), details: { stepId: step.id, from, fromRole, to: target, comment: comment?.trim() || null } });
       if (step.status === StepStatus.PENDING) {
         await this.notifications(em).notify({ userIds: [target], kind: 'APPROVAL_TASK', documentId: document.id, documentTitle: document.title, documentNumber: document.number, actorName: me.name, comment: comment?.trim() || null, dueAt: step.dueAt });
       }
@@ -185,6 +195,8 @@ export class ApprovalService {
             assigneeIds: oldStep.assigneeIds,
             delegatedById: oldStep.delegatedById,
             delegatedAt: oldStep.delegatedAt,
+            delegatedFromRole: oldStep.delegatedFromRole,
+            delegatedFromIds: oldStep.delegatedFromIds,
             deadlineHours: oldStep.deadlineHours,
             status: keep ? StepStatus.APPROVED : StepStatus.WAITING,
             ...(keep
@@ -194,7 +206,7 @@ export class ApprovalService {
         });
         state.steps.set(stage.id, steps);
       }
-      document.status = DocumentStatus.ON_APPROVAL;
+      changeStatus(em, document, DocumentStatus.ON_APPROVAL, actorOf(identity), comment?.trim() || null);
       const outcome: Outcome = { newTasks: [], signed: false, reachedSignOff: false };
       this.activate(state, state.stages[0], outcome);
       await this.advance(em, state, document, outcome);
@@ -290,7 +302,7 @@ export class ApprovalService {
     let cursorSql = '';
     const cursorParams: string[] = [];
     if (after) {
-      const [dueAt, id] = decodeCursor(after, 2);
+      const [dueAt, id] = decodeCursor(after, ['timestamp?', 'uuid']);
       if (typeof dueAt !== 'string' || Number.isNaN(Date.parse(dueAt)) || typeof id !== 'string' || !isUuid(id)) throw new UserInputError('after', 'The cursor is not valid for this list');
       cursorSql = 'and (s.due_at, s.id) > (?::timestamptz, ?::uuid)';
       cursorParams.push(dueAt, id);
@@ -345,7 +357,7 @@ export class ApprovalService {
         }
         route.status = RouteStatus.REJECTED;
         route.finishedAt = new Date();
-        document.status = DocumentStatus.REJECTED;
+        changeStatus(em, document, DocumentStatus.REJECTED, actorOf(me), comment);
       } else {
         await this.advance(em, state, document, outcome);
       }
@@ -378,7 +390,7 @@ export class ApprovalService {
           return;
         }
         if (next.signOff) {
-          document.status = DocumentStatus.APPROVED;
+          changeStatus(em, document, DocumentStatus.APPROVED, actorOf(this.context.identity));
           outcome.reachedSignOff = true;
         }
         this.activate(state, next, outcome);
@@ -405,22 +417,31 @@ export class ApprovalService {
     outcome.newTasks.push(step);
   }
 
-  /** The sign-off is complete: the route ends and the document is signed (registered if it was not). */
+  /**
+   * The sign-off is complete: the route ends and the document is signed (registered if it was not), by the
+   * approver whose decision completed it. A contract whose start date has come goes in force in the same
+   * transaction; SIGNED stays observable all the same: `signedAt`/`signedBy`, the status history (SIGNED,
+   * then IN_FORCE), a status-changed event for each status and one `documents.document.signed` event.
+   */
   private async complete(em: EntityManager, state: RouteState, document: Document, outcome: Outcome): Promise<void> {
+    const actor = actorOf(this.context.identity);
     state.route.status = RouteStatus.COMPLETED;
     state.route.finishedAt = new Date();
-    document.status = DocumentStatus.SIGNED;
+    changeStatus(em, document, DocumentStatus.SIGNED, actor);
     document.signedAt = new Date();
+    document.signedById = actor.actorKind === 'user' ? actor.actorId : null;
     outcome.signed = true;
     await em.flush();
-    const documents = this.documents(em);
-    if (!document.registeredAt) await documents.registerWithin(em, document);
-    deferAudit(em, { documentId: document.id, action: 'DOCUMENT_SIGNED', ...actorOf(this.context.identity), versionId: state.route.versionId, details: { routeId: state.route.id, round: state.route.round, versionNumber: state.route.versionNumber, number: document.number } });
+    if (!document.registeredAt) await new JournalService(em).registerWithin(document, actor);
+    deferAudit(em, { documentId: document.id, action: 'DOCUMENT_SIGNED', ...actor, versionId: state.route.versionId, details: { routeId: state.route.id, round: state.route.round, versionNumber: state.route.versionNumber, number: document.number } });
     if (document.type === DocumentType.CONTRACT && document.startDate && document.startDate <= todayUtc()) {
-      document.status = DocumentStatus.IN_FORCE;
+      // A deal hears SIGNED too, not only IN_FORCE (which `tell` publishes afterwards in this transaction).
+      await publishDealDocumentStatus(em, document);
+      changeStatus(em, document, DocumentStatus.IN_FORCE, { actorId: null, actorKind: 'system' }, 'start date reached');
       await em.flush();
       deferAudit(em, { documentId: document.id, action: 'STATUS_CHANGED', actorId: null, actorKind: 'system', details: { from: 'SIGNED', to: 'IN_FORCE', reason: 'start date reached' } });
     }
+    await publishDocumentSigned(em, document);
   }
 
   private async finish(documentId: string, status: RouteStatus.RECALLED | RouteStatus.STOPPED, comment: string | null, authorize: (document: Document) => void): Promise<Document> {
@@ -442,7 +463,7 @@ export class ApprovalService {
       route.finishedAt = new Date();
       route.finishComment = comment?.trim() || null;
       route.finishedById = actorOf(identity).actorId;
-      document.status = DocumentStatus.DRAFT;
+      changeStatus(em, document, DocumentStatus.DRAFT, actorOf(identity), route.finishComment);
       await em.flush();
       deferAudit(em, { documentId: document.id, action: status === RouteStatus.RECALLED ? 'ROUTE_RECALLED' : 'ROUTE_STOPPED', ...actorOf(identity), versionId: route.versionId, details: { routeId: route.id, round: route.round, comment: route.finishComment } });
       await this.notifications(em).notify({ userIds: pendingApprovers, kind: 'DECISION_MADE', documentId: document.id, documentTitle: document.title, documentNumber: document.number, actorName: identity.kind === 'anonymous' ? null : identity.name, comment: route.finishComment ?? (status === RouteStatus.RECALLED ? 'Recalled by the author' : 'Stopped by an administrator') });
@@ -510,8 +531,8 @@ export class ApprovalService {
     return (rows[0]?.round ?? 0) + 1;
   }
 
-  private documents(em: EntityManager): DocumentService {
-    return new DocumentService({ ...this.context, em });
+  private documents(em: EntityManager): DocumentReader {
+    return new DocumentReader({ ...this.context, em });
   }
 
   private notifications(em: EntityManager): NotificationService {

@@ -95,7 +95,7 @@ function cursorOf(record: AuditRecord): string {
 }
 
 function parseCursor(after: string): number {
-  const [seq] = decodeCursor(after, 1);
+  const [seq] = decodeCursor(after, ['int53']);
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) throw new UserInputError('after', 'The cursor is not valid for this list');
   return seq;
 }

@@ -22,19 +22,29 @@ export function requireStaff(identity: Identity): Extract<Identity, { kind: 'use
 }
 
 /**
- * SQL condition (for a documents row aliased `alias`) that the caller may read the row. A restricted
- * document is visible to admins, its author and responsible, everyone on its approval routes and its
- * acknowledgement lists; partner systems (API keys) never see restricted documents.
+ * THE readable-document rule, as the set of people (user ids, nulls included) who may read the restricted
+ * documents row aliased `alias`, besides administrators: its author and responsible, everyone on its approval
+ * routes (assignees, deciders, delegators) and everyone on its acknowledgement lists. `readableSql` asks whether
+ * the caller is among them; the live stream lists them to tell who may hear of a change.
+ */
+export function personalReadersSql(alias: string): string {
+  return `select ${alias}.author_id as user_id
+      union all select ${alias}.responsible_id
+      union all select unnest(s.assignee_ids || array[s.decided_by_id, s.delegated_by_id]) from approval_steps s where s.document_id = ${alias}.id
+      union all select a.user_id from acknowledgements a where a.document_id = ${alias}.id`;
+}
+
+/**
+ * SQL condition (for a documents row aliased `alias`) that the caller may read the row: an ordinary document
+ * everyone may; a restricted one administrators and its personal readers (`personalReadersSql`); partner systems
+ * (API keys) never see restricted documents.
  */
 export function readableSql(alias: string, identity: Identity): { sql: string; params: string[] } {
   if (isDocumentsAdmin(identity)) return { sql: 'true', params: [] };
   if (identity.kind !== 'user') return { sql: `${alias}.restricted = false`, params: [] };
-  const me = identity.id;
   return {
-    sql: `(${alias}.restricted = false or ${alias}.author_id = ? or ${alias}.responsible_id = ?
-      or exists (select 1 from approval_steps s where s.document_id = ${alias}.id and (?::uuid = any(s.assignee_ids) or s.decided_by_id = ? or s.delegated_by_id = ?))
-      or exists (select 1 from acknowledgements a where a.document_id = ${alias}.id and a.user_id = ?))`,
-    params: [me, me, me, me, me, me],
+    sql: `(${alias}.restricted = false or exists (select 1 from (${personalReadersSql(alias)}) readers where readers.user_id = ?::uuid))`,
+    params: [identity.id],
   };
 }
 

@@ -9,7 +9,7 @@ import { actorOf, readableSql } from './document-access';
 import { DocumentFile } from './document-file.type';
 import { DocumentVersion, DocumentVersionFile } from './document-version.entity';
 import { Document, DocumentStatus } from './document.entity';
-import { DocumentService } from './document.service';
+import { DocumentReader } from './document.reader';
 
 type Context = Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>;
 
@@ -22,7 +22,7 @@ export class DocumentVersionService {
   /** Adds a version with the uploaded files. Refused while on approval and after signature. */
   async add(documentId: string, fileIds: string[], comment: string | null, requireReacknowledgement: boolean): Promise<DocumentVersion> {
     const versionId = await auditedTransaction(this.context.em, async (em) => {
-      const document = await new DocumentService({ ...this.context, em }).lockReadable(em, documentId);
+      const document = await new DocumentReader({ ...this.context, em }).lockReadable(em, documentId);
       const version = await this.addWithin(em, document, fileIds, comment, requireReacknowledgement);
       await new NotificationService(em).documentChanged(document.id);
       return version.id;
@@ -122,7 +122,7 @@ export class DocumentVersionService {
       `select v.document_id, v.id as version_id from document_version_files f join document_versions v on v.id = f.version_id where f.stored_file_id = ? order by v.number desc`,
       [storedFileId],
     );
-    const readable = new Set((await new DocumentService(this.context).findByIds(documents.map((row) => row.document_id))).map((document) => document.id));
+    const readable = new Set((await new DocumentReader(this.context).findByIds(documents.map((row) => row.document_id))).map((document) => document.id));
     const row = documents.find((candidate) => readable.has(candidate.document_id));
     return row ? { documentId: row.document_id, versionId: row.version_id } : null;
   }

@@ -1,26 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type BusEvent, DomainError, type EventHandlers, hasPermission, type Identity, isUuid, LoaderRegistry, publishEvent, UnprocessableEventError, userIdentity, type RoleCode, ANONYMOUS } from '@kartoteka/kit';
+import { type BusEvent, dealApprovalRequestedContract, dealDocumentRequestedContract, DomainError, type EventContract, type EventHandlers, hasPermission, type Identity, LoaderRegistry, publishEvent, UnprocessableEventError, userIdentity, type RoleCode, ANONYMOUS } from '@kartoteka/kit';
 import { ApprovalService } from '../approval/approval.service';
 import { StaffService } from '../staff/staff.service';
 import { DEAL_APPROVAL_REQUESTED, DEAL_DOCUMENT_REQUESTED, DOCUMENT_CREATED, publishDealDocumentStatus } from './document.events';
 import { Document, DocumentType } from './document.entity';
 import { DocumentService } from './document.service';
 
-type DocumentRequest = { dealId: string; actionId: string; counterpartyId: string; documentType: DocumentType.COMMERCIAL_OFFER | DocumentType.CONTRACT; title: string; requestedById: string | null; amountMinor: number | null; currency: string | null };
-
-const uuid = (value: unknown): string | null => (typeof value === 'string' && isUuid(value) ? value.toLowerCase() : null);
-
-function parseDocumentRequest(event: BusEvent): DocumentRequest {
-  const p = event.payload;
-  const dealId = uuid(p.dealId);
-  const actionId = uuid(p.actionId);
-  const counterpartyId = uuid(p.counterpartyId);
-  const documentType = p.documentType === 'CONTRACT' ? DocumentType.CONTRACT : p.documentType === 'COMMERCIAL_OFFER' ? DocumentType.COMMERCIAL_OFFER : null;
-  const title = typeof p.title === 'string' && p.title.trim() ? p.title.trim().slice(0, 500) : null;
-  if (!dealId || !actionId || !counterpartyId || !documentType || !title) throw new UnprocessableEventError(`Malformed ${DEAL_DOCUMENT_REQUESTED} payload`);
-  const amountMinor = typeof p.amountMinor === 'number' && Number.isSafeInteger(p.amountMinor) && p.amountMinor >= 0 ? p.amountMinor : null;
-  const currency = typeof p.currency === 'string' && /^[A-Z]{3}$/.test(p.currency) ? p.currency : null;
-  return { dealId, actionId, counterpartyId, documentType, title, requestedById: uuid(p.requestedById), amountMinor, currency };
+/** Reads a payload with its kit contract; a malformed one is parked, never retried. */
+function parsed<T>(contract: EventContract<T>, event: BusEvent): T {
+  const result = contract.parse(event);
+  if (!result.ok) throw new UnprocessableEventError(`Malformed ${event.topic} payload: ${result.error}`);
+  return result.value;
 }
 
 /** The staff member who asked (from the directory), acting through the deal; the system when unknown. */
@@ -40,25 +30,22 @@ async function announceCreated(em: EntityManager, document: Document): Promise<v
  */
 export const documentEventHandlers: EventHandlers = {
   [DEAL_DOCUMENT_REQUESTED]: async (event, em) => {
-    const request = parseDocumentRequest(event);
+    const request = parsed(dealDocumentRequestedContract, event);
     const existing = await em.findOne(Document, { sourceActionId: request.actionId });
     if (existing) {
       await announceCreated(em, existing);
       return;
     }
     const identity = await requester(em, request.requestedById);
-    const document = await new DocumentService({ em, identity, loaders: new LoaderRegistry() }).createForDeal(em, request);
+    const document = await new DocumentService({ em, identity, loaders: new LoaderRegistry() }).createForDeal(em, { ...request, documentType: DocumentType[request.documentType] });
     await announceCreated(em, document);
   },
 
   [DEAL_APPROVAL_REQUESTED]: async (event, em) => {
-    const dealId = uuid(event.payload.dealId);
-    const documentId = uuid(event.payload.documentId);
-    const actionId = uuid(event.payload.actionId);
-    if (!dealId || !documentId || !actionId) throw new UnprocessableEventError(`Malformed ${DEAL_APPROVAL_REQUESTED} payload`);
+    const { dealId, documentId, actionId, requestedById } = parsed(dealApprovalRequestedContract, event);
     const document = await em.findOne(Document, { id: documentId, dealId });
     if (!document) throw new UnprocessableEventError(`Document ${documentId} of deal ${dealId} does not exist`);
-    const identity = await requester(em, uuid(event.payload.requestedById));
+    const identity = await requester(em, requestedById);
     if (!hasPermission(identity, 'documents:write')) {
       await publishDealDocumentStatus(em, document, { actionId, error: 'The requester may not send documents for approval' });
       return;

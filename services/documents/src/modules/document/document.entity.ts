@@ -140,6 +140,10 @@ export class Document extends BaseEntity {
   @Property({ type: 'timestamptz', nullable: true })
   signedAt: Date | null = null;
 
+  /** Who gave the final sign-off (the last approver of the sign-off stage); exposed as `signedBy`. */
+  @Property({ type: 'uuid', nullable: true })
+  signedById: string | null = null;
+
   @Field(() => Int, { description: 'Number of the current version; 0 while the document has no files' })
   @Property({ type: 'integer', default: 0 })
   currentVersionNumber: Opt<number> = 0;

@@ -1,8 +1,8 @@
 import { defineReference } from '@kartoteka/kit';
-import { DocumentService } from './document.service';
+import { DocumentReader } from './document.reader';
 
 /** Other subgraphs resolve `Document { id }` here: one query per request, whatever the number of documents. */
 export const documentReference = defineReference('Document', {
   permissions: ['documents:read'],
-  load: (ids, context) => new DocumentService(context).findByIds(ids),
+  load: (ids, context) => new DocumentReader(context).findByIds(ids),
 });

@@ -19,6 +19,7 @@ import {
   UnlinkDocumentsInput,
   UpdateDocumentInput,
 } from './document.input';
+import { DocumentReader } from './document.reader';
 import { DocumentService } from './document.service';
 
 export const DocumentConnection = ConnectionType(Document, 'Document');
@@ -34,7 +35,7 @@ export class DocumentResolver {
   @Authorized('documents:read')
   @Query(() => Document, { nullable: true, description: 'A document by id; null if there is none or it is restricted from you' })
   document(@Arg('id', () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Document | null> {
-    return new DocumentService(context).findById(id);
+    return new DocumentReader(context).findById(id);
   }
 
   @Authorized('documents:write')
@@ -79,7 +80,10 @@ export class DocumentResolver {
     return new DocumentLinkService(context).unlink(input.linkId);
   }
 
-  @FieldResolver(() => Counterparty)
+  @FieldResolver(() => Counterparty, {
+    nullable: true,
+    description: 'The counterparty (resolved by the counterparties service); null when it cannot be resolved, so one broken reference never blanks a list',
+  })
   counterparty(@Root() document: Document): Counterparty {
     return counterpartyStub(document.counterpartyId);
   }
@@ -147,11 +151,11 @@ export class DocumentVersionResolver {
 export class DocumentLinkResolver {
   @FieldResolver(() => Document, { nullable: true, description: 'The linking document (null if restricted from you)' })
   source(@Root() link: DocumentLink, @Ctx() context: SubgraphContext): Promise<Document | null> {
-    return new DocumentService(context).readableById(link.sourceId);
+    return new DocumentReader(context).readableById(link.sourceId);
   }
 
   @FieldResolver(() => Document, { nullable: true, description: 'The linked document (null if restricted from you)' })
   target(@Root() link: DocumentLink, @Ctx() context: SubgraphContext): Promise<Document | null> {
-    return new DocumentService(context).readableById(link.targetId);
+    return new DocumentReader(context).readableById(link.targetId);
   }
 }

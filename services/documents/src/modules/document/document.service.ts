@@ -1,14 +1,13 @@
-import { LockMode, QueryOrder, type FilterQuery } from '@mikro-orm/core';
+import { QueryOrder, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  byKeys,
   ConflictError,
+  CounterpartyDirectory,
   type ConnectionShape,
   decodeCursor,
   encodeCursor,
   ForbiddenError,
   isUuid,
-  NotFoundError,
   type SubgraphContext,
   toConnection,
   UserInputError,
@@ -17,10 +16,14 @@ import { AuditService } from '../audit/audit.service';
 import { auditedTransaction, deferAudit } from '../audit/audited-transaction';
 import { JournalService } from '../journal/journal.service';
 import { NotificationService } from '../notification/notification.service';
+import { StaffService } from '../staff/staff.service';
 import { actorOf, isDocumentsAdmin, isOwner, readableSql } from './document-access';
+import { todayUtc } from './document.dates';
+import { DocumentReader } from './document.reader';
 import { publishDealDocumentStatus } from './document.events';
 import { DocumentLinkService } from './document-link.service';
 import { DocumentVersionService } from './document-version.service';
+import { changeStatus, recordInitialStatus, recordStatusChangeSql } from './document-status-change.service';
 import { Document, DocumentStatus, DocumentType } from './document.entity';
 import type { CreateDocumentInput, DocumentFieldsInput, UpdateDocumentInput } from './document.input';
 
@@ -71,7 +74,7 @@ function cursorOf(document: Document): string {
 }
 
 function parseCursor(after: string): DocumentCursor {
-  const [date, createdAt, id] = decodeCursor(after, 3);
+  const [date, createdAt, id] = decodeCursor(after, ['date?', 'timestamp', 'uuid']);
   const validDate = date === null || (typeof date === 'string' && ISO_DATE.test(date));
   const validCreatedAt = typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt));
   if (!validDate || !validCreatedAt || typeof id !== 'string' || !isUuid(id)) throw new UserInputError('after', 'The cursor is not valid for this list');
@@ -100,13 +103,13 @@ function trimmed(value: string | null | undefined): string | null {
   return text ? text : null;
 }
 
-/** Today in UTC as YYYY-MM-DD. */
-export function todayUtc(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
 export class DocumentService {
-  constructor(private readonly context: Context) {}
+  /** Finds and locks documents by the readable-document rule (the lock runs on the transaction passed to it). */
+  private readonly reader: DocumentReader;
+
+  constructor(private readonly context: Context) {
+    this.reader = new DocumentReader(context);
+  }
 
   /** Creates a draft with its details, optional first version and links: one transaction, audited. */
   async create(input: CreateDocumentInput): Promise<Document> {
@@ -115,6 +118,9 @@ export class DocumentService {
     const identity = this.context.identity;
     const authorId = identity.kind === 'user' ? identity.id : null;
     const id = await auditedTransaction(this.context.em, async (em) => {
+      // References are checked against this service's read models (filled by events), never by asking their owners.
+      await new CounterpartyDirectory(em).requireActive(input.counterpartyId, 'counterpartyId');
+      if (input.responsibleId) await new StaffService(em).requireActive(input.responsibleId, 'responsibleId');
       const document = em.create(Document, {
         type: input.type,
         counterpartyId: input.counterpartyId.toLowerCase(),
@@ -129,6 +135,7 @@ export class DocumentService {
         throw new UserInputError('links', 'Link the supplementary agreement to its contract (SUPPLEMENT_TO)');
       }
       em.persist(document);
+      recordInitialStatus(em, document, actorOf(identity));
       await em.flush();
       deferAudit(em, { documentId: document.id, action: 'DOCUMENT_CREATED', ...actorOf(identity), details: { type: document.type, title } });
       for (const [index, link] of (input.links ?? []).entries()) {
@@ -168,6 +175,7 @@ export class DocumentService {
         document.subject = request.title;
         document.startDate = today;
       }
+      recordInitialStatus(tem, document, actorOf(identity));
       await tem.flush();
       deferAudit(tem, { documentId: document.id, action: 'DOCUMENT_CREATED', ...actorOf(identity), details: { type: document.type, title: document.title, dealId: request.dealId, actionId: request.actionId } });
       await new NotificationService(tem).documentChanged(document.id);
@@ -193,7 +201,7 @@ export class DocumentService {
   async update(input: UpdateDocumentInput): Promise<Document> {
     const identity = this.context.identity;
     await auditedTransaction(this.context.em, async (em) => {
-      const document = await this.lockReadable(em, input.id);
+      const document = await this.reader.lockReadable(em, input.id);
       if (document.version !== input.version) {
         throw new ConflictError('The document was changed by someone else; reload it and repeat your changes', { currentVersion: document.version });
       }
@@ -208,6 +216,7 @@ export class DocumentService {
       if (changesAccess && !isOwner(identity, document) && !isDocumentsAdmin(identity)) {
         throw new ForbiddenError('Only the author, the responsible employee or an administrator can change who is responsible or who may see the document');
       }
+      if (input.responsibleId && input.responsibleId.toLowerCase() !== document.responsibleId) await new StaffService(em).requireActive(input.responsibleId, 'responsibleId');
       if (input.responsibleId !== undefined) document.responsibleId = input.responsibleId?.toLowerCase() ?? document.authorId;
       if (input.restricted !== undefined && input.restricted !== null) document.restricted = input.restricted;
       applyFields(document, input, false);
@@ -221,29 +230,19 @@ export class DocumentService {
   /** Assigns the next number of the document's journal (type and year). Once; never reused. */
   async register(id: string): Promise<Document> {
     await auditedTransaction(this.context.em, async (em) => {
-      const document = await this.lockReadable(em, id);
+      const document = await this.reader.lockReadable(em, id);
       if (document.registeredAt) throw new ConflictError(`The document is already registered under № ${document.number}`, { reason: 'document.already-registered' });
       if (document.status === DocumentStatus.CANCELLED) throw new UserInputError('id', 'A cancelled document cannot be registered', { reason: 'document.cancelled' });
-      await this.registerWithin(em, document);
+      await new JournalService(em).registerWithin(document, actorOf(this.context.identity));
     });
     return this.context.em.findOneOrFail(Document, { id }, { refresh: true });
-  }
-
-  /** Registration inside the caller's transaction (also used at sign-off of an unregistered document). */
-  async registerWithin(em: EntityManager, document: Document): Promise<void> {
-    const now = new Date();
-    document.number = await new JournalService(em).nextNumber(document.type, now.getUTCFullYear());
-    document.registeredAt = now;
-    if (!document.date) document.date = todayUtc(now);
-    await em.flush();
-    deferAudit(em, { documentId: document.id, action: 'DOCUMENT_REGISTERED', ...actorOf(this.context.identity), details: { number: document.number } });
   }
 
   /** Cancels a document, or moves a signed contract through in force → executed / terminated. */
   async setStatus(id: string, status: DocumentStatus, comment: string | null): Promise<Document> {
     const identity = this.context.identity;
     await auditedTransaction(this.context.em, async (em) => {
-      const document = await this.lockReadable(em, id);
+      const document = await this.reader.lockReadable(em, id);
       const allowed = MANUAL_TRANSITIONS[document.status as DocumentStatus] ?? [];
       const contractOnly = status === DocumentStatus.IN_FORCE || status === DocumentStatus.EXECUTED || status === DocumentStatus.TERMINATED;
       if (!allowed.includes(status) || (contractOnly && document.type !== DocumentType.CONTRACT && document.type !== DocumentType.SUPPLEMENTARY_AGREEMENT)) {
@@ -253,7 +252,7 @@ export class DocumentService {
         throw new ForbiddenError('Only an administrator can cancel a signed document');
       }
       const from = document.status;
-      document.status = status;
+      changeStatus(em, document, status, actorOf(identity), trimmed(comment));
       await em.flush();
       deferAudit(em, { documentId: document.id, action: 'STATUS_CHANGED', ...actorOf(identity), details: { from, to: status, comment: trimmed(comment) } });
       await publishDealDocumentStatus(em, document);
@@ -274,43 +273,13 @@ export class DocumentService {
     );
     for (const row of rows) {
       // Called by the scheduled job in its own transaction: the audit record is the last write per row.
+      await recordStatusChangeSql(em, row.id, DocumentStatus.SIGNED, DocumentStatus.IN_FORCE, { actorId: null, actorKind: 'system' }, 'start date reached');
       await new AuditService(em).record({ documentId: row.id, action: 'STATUS_CHANGED', actorId: null, actorKind: 'system', details: { from: 'SIGNED', to: 'IN_FORCE', reason: 'start date reached' } });
       await new NotificationService(em).documentChanged(row.id);
       const document = await em.findOne(Document, { id: row.id }, { refresh: true });
       if (document) await publishDealDocumentStatus(em, document);
     }
     return rows.length;
-  }
-
-  /** The document if it exists and the caller may read it; null otherwise. */
-  async findById(id: string): Promise<Document | null> {
-    if (!isUuid(id)) return null;
-    const [document] = await this.findByIds([id]);
-    return document ?? null;
-  }
-
-  /** A readable document by id, or null; batched per request and shared by every field that points at a document. */
-  readableById(id: string): Promise<Document | null> {
-    return this.context.loaders
-      .get<Document>('documents:readable-by-id', async (ids) => byKeys(ids, await this.findByIds(ids), (row) => row.id))
-      .load(id.toLowerCase());
-  }
-
-  /** Readable documents among `ids` (restricted ones the caller may not see are left out). */
-  async findByIds(ids: readonly string[]): Promise<Document[]> {
-    const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-    if (!valid.length) return [];
-    const access = readableSql('d', this.context.identity);
-    return this.context.em.createQueryBuilder(Document, 'd').where({ id: { $in: valid } }).andWhere(access.sql, access.params).getResultList();
-  }
-
-  /** Locks the document row for a change in this transaction; NOT_FOUND when missing or not readable. */
-  async lockReadable(em: EntityManager, id: string): Promise<Document> {
-    if (!isUuid(id)) throw new NotFoundError('Document', id);
-    const access = readableSql('d', this.context.identity);
-    const visible = await em.execute<{ id: string }[]>(`select d.id from documents d where d.id = ? and ${access.sql}`, [id, ...access.params]);
-    if (!visible.length) throw new NotFoundError('Document', id);
-    return em.findOneOrFail(Document, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
   }
 
   /** One page of readable documents matching the filter, plus the total: two statements. */

@@ -1,7 +1,4 @@
 import type { Readable } from 'node:stream';
-import type { FilesSettings } from '../../config';
-import { LocalFileStorage } from './local-file.storage';
-import { S3FileStorage } from './s3-file.storage';
 
 /** Inclusive byte range of a partial read (HTTP Range semantics). */
 export type ByteRange = { start: number; end: number };
@@ -32,9 +29,4 @@ const SHA256 = /^[0-9a-f]{64}$/;
 export function storageKey(sha256: string): string {
   if (!SHA256.test(sha256)) throw new Error('Not a sha-256 digest');
   return `${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
-}
-
-/** The configured storage: an S3-compatible bucket when one is set, the local disk otherwise. */
-export function createFileStorage(settings: FilesSettings): FileStorage {
-  return settings.s3 ? new S3FileStorage(settings.s3) : new LocalFileStorage(settings.dir);
 }

@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserInputError } from '@kartoteka/kit';
-import { DocumentType } from '../document/document.entity';
+import { deferAudit } from '../audit/audited-transaction';
+import type { Actor } from '../document/document-access';
+import { todayUtc } from '../document/document.dates';
+import { type Document, DocumentType } from '../document/document.entity';
 
 /** Number prefixes used until an administrator configures another one. */
 export const DEFAULT_JOURNAL_PREFIXES: Readonly<Record<DocumentType, string>> = {
@@ -61,6 +64,20 @@ export class JournalService {
       [type, year, type],
     );
     return formatRegistrationNumber(row.prefix ?? DEFAULT_JOURNAL_PREFIXES[type], year, row.last_number);
+  }
+
+  /**
+   * Registers the document in its journal inside the caller's (audited) transaction, the document row locked
+   * by the caller: the next number, the registration time, today as the document's date if it has none.
+   * Used by `register` and at the sign-off of an unregistered document.
+   */
+  async registerWithin(document: Document, actor: Actor): Promise<void> {
+    const now = new Date();
+    document.number = await this.nextNumber(document.type, now.getUTCFullYear());
+    document.registeredAt = now;
+    if (!document.date) document.date = todayUtc(now);
+    await this.em.flush();
+    deferAudit(this.em, { documentId: document.id, action: 'DOCUMENT_REGISTERED', ...actor, details: { number: document.number } });
   }
 
   /** Every document type's journal of the year (the current UTC year by default), in the order of DocumentType. */

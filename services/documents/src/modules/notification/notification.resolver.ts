@@ -2,10 +2,11 @@ import { ConnectionType, isUuid, type SubgraphContext, UserInputError } from '@k
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { MailOutboxMessage } from './mail-outbox.entity';
 import { Document } from '../document/document.entity';
+import { DocumentReader } from '../document/document.reader';
 import { MarkNotificationsReadInput, NotificationsArgs, UpdateNotificationPreferenceInput } from './notification.input';
 import { Notification } from './notification.entity';
 import { NotificationPreference } from './notification-preference.entity';
-import { documentOfNotification, NotificationService } from './notification.service';
+import { NotificationService } from './notification.service';
 
 export const NotificationConnection = ConnectionType(Notification, 'Notification');
 
@@ -69,8 +70,10 @@ export class NotificationResolver {
     return new NotificationService(context.em).retryFailedEmails(ids ?? null);
   }
 
+  /** Loaded in one batch for the whole request; null when it is gone or the caller may not read documents. */
   @FieldResolver(() => Document, { nullable: true, description: 'The document; null if you may not read it' })
-  document(@Root() notification: Notification, @Ctx() context: SubgraphContext): Promise<Document | null> {
-    return documentOfNotification(context, notification);
+  async document(@Root() notification: Notification, @Ctx() context: SubgraphContext): Promise<Document | null> {
+    if (context.identity.kind === 'anonymous' || !context.identity.permissions.includes('documents:read')) return null;
+    return new DocumentReader(context).readableById(notification.documentId);
   }
 }

@@ -7,14 +7,12 @@ import {
   ForbiddenError,
   type Identity,
   isUuid,
-  type SubgraphContext,
   toConnection,
   UnauthenticatedError,
   UserInputError,
 } from '@kartoteka/kit';
 import { DEFAULT_MAIL_FROM, type MailSettings } from '../../config';
-import type { Document } from '../document/document.entity';
-import { DocumentService } from '../document/document.service';
+import { personalReadersSql } from '../document/document-access';
 import { StaffService } from '../staff/staff.service';
 import { MailOutboxMessage } from './mail-outbox.entity';
 import { LIVE_CHANNEL, type LiveMessage } from './notification.events';
@@ -74,7 +72,7 @@ function cursorOf(notification: Notification): string {
 }
 
 function parseCursor(after: string): { createdAt: string; id: string } {
-  const [createdAt, id] = decodeCursor(after, 2);
+  const [createdAt, id] = decodeCursor(after, ['timestamp', 'uuid']);
   if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !isUuid(id)) {
     throw new UserInputError('after', 'The cursor is not valid for this list');
   }
@@ -160,8 +158,9 @@ export class NotificationService {
 
   /**
    * A live ping that the document changed (delivered on commit when inside a transaction). Everyone connected
-   * hears of an ordinary document; of a restricted one only the people who may read it (its author,
-   * responsible, route participants and acknowledgement recipients), so its existence does not leak.
+   * hears of an ordinary document; of a restricted one only its personal readers by the one readable-document
+   * rule (`personalReadersSql`: author, responsible, route participants, acknowledgement recipients), so its
+   * existence does not leak.
    */
   async documentChanged(documentId: string): Promise<void> {
     const [document] = await this.em.execute<{ restricted: boolean }[]>('select restricted from documents where id = ?', [documentId]);
@@ -170,13 +169,8 @@ export class NotificationService {
       return;
     }
     const rows = await this.em.execute<{ user_id: string | null }[]>(
-      `select author_id as user_id from documents where id = ?
-       union select responsible_id from documents where id = ?
-       union select unnest(assignee_ids) from approval_steps where document_id = ?
-       union select decided_by_id from approval_steps where document_id = ?
-       union select delegated_by_id from approval_steps where document_id = ?
-       union select user_id from acknowledgements where document_id = ?`,
-      Array(6).fill(documentId),
+      `select distinct readers.user_id from documents d cross join lateral (${personalReadersSql('d')}) readers where d.id = ?`,
+      [documentId],
     );
     const userIds = rows.map((row) => row.user_id).filter((id): id is string => Boolean(id));
     // pg_notify payloads are limited to 8000 bytes: at most 100 ids per ping.
@@ -252,13 +246,4 @@ export class NotificationService {
     );
     return preference;
   }
-}
-
-/**
- * The document a notification is about, loaded in one batch for the whole request; null when it is gone or
- * the caller may not read documents.
- */
-export async function documentOfNotification(context: SubgraphContext, notification: Notification): Promise<Document | null> {
-  if (context.identity.kind === 'anonymous' || !context.identity.permissions.includes('documents:read')) return null;
-  return new DocumentService(context).readableById(notification.documentId);
 }

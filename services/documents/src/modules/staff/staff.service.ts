@@ -28,6 +28,14 @@ export class StaffService {
     return this.em.find(StaffMemberEntity, { id: { $in: wanted } }, { orderBy: { name: 'asc', id: 'asc' } });
   }
 
+  /** Refuses (BAD_USER_INPUT on `field`) a user this directory does not know, or a deactivated one. */
+  async requireActive(id: string, field: string): Promise<StaffMember> {
+    const [member] = await this.findByIds([id]);
+    if (!member) throw new UserInputError(field, 'There is no such employee', { reason: 'user.unknown' });
+    if (!member.active) throw new UserInputError(field, `${member.name} is deactivated`, { reason: 'user.inactive' });
+    return member;
+  }
+
   /** Active members holding `role`, by name. */
   activeMembersOfRole(role: string): Promise<StaffMember[]> {
     return this.em.find(StaffMemberEntity, { active: true, roles: { $contains: [role] } }, { orderBy: { name: 'asc', id: 'asc' } });

@@ -12,6 +12,7 @@ import { OutboxEvent } from '../outbox-event.entity';
 import { OutboxRelay } from '../outbox-relay';
 import { PgEventBus } from '../pg-event-bus';
 import { publishEvent } from '../publish-event';
+import { scaled } from '../../../jest.timing';
 
 /** What the probe consumer's handler writes: one row per handled event. */
 @Entity({ tableName: 'tallies' })
@@ -115,7 +116,7 @@ async function drain(work: () => Promise<number>): Promise<number> {
 }
 
 async function eventually<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + scaled(timeoutMs);
   for (;;) {
     const value = await probe();
     if (value) return value;

@@ -1,6 +1,6 @@
 import { apiKeyIdentity, type Identity } from '@kartoteka/kit';
 import { makeInn10, makeInn12, makeOgrn, makeOgrnip, makeSettlementAccount, requisiteMessages } from '@kartoteka/kit/requisites';
-import { collectPages, demoIdentity, type GraphQLResponse, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { collectPages, demoIdentity, type GraphQLResponse, seedDemoUserRefs, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { counterpartiesSubgraph } from '../../../subgraph';
 
 const MANAGER_ID = '00000000-0000-4000-8000-000000000002';
@@ -16,6 +16,7 @@ const queries: string[] = [];
 
 beforeAll(async () => {
   subgraph = await startTestSubgraph(counterpartiesSubgraph(), { onQuery: (sql) => queries.push(sql) });
+  await seedDemoUserRefs(subgraph.orm.em);
 });
 afterAll(() => subgraph?.close());
 

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { apiKeyIdentity, type Identity } from '@kartoteka/kit';
-import { demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { apiKeyIdentity, type Identity, UserDirectory } from '@kartoteka/kit';
+import { demoIdentity, startTestSubgraph, type TestSubgraph, seedCounterpartyRefs, seedDemoUserRefs } from '@kartoteka/kit/testing';
 import { EQUIPMENT_DEFINITIONS } from '../../../seed/equipment-template.seed';
 import { dealsSubgraph } from '../../../subgraph';
 import { DEFAULT_TEMPLATE_ID } from '../case-template.defaults';
+
+/** A counterparty id the deals service knows (in its read model, as counterparties' events would put it). */
+async function knownCounterparty(): Promise<string> {
+  const id = randomUUID();
+  await seedCounterpartyRefs(subgraph.orm.em, [id]);
+  return id;
+}
 
 const manager: Identity = demoIdentity('manager@kartoteka.local');
 const viewer: Identity = demoIdentity('viewer@kartoteka.local');
@@ -13,6 +20,7 @@ let subgraph: TestSubgraph;
 
 beforeAll(async () => {
   subgraph = await startTestSubgraph(dealsSubgraph());
+  await seedDemoUserRefs(subgraph.orm.em);
 });
 afterAll(() => subgraph?.close());
 
@@ -54,6 +62,28 @@ async function publish(id: string, draftVersion: number): Promise<Version> {
 }
 
 describe('case templates', () => {
+  it('publishes only when every action given to a named user goes to a known, active member of staff', async () => {
+    const withAssignee = (userId: string) => ({
+      ...MINIMAL,
+      stages: [{ ...MINIMAL.stages[0], actions: [{ key: 'review', kind: 'TASK', title: 'Проверка', dueOffsetDays: 1, required: false, assignee: { type: 'USER', userId } }] }, ...MINIMAL.stages.slice(1)],
+    });
+    const field = 'definition.stages.0.actions.0.assignee.userId';
+    const unknown = await create({ name: 'Назначение неизвестному', definition: withAssignee(randomUUID()) });
+    const refused = await subgraph.request(PUBLISH, { input: { id: unknown.id, draftVersion: 1 } }, manager);
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field } });
+
+    const leaverId = randomUUID();
+    await new UserDirectory(subgraph.orm.em.fork()).upsert({ id: leaverId, email: 'leaver@kartoteka.local', name: 'Уволенный Сотрудник', roles: ['MANAGER'], active: false, updatedAt: new Date() });
+    const inactive = await create({ name: 'Назначение уволенному', definition: withAssignee(leaverId) });
+    const refusedInactive = await subgraph.request(PUBLISH, { input: { id: inactive.id, draftVersion: 1 } }, manager);
+    expect(refusedInactive.errors?.[0]).toMatchObject({ message: expect.stringContaining('Уволенный Сотрудник'), extensions: { code: 'BAD_USER_INPUT', field } });
+    const untouched = await subgraph.request<{ caseTemplate: Template }>(`query($id: ID!) { caseTemplate(id: $id) { ${TEMPLATE} } }`, { id: inactive.id }, viewer);
+    expect(untouched.data?.caseTemplate).toMatchObject({ status: 'DRAFT', latestVersion: null, versions: [] });
+
+    const active = await create({ name: 'Назначение менеджеру', definition: withAssignee(manager.kind === 'user' ? manager.id : '') });
+    expect((await publish(active.id, 1)).number).toBe(1);
+  });
+
   it('creates a draft, publishes it as version 1 with its form schemas, and lists it', async () => {
     const template = await create({ name: '  Сервисный контракт ', description: 'Обслуживание', definition: EQUIPMENT_DEFINITIONS[1] });
     expect(template).toMatchObject({ name: 'Сервисный контракт', description: 'Обслуживание', status: 'DRAFT', draftVersion: 1, latestVersion: null, versions: [] });
@@ -88,11 +118,48 @@ describe('case templates', () => {
     expect(imported.errors).toBeUndefined();
     const copy = imported.data!.importCaseTemplate;
     expect(copy.id).not.toBe(original.id);
-    expect(copy).toMatchObject({ name: 'Поставка (экспорт)', description: 'Все типы полей', status: 'DRAFT', draftVersion: 1 });
+    // The original is still there: the copy is told apart by its name.
+    expect(copy).toMatchObject({ name: 'Поставка (экспорт) (копия)', description: 'Все типы полей', status: 'DRAFT', draftVersion: 1 });
     expect(copy.draft).toEqual(EQUIPMENT_DEFINITIONS[1]);
     const again = await subgraph.request<{ exportCaseTemplate: Record<string, unknown> }>(EXPORT, { id: copy.id }, viewer);
-    expect(again.data?.exportCaseTemplate).toEqual(file);
+    expect(again.data?.exportCaseTemplate).toEqual({ ...file, name: 'Поставка (экспорт) (копия)' });
     expect((await publish(copy.id, 1)).definition).toEqual(EQUIPMENT_DEFINITIONS[1]);
+  });
+
+  it('names an imported template as asked, or uniquely when no name is given', async () => {
+    const stamp = randomUUID().slice(0, 8);
+    const file = { format: 'kartoteka.case-template', version: 1, name: `Монтаж ${stamp}`, description: null, definition: MINIMAL };
+    const importAs = async (name?: string | null): Promise<string> => {
+      const result = await subgraph.request<{ importCaseTemplate: Template }>(IMPORT, { input: { document: file, ...(name === undefined ? {} : { name }) } }, manager);
+      if (!result.data?.importCaseTemplate) throw new Error(JSON.stringify(result.errors));
+      return result.data.importCaseTemplate.name;
+    };
+    // Nobody has the file's name yet: it is kept; then copies are numbered.
+    expect(await importAs()).toBe(`Монтаж ${stamp}`);
+    expect(await importAs()).toBe(`Монтаж ${stamp} (копия)`);
+    expect(await importAs(null)).toBe(`Монтаж ${stamp} (копия 2)`);
+    expect(await importAs('  ')).toBe(`Монтаж ${stamp} (копия 3)`);
+    // A given name is taken as given (trimmed).
+    expect(await importAs(`  Монтаж для филиала ${stamp} `)).toBe(`Монтаж для филиала ${stamp}`);
+    // Names differing only in case are the same name; an archived template keeps its name taken.
+    const upper = { ...file, name: `МОНТАЖ ${stamp}` };
+    const archived = await subgraph.request<{ importCaseTemplate: Template }>(IMPORT, { input: { document: { ...file, name: `Архив ${stamp}` } } }, manager);
+    await subgraph.request(ARCHIVE, { input: { id: archived.data!.importCaseTemplate.id } }, manager);
+    expect((await subgraph.request<{ importCaseTemplate: Template }>(IMPORT, { input: { document: upper } }, manager)).data?.importCaseTemplate.name).toBe(`МОНТАЖ ${stamp} (копия 4)`);
+    expect((await subgraph.request<{ importCaseTemplate: Template }>(IMPORT, { input: { document: { ...file, name: `Архив ${stamp}` } } }, manager)).data?.importCaseTemplate.name).toBe(`Архив ${stamp} (копия)`);
+    // A 200-character name still gets a unique name of at most 200 characters.
+    const long = { ...file, name: `${stamp}${'я'.repeat(192)}` };
+    const first = (await subgraph.request<{ importCaseTemplate: Template }>(IMPORT, { input: { document: long } }, manager)).data!.importCaseTemplate.name;
+    const second = (await subgraph.request<{ importCaseTemplate: Template }>(IMPORT, { input: { document: long } }, manager)).data!.importCaseTemplate.name;
+    expect(first).toBe(long.name);
+    expect(second).toHaveLength(200);
+    expect(second.endsWith(' (копия)')).toBe(true);
+    // Concurrent imports of one file get different names.
+    const racing = await Promise.all([1, 2, 3].map(() => subgraph.request<{ importCaseTemplate: Template }>(IMPORT, { input: { document: { ...file, name: `Гонка ${stamp}` } } }, manager)));
+    expect(new Set(racing.map((result) => result.data?.importCaseTemplate.name))).toEqual(new Set([`Гонка ${stamp}`, `Гонка ${stamp} (копия)`, `Гонка ${stamp} (копия 2)`]));
+    // A name over the limit is refused.
+    const tooLong = await subgraph.request(IMPORT, { input: { document: file, name: 'x'.repeat(201) } }, manager);
+    expect(tooLong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('refuses an invalid file on import with the JSON path of the problem, and imports nothing', async () => {
@@ -162,12 +229,12 @@ describe('case templates', () => {
     expect(archived.data?.archiveCaseTemplate.status).toBe('ARCHIVED');
     expect((await subgraph.request<{ caseTemplates: { id: string }[] }>(LIST, {}, viewer)).data?.caseTemplates.map((item) => item.id)).not.toContain(template.id);
     expect((await subgraph.request<{ caseTemplates: { id: string }[] }>(LIST, { includeArchived: true }, viewer)).data?.caseTemplates.map((item) => item.id)).toContain(template.id);
-    const deal = await subgraph.request('mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }', { input: { title: 'Сделка', counterpartyId: randomUUID(), templateId: template.id } }, manager);
+    const deal = await subgraph.request('mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }', { input: { title: 'Сделка', counterpartyId: await knownCounterparty(), templateId: template.id } }, manager);
     expect(deal.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'templateId' });
     expect((await subgraph.request(UPDATE, { input: { id: template.id, draftVersion: 1, name: 'Снова' } }, manager)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
 
     // The default template is installed on demand (a deal without a template) and cannot be archived.
-    const legacy = await subgraph.request<{ createDeal: { id: string } }>('mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }', { input: { title: 'Без шаблона', counterpartyId: randomUUID() } }, manager);
+    const legacy = await subgraph.request<{ createDeal: { id: string } }>('mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }', { input: { title: 'Без шаблона', counterpartyId: await knownCounterparty() } }, manager);
     expect(legacy.errors).toBeUndefined();
     expect((await subgraph.request(ARCHIVE, { input: { id: DEFAULT_TEMPLATE_ID } }, manager)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
     const listed = await subgraph.request<{ caseTemplates: { id: string; name: string; status: string }[] }>(LIST, {}, viewer);

@@ -86,8 +86,8 @@ beforeAll(async () => {
 afterAll(() => subgraph?.close());
 
 const ANALYTICS = `query($t: ID!, $from: String, $to: String, $o: ID) { dealAnalytics(templateId: $t, from: $from, to: $to, ownerId: $o) {
-  funnel { stageKey name reached current amount { minor currency } }
-  conversion { fromStageKey toStageKey rate }
+  funnel { stageKey name reached current amount { minor currency } currentAmount { minor currency } reachedAmount { minor currency } }
+  conversion { fromStageKey toStageKey reached converted rate }
   timeInStage { stageKey averageDays }
   winRate won lost open weightedAmount { minor currency }
   byOwner { owner { id } deals won lost winRate weightedAmount { minor currency } }
@@ -95,8 +95,8 @@ const ANALYTICS = `query($t: ID!, $from: String, $to: String, $o: ID) { dealAnal
 } }`;
 
 type Analytics = {
-  funnel: { stageKey: string; name: string; reached: number; current: number; amount: { minor: number; currency: string } }[];
-  conversion: { fromStageKey: string; toStageKey: string; rate: number }[];
+  funnel: { stageKey: string; name: string; reached: number; current: number; amount: { minor: number; currency: string }; currentAmount: { minor: number; currency: string }; reachedAmount: { minor: number; currency: string } }[];
+  conversion: { fromStageKey: string; toStageKey: string; reached: number; converted: number; rate: number }[];
   timeInStage: { stageKey: string; averageDays: number | null }[];
   winRate: number | null;
   won: number;
@@ -113,24 +113,37 @@ async function analytics(variables: Record<string, unknown> = {}): Promise<Analy
   return result.data.dealAnalytics;
 }
 
+type BoardColumn = { stage: { key: string }; totalCount: number; sum: { minor: number; currency: string } };
+async function board(templateId: string): Promise<BoardColumn[]> {
+  const result = await subgraph.request<{ dealBoard: BoardColumn[] }>('query($t: ID!) { dealBoard(templateId: $t) { stage { key } totalCount sum { minor currency } } }', { t: templateId }, viewer);
+  if (!result.data) throw new Error(JSON.stringify(result.errors));
+  return result.data.dealBoard;
+}
+
 const rub = (minor: number) => ({ minor, currency: 'RUB' });
 
 describe('dealAnalytics', () => {
   it('matches the hand-computed numbers of the fixture', async () => {
     const result = await analytics();
     // Funnel on the latest version's stages (its name for s2). Amounts: RUB only, each deal once.
-    expect(result.funnel).toEqual([
-      { stageKey: 's1', name: 'Первый контакт', reached: 7, current: 2, amount: rub(100_000 + 200_000 + 300_000 + 400_000 + 600_000) },
-      { stageKey: 's2', name: 'Встреча', reached: 6, current: 2, amount: rub(100_000 + 200_000 + 300_000 + 600_000) },
-      { stageKey: 's3', name: 'Договор', reached: 2, current: 1, amount: rub(400_000) },
-      { stageKey: 'won', name: 'Выиграна', reached: 1, current: 1, amount: rub(100_000) },
-      { stageKey: 'lost', name: 'Проиграна', reached: 1, current: 1, amount: rub(200_000) },
+    // Sum now: the deals in the stage now (s1: d4 + d7; s2: d5 has no amount, d6 is in EUR); ever reached: each deal that has been there.
+    expect(result.funnel.map(({ amount: _deprecated, ...row }) => row)).toEqual([
+      { stageKey: 's1', name: 'Первый контакт', reached: 7, current: 2, currentAmount: rub(400_000 + 600_000), reachedAmount: rub(100_000 + 200_000 + 300_000 + 400_000 + 600_000) },
+      { stageKey: 's2', name: 'Встреча', reached: 6, current: 2, currentAmount: rub(0), reachedAmount: rub(100_000 + 200_000 + 300_000 + 600_000) },
+      { stageKey: 's3', name: 'Договор', reached: 2, current: 1, currentAmount: rub(300_000), reachedAmount: rub(400_000) },
+      { stageKey: 'won', name: 'Выиграна', reached: 1, current: 1, currentAmount: rub(100_000), reachedAmount: rub(100_000) },
+      { stageKey: 'lost', name: 'Проиграна', reached: 1, current: 1, currentAmount: rub(200_000), reachedAmount: rub(200_000) },
     ]);
+    // The deprecated `amount` keeps its documented meaning (ever reached) for older clients.
+    expect(result.funnel.map((row) => row.amount)).toEqual(result.funnel.map((row) => row.reachedAmount));
+    // The analytics' "now" figures are the board's columns.
+    expect(result.funnel.map((row) => [row.stageKey, row.current, row.currentAmount])).toEqual((await board(TEMPLATE)).map((column) => [column.stage.key, column.totalCount, column.sum]));
     // s1→s2: all but d4 (6/7); s2→s3: d1 and d3 of six; s3→won: d1 of two.
     expect(result.conversion.map((row) => [row.fromStageKey, row.toStageKey])).toEqual([['s1', 's2'], ['s2', 's3'], ['s3', 'won']]);
     expect(result.conversion[0].rate).toBeCloseTo(6 / 7, 10);
     expect(result.conversion[1].rate).toBeCloseTo(2 / 6, 10);
     expect(result.conversion[2].rate).toBeCloseTo(1 / 2, 10);
+    expect(result.conversion.map((row) => [row.reached, row.converted])).toEqual([[7, 6], [6, 2], [2, 1]]);
     // Finished stays only: s1 (2+1+4+1+3+1)/6, s2 (8+10+3+4)/4, s3 12/1; nobody has left won or lost.
     expect(result.timeInStage).toEqual([
       { stageKey: 's1', averageDays: 2 },
@@ -156,12 +169,12 @@ describe('dealAnalytics', () => {
   it('narrows to deals created in a period (inclusive, whole days) and of one owner', async () => {
     const result = await analytics({ from: '2026-02-01', to: '2026-03-10', o: B });
     // d3, d4, d6 (created 10 March at 10:00, inside the last day).
-    expect(result.funnel.map((row) => [row.stageKey, row.reached, row.current, row.amount.minor])).toEqual([
-      ['s1', 3, 1, 700_000],
-      ['s2', 2, 1, 300_000],
-      ['s3', 1, 1, 300_000],
-      ['won', 0, 0, 0],
-      ['lost', 0, 0, 0],
+    expect(result.funnel.map((row) => [row.stageKey, row.reached, row.current, row.reachedAmount.minor, row.currentAmount.minor])).toEqual([
+      ['s1', 3, 1, 700_000, 400_000],
+      ['s2', 2, 1, 300_000, 0],
+      ['s3', 1, 1, 300_000, 300_000],
+      ['won', 0, 0, 0, 0],
+      ['lost', 0, 0, 0, 0],
     ]);
     expect(result.conversion.map((row) => row.rate)).toEqual([2 / 3, 1 / 2, 0]);
     expect(result.timeInStage.map((row) => row.averageDays)).toEqual([3.5, 3, null, null, null]);
@@ -201,6 +214,80 @@ describe('dealAnalytics', () => {
     } finally {
       await subgraph.orm.em.getConnection().execute(`delete from deals where title like 'Массовая %'`);
     }
+  });
+});
+
+describe('dealAnalytics across template versions', () => {
+  const TWO = randomUUID();
+  const TWO_V1 = randomUUID();
+  const TWO_V2 = randomUUID();
+  const stage = (key: string, name: string, outcome: 'OPEN' | 'WON' | 'LOST' = 'OPEN') => ({ key, name, probability: outcome === 'WON' ? 100 : outcome === 'LOST' ? 0 : 30, outcome, requiredFields: [], actions: [] });
+  // Version 2 adds «Встреча» (s2) between the first contact and the contract.
+  const v1: CaseDefinition = { stages: [stage('s1', 'Первый контакт'), stage('s3', 'Договор'), stage('won', 'Выиграна', 'WON'), stage('lost', 'Проиграна', 'LOST')], form: { fields: [], sections: [] } };
+  const v2: CaseDefinition = { ...v1, stages: [v1.stages[0], stage('s2', 'Встреча'), ...v1.stages.slice(1)] };
+  /** Version 1's deals are A's, version 2's are B's. */
+  const SPECS: { owner: string; version: string; path: string[] }[] = [
+    { owner: A, version: TWO_V1, path: ['s1', 's3', 'won'] },
+    { owner: A, version: TWO_V1, path: ['s1', 's3'] },
+    { owner: A, version: TWO_V1, path: ['s1'] },
+    { owner: B, version: TWO_V2, path: ['s1', 's2', 's3'] },
+    { owner: B, version: TWO_V2, path: ['s1', 's2'] },
+    { owner: B, version: TWO_V2, path: ['s1', 'lost'] },
+  ];
+
+  beforeAll(async () => {
+    const em = subgraph.orm.em.fork();
+    em.create(CaseTemplate, { id: TWO, name: 'Две версии', status: CaseTemplateStatus.PUBLISHED, draft: v2 });
+    em.create(CaseTemplateVersion, { id: TWO_V1, templateId: TWO, number: 1, definition: v1 });
+    em.create(CaseTemplateVersion, { id: TWO_V2, templateId: TWO, number: 2, definition: v2 });
+    await em.flush();
+    SPECS.forEach((spec, index) => {
+      const id = randomUUID();
+      const day = (offset: number) => new Date(Date.UTC(2026, 3, 1 + index * 5 + offset, 10));
+      const last = spec.path[spec.path.length - 1];
+      em.create(Deal, {
+        id,
+        title: `Версии ${index}`,
+        counterpartyId: randomUUID(),
+        templateId: TWO,
+        templateVersionId: spec.version,
+        stageKey: last,
+        status: last === 'won' ? DealStatus.WON : last === 'lost' ? DealStatus.LOST : DealStatus.OPEN,
+        amountMinor: 1_000,
+        currency: 'RUB',
+        ownerId: spec.owner,
+        createdAt: day(0),
+        stageEnteredAt: day(spec.path.length - 1),
+      });
+      spec.path.forEach((key, step) => em.create(DealStageVisit, { dealId: id, stageKey: key, enteredAt: day(step), leftAt: step < spec.path.length - 1 ? day(step + 1) : null }));
+    });
+    await em.flush();
+  });
+
+  const conversion = async (variables: Record<string, unknown> = {}) => (await analytics({ t: TWO, ...variables })).conversion.map((row) => [row.fromStageKey, row.toStageKey, row.reached, row.converted]);
+
+  it('a stage added in version 2 does not zero the conversion of the deals on version 1', async () => {
+    // Path of the latest version: s1 → s2 → s3 → won. Version 1's deals that went from s1 to s3 went past s2.
+    expect(await conversion()).toEqual([
+      ['s1', 's2', 6, 4],
+      ['s2', 's3', 2, 1],
+      ['s3', 'won', 3, 1],
+    ]);
+    // Only version 1's deals: two of three moved on from the first contact (before the fix: 0 of 3).
+    expect(await conversion({ o: A })).toEqual([
+      ['s1', 's2', 3, 2],
+      ['s2', 's3', 0, 0],
+      ['s3', 'won', 2, 1],
+    ]);
+    const result = await analytics({ t: TWO, o: A });
+    expect(result.conversion[0].rate).toBeCloseTo(2 / 3, 10);
+    expect(result.conversion[1].rate).toBe(0);
+    // Only version 2's deals: measured along their own stages as before.
+    expect(await conversion({ o: B })).toEqual([
+      ['s1', 's2', 3, 2],
+      ['s2', 's3', 2, 1],
+      ['s3', 'won', 1, 0],
+    ]);
   });
 });
 

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { apiKeyIdentity, type Identity } from '@kartoteka/kit';
-import { demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { demoIdentity, startTestSubgraph, type TestSubgraph, seedCounterpartyRefs, seedDemoUserRefs } from '@kartoteka/kit/testing';
 import { installDeals } from '../../../seed/deals.seed';
 import { dealsSubgraph } from '../../../subgraph';
 import { DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_VERSION_ID } from '../../case-template/case-template.defaults';
+
+/** A counterparty id the deals service knows (in its read model, as counterparties' events would put it). */
+async function knownCounterparty(): Promise<string> {
+  const id = randomUUID();
+  await seedCounterpartyRefs(subgraph.orm.em, [id]);
+  return id;
+}
 
 const MANAGER_ID = '00000000-0000-4000-8000-000000000002';
 const SALES_ID = '00000000-0000-4000-8000-000000000003';
@@ -16,6 +23,7 @@ let subgraph: TestSubgraph;
 
 beforeAll(async () => {
   subgraph = await startTestSubgraph(dealsSubgraph());
+  await seedDemoUserRefs(subgraph.orm.em);
 });
 afterAll(() => subgraph?.close());
 
@@ -108,7 +116,7 @@ async function refusal(query: string, variables: Record<string, unknown>, identi
 }
 
 async function newDeal(input: Record<string, unknown> = {}, identity: Identity = manager): Promise<DealShape> {
-  const { createDeal } = await call<{ createDeal: DealShape }>(CREATE, { input: { title: 'Внедрение CRM', counterpartyId: randomUUID(), templateId, amountMinor: 2_000_000_00, formData: { seats: 40 }, ...input } }, identity);
+  const { createDeal } = await call<{ createDeal: DealShape }>(CREATE, { input: { title: 'Внедрение CRM', counterpartyId: await knownCounterparty(), templateId, amountMinor: 2_000_000_00, formData: { seats: 40 }, ...input } }, identity);
   return createDeal;
 }
 
@@ -161,7 +169,7 @@ describe('deals on a case template', () => {
       [{ seats: 10, colour: 'red' }, 'formData.colour', /no such field/],
     ];
     for (const [formData, field, message] of cases) {
-      const error = await refusal(CREATE, { input: { title: 'Сделка', counterpartyId: randomUUID(), templateId, formData } });
+      const error = await refusal(CREATE, { input: { title: 'Сделка', counterpartyId: await knownCounterparty(), templateId, formData } });
       expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(error.message).toMatch(message);
     }
@@ -273,7 +281,7 @@ describe('deals on a case template', () => {
     expect(await refusal(MOVE, { input: { id: fresh.id, version: 1, stageKey: 'qualified' } })).toMatchObject({ missingActions: [], missingFields: ['region'] });
     const pinned = await newDeal({ templateVersionId: running.templateVersion.id, templateId: undefined });
     expect(pinned.templateVersion.number).toBe(1);
-    expect((await refusal(CREATE, { input: { title: 'X', counterpartyId: randomUUID(), templateId: DEFAULT_TEMPLATE_ID, templateVersionId: running.templateVersion.id } })).field).toBe('templateVersionId');
+    expect((await refusal(CREATE, { input: { title: 'X', counterpartyId: await knownCounterparty(), templateId: DEFAULT_TEMPLATE_ID, templateVersionId: running.templateVersion.id } })).field).toBe('templateVersionId');
 
     const board = await call<{ dealBoard: { stage: { key: string; name: string }; totalCount: number; deals: { id: string; version: number; nextAction: { title: string } | null }[] }[] }>(
       'query($t: ID!) { dealBoard(templateId: $t) { stage { key name probability outcome } totalCount sum { minor currency } deals { id title version amount { minor } owner { id } counterparty { id } nextAction { title dueAt } } } }',
@@ -288,7 +296,7 @@ describe('deals on a case template', () => {
   });
 
   it('filters the list by template, stage, status, owner and title', async () => {
-    const counterpartyId = randomUUID();
+    const counterpartyId = await knownCounterparty();
     const mine = await newDeal({ counterpartyId, title: 'Поставка 100% «Альфа»_1' });
     await newDeal({ counterpartyId, title: 'Поставка «Бета»', ownerId: SALES_ID });
     await call(MOVE, { input: { id: mine.id, version: 1, stageKey: 'lost', closeReason: 'Нет бюджета' } });
@@ -334,7 +342,7 @@ describe('deals on a case template', () => {
 
 describe('the default template and deals from before templates', () => {
   it('puts deals created without a template on «Продажа» version 1, with the stage and the next action on the counterparty', async () => {
-    const counterpartyId = randomUUID();
+    const counterpartyId = await knownCounterparty();
     const deal = (await call<{ createDeal: DealShape }>(CREATE, { input: { title: 'Без шаблона', counterpartyId, stage: 'negotiation', amountMinor: 1_000_000_00 } })).createDeal;
     expect(deal).toMatchObject({ stageKey: 'negotiation', templateVersion: { id: DEFAULT_TEMPLATE_VERSION_ID, number: 1, template: { id: DEFAULT_TEMPLATE_ID, name: 'Продажа' } }, weightedAmount: { minor: 750_000_00 } });
     const card = await call<{ _entities: { deals: { edges: { node: { stage: string; currentStage: { name: string }; nextAction: { title: string; dueAt: string } | null } }[] } }[] }>(
@@ -348,7 +356,7 @@ describe('the default template and deals from before templates', () => {
   it('adopts deals written before templates existed, once', async () => {
     const connection = subgraph.orm.em.getConnection();
     const ids = [randomUUID(), randomUUID(), randomUUID()];
-    const counterpartyId = randomUUID();
+    const counterpartyId = await knownCounterparty();
     for (const [index, stage] of ['proposal', 'won', 'lost'].entries()) {
       await connection.execute(
         `insert into deals (id, created_at, updated_at, title, amount_minor, currency, stage, counterparty_id, owner_id) values (?, '2025-05-01T10:00:00Z', '2025-05-03T10:00:00Z', ?, 100000, 'RUB', ?, ?, ?)`,

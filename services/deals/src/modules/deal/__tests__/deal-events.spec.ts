@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { type BusEvent, createLogger, EventConsumer, type EventPayload, type Identity, PgEventBus } from '@kartoteka/kit';
-import { createTestDatabase, demoIdentity, startTestSubgraph, type TestDatabase, type TestSubgraph } from '@kartoteka/kit/testing';
+import { createTestDatabase, demoIdentity, startTestSubgraph, type TestDatabase, type TestSubgraph, seedCounterpartyRefs, seedDemoUserRefs } from '@kartoteka/kit/testing';
 import { defaultDealsSettings } from '../../../config';
 import { dealsSubgraph } from '../../../subgraph';
 import { dealEventHandlers } from '../deal.consumer';
 import { DEAL_APPROVAL_REQUESTED, DEAL_DOCUMENT_REQUESTED, DOCUMENT_CREATED, DOCUMENT_STATUS_CHANGED } from '../deal.events';
+import { scaled } from '../../../../../kit/jest.timing';
+
+/** A counterparty id the deals service knows (in its read model, as counterparties' events would put it). */
+let current: TestSubgraph;
+async function knownCounterparty(): Promise<string> {
+  const id = randomUUID();
+  await seedCounterpartyRefs(current.orm.em, [id]);
+  return id;
+}
 
 const MANAGER_ID = '00000000-0000-4000-8000-000000000002';
 const manager: Identity = demoIdentity('manager@kartoteka.local');
@@ -24,7 +33,7 @@ function busEvent(topic: string, payload: EventPayload, id = randomUUID()): BusE
 }
 
 async function eventually<T>(probe: () => Promise<T | null>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + scaled(timeoutMs);
   for (;;) {
     const value = await probe();
     if (value !== null) return value;
@@ -39,6 +48,8 @@ describe('deal actions that create documents (handled in process)', () => {
 
   beforeAll(async () => {
     subgraph = await startTestSubgraph(dealsSubgraph());
+    await seedDemoUserRefs(subgraph.orm.em);
+    current = subgraph;
     // The consumer's handling, without a bus: `handle` is what a delivery runs (inbox + handler in one transaction).
     consumer = new EventConsumer({ consumer: 'deals', orm: subgraph.orm, bus: new PgEventBus({ url: 'postgres://unused', logger }), logger, handlers: dealEventHandlers });
   });
@@ -49,7 +60,7 @@ describe('deal actions that create documents (handled in process)', () => {
   const read = async (id: string) => (await subgraph.request<{ deal: DealRead }>(DEAL, { id }, viewer)).data!.deal;
 
   async function negotiationDeal(): Promise<{ id: string; counterpartyId: string; contract: Action; approval: Action }> {
-    const counterpartyId = randomUUID();
+    const counterpartyId = await knownCounterparty();
     const created = await subgraph.request<{ createDeal: { id: string; actions: Action[] } }>(CREATE, { input: { title: 'Поставка серверов', counterpartyId, stage: 'negotiation', amountMinor: 5_000_000_00 } }, manager);
     if (!created.data) throw new Error(JSON.stringify(created.errors));
     const { id, actions } = created.data.createDeal;
@@ -155,6 +166,8 @@ describe('deal actions that create documents, through the event bus', () => {
     // Stands in for the documents service: subscribed before deals publishes.
     await bus.ensureSubscription('documents-probe', [DEAL_DOCUMENT_REQUESTED]);
     subgraph = await startTestSubgraph(dealsSubgraph(defaultDealsSettings({ eventBusUrl: events.url })));
+    await seedDemoUserRefs(subgraph.orm.em);
+    current = subgraph;
   });
   afterAll(async () => {
     await subgraph?.close();
@@ -164,7 +177,7 @@ describe('deal actions that create documents, through the event bus', () => {
 
   it('relays the request to the bus and takes the documents service\'s answer from it', async () => {
     expect(subgraph.workers.map((worker) => worker.name)).toEqual(expect.arrayContaining(['event-consumer:deals', 'outbox-relay:deals']));
-    const created = await subgraph.request<{ createDeal: { id: string; actions: Action[] } }>(CREATE, { input: { title: 'Коммутаторы', counterpartyId: randomUUID(), stage: 'proposal' } }, manager);
+    const created = await subgraph.request<{ createDeal: { id: string; actions: Action[] } }>(CREATE, { input: { title: 'Коммутаторы', counterpartyId: await knownCounterparty(), stage: 'proposal' } }, manager);
     const deal = created.data!.createDeal;
     const offer = deal.actions.find((action) => action.kind === 'SEND_OFFER')!;
     await subgraph.request(COMPLETE, { input: { id: offer.id } }, manager);

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { apiKeyIdentity, DEMO_MANAGER_IDS, type Identity } from '@kartoteka/kit';
-import { collectPages, demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { collectPages, demoIdentity, startTestSubgraph, type TestSubgraph, seedCounterpartyRefs, seedDemoUserRefs } from '@kartoteka/kit/testing';
 import { seedDeals } from '../../../seed/deals.seed';
 import { dealsSubgraph } from '../../../subgraph';
 import { DEFAULT_DEFINITION, DEFAULT_TEMPLATE_ID } from '../../case-template/case-template.defaults';
 import { Deal } from '../deal.entity';
+
+/** A counterparty id the deals service knows (in its read model, as counterparties' events would put it). */
+async function knownCounterparty(): Promise<string> {
+  const id = randomUUID();
+  await seedCounterpartyRefs(subgraph.orm.em, [id]);
+  return id;
+}
 
 const MANAGER_ID = '00000000-0000-4000-8000-000000000002';
 const SALES_ID = '00000000-0000-4000-8000-000000000003';
@@ -18,6 +25,8 @@ let statements: string[] = [];
 
 beforeAll(async () => {
   subgraph = await startTestSubgraph(dealsSubgraph(), { onQuery: (sql) => statements.push(sql) });
+  await seedDemoUserRefs(subgraph.orm.em);
+  await seedCounterpartyRefs(subgraph.orm.em, ['3f2b8a52-3a7e-4c55-9a4c-1f1b2c3d4e5f']);
 });
 afterAll(() => subgraph?.close());
 
@@ -75,7 +84,7 @@ async function expectedOrder(counterpartyId: string): Promise<string[]> {
 
 describe('createDeal, deal, deals', () => {
   it('opens a deal on the first stage owned by its creator, and reads it back', async () => {
-    const counterpartyId = randomUUID();
+    const counterpartyId = await knownCounterparty();
     const input = { title: '  Поставка серверного оборудования  ', counterpartyId, amountMinor: 1_250_000_00, expectedCloseDate: '2026-12-25' };
     const created = await subgraph.request<{ createDeal: Record<string, unknown> & { id: string } }>(CREATE, { input }, manager);
     expect(created.errors).toBeUndefined();
@@ -104,7 +113,7 @@ describe('createDeal, deal, deals', () => {
   });
 
   it('takes a given stage, owner and currency, and keeps an unestimated amount empty', async () => {
-    const counterpartyId = randomUUID();
+    const counterpartyId = await knownCounterparty();
     const given = await subgraph.request<{ createDeal: { stage: string; owner: { id: string }; amount: unknown } }>(
       CREATE,
       { input: { title: 'Лизинг грузовых автомобилей', counterpartyId, stage: 'negotiation', ownerId: SALES_ID, amountMinor: 500_00, currency: 'EUR' } },
@@ -116,7 +125,7 @@ describe('createDeal, deal, deals', () => {
   });
 
   it('pages the list newest first with a stable keyset cursor and filters by stage', async () => {
-    const counterpartyId = randomUUID();
+    const counterpartyId = await knownCounterparty();
     await insertDeals(counterpartyId, 17, ['lead', 'won', 'lost']);
     const expected = await expectedOrder(counterpartyId);
     expect(expected).toHaveLength(17);

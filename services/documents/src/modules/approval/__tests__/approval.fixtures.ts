@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ANONYMOUS, type Identity, LoaderRegistry } from '@kartoteka/kit';
-import { demoIdentity, type GraphQLResponse, type TestSubgraph } from '@kartoteka/kit/testing';
+import { demoIdentity, type GraphQLResponse, seedCounterpartyRefs, type TestSubgraph } from '@kartoteka/kit/testing';
 import { StoredFile } from '../../file/stored-file.entity';
 import { fillStaffFromDemoUsers } from '../../staff/staff.fixtures';
 
@@ -15,9 +15,10 @@ export const idOf = (identity: Identity): string => (identity.kind === 'anonymou
 
 export const COUNTERPARTY_ID = '5d1c0000-0000-4000-8000-000000000001';
 
-/** The staff directory as identity's events would fill it. */
+/** The staff directory and the counterparty read model as identity's and counterparties' events would fill them. */
 export async function fillStaffDirectory(subgraph: TestSubgraph): Promise<void> {
   await fillStaffFromDemoUsers(subgraph.orm.em.fork());
+  await seedCounterpartyRefs(subgraph.orm.em.fork(), [COUNTERPARTY_ID]);
 }
 
 /** An uploaded file, as the upload route would have stored it. */

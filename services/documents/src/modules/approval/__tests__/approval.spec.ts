@@ -1,7 +1,9 @@
-import { type Identity } from '@kartoteka/kit';
+import { randomUUID } from 'node:crypto';
+import { DOCUMENT_SIGNED, documentSignedContract, type EventPayload, type Identity } from '@kartoteka/kit';
 import { startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { defaultDocumentsSettings } from '../../../config';
 import { documentsSubgraph } from '../../../subgraph';
+import { DocumentService } from '../../document/document.service';
 import { ApprovalService } from '../approval.service';
 import {
   accountant,
@@ -45,7 +47,7 @@ async function template(stages: StageSpec[], name = `Маршрут ${Math.rando
   return data.createRouteTemplate.id;
 }
 
-async function contract(options: { restricted?: boolean; startDate?: string; author?: Identity } = {}): Promise<string> {
+async function contract(options: { restricted?: boolean; startDate?: string; author?: Identity; dealId?: string } = {}): Promise<string> {
   const fileId = await storedFile(subgraph);
   const data = ok(
     await subgraph.request<{ createDocument: { id: string } }>(
@@ -57,6 +59,7 @@ async function contract(options: { restricted?: boolean; startDate?: string; aut
           title: 'Договор поставки № 7/26-П',
           amountMinor: 150_000_000,
           restricted: options.restricted ?? false,
+          ...(options.dealId ? { dealId: options.dealId } : {}),
           contract: { subject: 'Поставка оборудования', startDate: options.startDate ?? '2026-01-01', endDate: options.startDate ? null : '2027-12-31', paymentTerms: '30 дней' },
           fileIds: [fileId],
         },
@@ -89,6 +92,19 @@ async function myStep(documentId: string, identity: Identity): Promise<string | 
 async function newVersion(documentId: string, as: Identity = manager) {
   const fileId = await storedFile(subgraph, 'contract-v2.pdf');
   return subgraph.request<{ addDocumentVersion: { number: number } }>(`mutation($input: AddDocumentVersionInput!) { addDocumentVersion(input: $input) { number files { id name } } }`, { input: { documentId, fileIds: [fileId], comment: 'Учтены замечания' } }, as);
+}
+
+type StatusChange = { fromStatus: string | null; status: string; by: { id: string } | null; actorKind: string; reason: string | null };
+async function statusHistory(documentId: string): Promise<StatusChange[]> {
+  const data = ok(await subgraph.request<{ document: { statusHistory: (StatusChange & { at: string })[] } }>(`query($id: ID!) { document(id: $id) { statusHistory { fromStatus status at by { id } actorKind reason } } }`, { id: documentId }, manager));
+  const times = data.document.statusHistory.map((change) => Date.parse(change.at));
+  expect(times).toEqual([...times].sort((a, b) => a - b));
+  return data.document.statusHistory.map(({ at: _at, ...change }) => change);
+}
+
+async function signedEvents(documentId: string): Promise<EventPayload[]> {
+  const rows = await subgraph.orm.em.getConnection().execute<{ payload: EventPayload }[]>('select payload from outbox_events where topic = ? order by created_at, id', [DOCUMENT_SIGNED]);
+  return rows.map((row) => row.payload).filter((payload) => payload.documentId === documentId);
 }
 
 async function auditActions(documentId: string): Promise<string[]> {
@@ -141,6 +157,89 @@ describe('approval routes', () => {
     ok(await start(id, routeId));
     ok(await approve((await myStep(id, director))!, director));
     expect((await view(id)).status).toBe('SIGNED');
+    expect(await statusHistory(id)).toEqual([
+      { fromStatus: null, status: 'DRAFT', by: { id: idOf(manager) }, actorKind: 'USER', reason: null },
+      { fromStatus: 'DRAFT', status: 'ON_APPROVAL', by: { id: idOf(manager) }, actorKind: 'USER', reason: null },
+      { fromStatus: 'ON_APPROVAL', status: 'SIGNED', by: { id: idOf(director) }, actorKind: 'USER', reason: null },
+    ]);
+    expect((await signedEvents(id)).map((event) => event.status)).toEqual(['SIGNED']);
+  });
+
+  it('a contract whose start date has come is observably signed although it goes in force at once: signedBy, status history, one signed event', async () => {
+    const routeId = await template([{ name: 'Юрист', mode: 'SEQUENTIAL', rule: 'ALL', steps: [{ role: 'LAWYER' }] }, SIGN_OFF]);
+    const dealId = randomUUID();
+    const id = await contract({ startDate: '2026-01-01', dealId });
+    ok(await start(id, routeId));
+    ok(await approve((await myStep(id, lawyer))!, lawyer));
+    ok(await approve((await myStep(id, director))!, director, 'Подписываю'));
+    // The deal hears every status, SIGNED included (the last two come from one transaction: the outbox keeps no
+    // order finer than its created_at millisecond, so only the set of them is certain).
+    const dealNews = await subgraph.orm.em.getConnection().execute<{ payload: Record<string, unknown> }[]>(`select payload from outbox_events where topic = 'documents.document.status-changed' order by created_at, id`);
+    const statuses = dealNews.map((row) => row.payload).filter((payload) => payload.documentId === id).map((payload) => payload.status);
+    expect(statuses.slice(0, 2)).toEqual(['ON_APPROVAL', 'APPROVED']);
+    expect([...statuses.slice(2)].sort()).toEqual(['IN_FORCE', 'SIGNED']);
+
+    const signed = ok(await subgraph.request<{ document: { status: string; signedAt: string; signedBy: { id: string } | null; number: string } }>(`query($id: ID!) { document(id: $id) { status signedAt signedBy { id } number } }`, { id }, manager)).document;
+    expect(signed).toMatchObject({ status: 'IN_FORCE', signedBy: { id: idOf(director) } });
+    expect(signed.signedAt).not.toBeNull();
+    const history = await statusHistory(id);
+    expect(history.map((change) => change.status)).toEqual(['DRAFT', 'ON_APPROVAL', 'APPROVED', 'SIGNED', 'IN_FORCE']);
+    expect(history[3]).toEqual({ fromStatus: 'APPROVED', status: 'SIGNED', by: { id: idOf(director) }, actorKind: 'USER', reason: null });
+    expect(history[4]).toEqual({ fromStatus: 'SIGNED', status: 'IN_FORCE', by: null, actorKind: 'SYSTEM', reason: 'start date reached' });
+
+    const events = await signedEvents(id);
+    expect(events).toHaveLength(1);
+    const parsed = documentSignedContract.parse({ payload: events[0] });
+    expect(parsed).toEqual({
+      ok: true,
+      value: {
+        documentId: id,
+        documentType: 'CONTRACT',
+        number: signed.number,
+        counterpartyId: COUNTERPARTY_ID,
+        dealId,
+        actionId: null,
+        status: 'IN_FORCE',
+        signedAt: new Date(signed.signedAt).toISOString(),
+        signedById: idOf(director),
+        amountMinor: 150_000_000,
+        currency: 'RUB',
+      },
+    });
+  });
+
+  it('every status change is in the history with who made it: rejection, resubmission, recall, cancellation', async () => {
+    const routeId = await template([{ name: 'Юрист', mode: 'SEQUENTIAL', rule: 'ALL', steps: [{ role: 'LAWYER' }] }, SIGN_OFF]);
+    const id = await contract();
+    ok(await start(id, routeId));
+    ok(await reject((await myStep(id, lawyer))!, lawyer, 'Нет приложения'));
+    ok(await newVersion(id));
+    ok(await subgraph.request(`mutation($input: ResubmitDocumentInput!) { resubmitDocument(input: $input) { id } }`, { input: { documentId: id, mode: 'ALL' } }, manager));
+    ok(await subgraph.request(`mutation($input: FinishApprovalInput!) { recallApproval(input: $input) { id } }`, { input: { documentId: id, comment: 'Передумали' } }, manager));
+    ok(await subgraph.request(`mutation($input: SetDocumentStatusInput!) { setDocumentStatus(input: $input) { id } }`, { input: { id, status: 'CANCELLED', comment: 'Не нужен' } }, manager));
+    expect(await statusHistory(id)).toEqual([
+      { fromStatus: null, status: 'DRAFT', by: { id: idOf(manager) }, actorKind: 'USER', reason: null },
+      { fromStatus: 'DRAFT', status: 'ON_APPROVAL', by: { id: idOf(manager) }, actorKind: 'USER', reason: null },
+      { fromStatus: 'ON_APPROVAL', status: 'REJECTED', by: { id: idOf(lawyer) }, actorKind: 'USER', reason: 'Нет приложения' },
+      { fromStatus: 'REJECTED', status: 'ON_APPROVAL', by: { id: idOf(manager) }, actorKind: 'USER', reason: null },
+      { fromStatus: 'ON_APPROVAL', status: 'DRAFT', by: { id: idOf(manager) }, actorKind: 'USER', reason: 'Передумали' },
+      { fromStatus: 'DRAFT', status: 'CANCELLED', by: { id: idOf(manager) }, actorKind: 'USER', reason: 'Не нужен' },
+    ]);
+    expect(await signedEvents(id)).toEqual([]);
+  });
+
+  it('the contracts-in-force job records SIGNED → IN_FORCE in the history', async () => {
+    const routeId = await template([SIGN_OFF]);
+    const id = await contract({ startDate: '2099-01-01' });
+    ok(await start(id, routeId));
+    ok(await approve((await myStep(id, director))!, director));
+    const em = subgraph.orm.em.fork();
+    await em.transactional((tem) => new DocumentService(systemContext(subgraph)).activateContracts(tem, '2099-01-01', id));
+    expect((await view(id)).status).toBe('IN_FORCE');
+    expect((await statusHistory(id)).slice(-2)).toEqual([
+      { fromStatus: 'ON_APPROVAL', status: 'SIGNED', by: { id: idOf(director) }, actorKind: 'USER', reason: null },
+      { fromStatus: 'SIGNED', status: 'IN_FORCE', by: null, actorKind: 'SYSTEM', reason: 'start date reached' },
+    ]);
   });
 
   it('a sequential stage gives the steps one after another', async () => {
@@ -240,11 +339,21 @@ describe('approval routes', () => {
     const id = await contract();
     ok(await start(id, routeId));
     const stepId = (await myStep(id, lawyer))!;
-    const DELEGATE = `mutation($input: DelegateStepInput!) { delegateStep(input: $input) { id status assignees { id } delegatedBy { id } } }`;
+    const DELEGATE = `mutation($input: DelegateStepInput!) { delegateStep(input: $input) { id status role assignees { id } delegatedBy { id } delegatedFrom { id } delegatedFromRole } }`;
     expect(errorOf(await subgraph.request(DELEGATE, { input: { stepId, toUserId: idOf(accountant) } }, director)).code).toBe('FORBIDDEN');
     expect(errorOf(await subgraph.request(DELEGATE, { input: { stepId, toUserId: idOf(viewer) } }, lawyer))).toMatchObject({ field: 'toUserId', reason: 'approver.not-allowed' });
-    const delegated = ok(await subgraph.request<{ delegateStep: { assignees: { id: string }[]; delegatedBy: { id: string } } }>(DELEGATE, { input: { stepId, toUserId: idOf(accountant), comment: 'В отпуске' } }, lawyer)).delegateStep;
-    expect(delegated).toMatchObject({ assignees: [{ id: idOf(accountant) }], delegatedBy: { id: idOf(lawyer) } });
+    const delegated = ok(await subgraph.request<{ delegateStep: { role: string | null; assignees: { id: string }[]; delegatedBy: { id: string } } }>(DELEGATE, { input: { stepId, toUserId: idOf(accountant), comment: 'В отпуске' } }, lawyer)).delegateStep;
+    // The step now shows the delegate, not the role; who delegated it and from what stays on it and in the audit trail.
+    expect(delegated).toMatchObject({ role: null, assignees: [{ id: idOf(accountant) }], delegatedBy: { id: idOf(lawyer) }, delegatedFrom: [{ id: idOf(lawyer) }], delegatedFromRole: 'LAWYER' });
+    const shown = (await view(id)).approvalRoute!.stages[0].steps[0];
+    expect(shown).toMatchObject({ id: stepId, role: null, assignees: [{ id: idOf(accountant) }] });
+    const trail = ok(await subgraph.request<{ document: { auditTrail: { edges: { node: { action: string; actor: { id: string } | null; details: Record<string, unknown> } }[] } } }>(`query($id: ID!) { document(id: $id) { auditTrail(first: 100) { edges { node { action actor { id } details } } } } }`, { id }, admin));
+    const delegation = trail.document.auditTrail.edges.map((edge) => edge.node).find((node) => node.action === 'STEP_DELEGATED');
+    expect(delegation).toMatchObject({ actor: { id: idOf(lawyer) }, details: { stepId, from: [idOf(lawyer)], fromRole: 'LAWYER', to: idOf(accountant), comment: 'В отпуске' } });
+    // A further delegation keeps the role the step was first addressed to.
+    const again = ok(await subgraph.request<{ delegateStep: unknown }>(DELEGATE, { input: { stepId, toUserId: idOf(lawyer) } }, accountant)).delegateStep;
+    expect(again).toMatchObject({ role: null, assignees: [{ id: idOf(lawyer) }], delegatedBy: { id: idOf(accountant) }, delegatedFrom: [{ id: idOf(accountant) }], delegatedFromRole: 'LAWYER' });
+    ok(await subgraph.request(DELEGATE, { input: { stepId, toUserId: idOf(accountant) } }, lawyer));
     expect(errorOf(await approve(stepId, lawyer)).code).toBe('FORBIDDEN');
     expect(await myStep(id, accountant)).toBe(stepId);
     ok(await approve(stepId, accountant));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { apiKeyIdentity, API_KEY_SCOPES, type Identity } from '@kartoteka/kit';
-import { demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { demoIdentity, seedCounterpartyRefs, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { documentsSubgraph } from '../../../subgraph';
 import { AuditService, auditRecordHash, GENESIS_HASH, type AuditEntry } from '../audit.service';
 
@@ -268,6 +268,7 @@ describe('GraphQL', () => {
 
   it('Document.auditTrail pages a document’s records newest first, batched across documents', async () => {
     const counterpartyId = randomUUID();
+    await seedCounterpartyRefs(subgraph.orm.em, [counterpartyId]);
     const created: string[] = [];
     for (const title of ['Договор № 1', 'Договор № 2']) {
       const result = await subgraph.request<{ createDocument: { id: string } }>(

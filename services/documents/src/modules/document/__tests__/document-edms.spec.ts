@@ -1,4 +1,4 @@
-import { startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { seedCounterpartyRefs, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { defaultDocumentsSettings } from '../../../config';
 import { documentsSubgraph } from '../../../subgraph';
 import { admin, COUNTERPARTY_ID, errorOf, fillStaffDirectory, idOf, manager, ok, sales, storedFile, viewer } from '../../approval/__tests__/approval.fixtures';
@@ -8,6 +8,7 @@ let subgraph: TestSubgraph;
 beforeAll(async () => {
   subgraph = await startTestSubgraph(documentsSubgraph(defaultDocumentsSettings(), { workers: false }));
   await fillStaffDirectory(subgraph);
+  await seedCounterpartyRefs(subgraph.orm.em, ['5d1c0000-0000-4000-8000-000000000002', '5d1c0000-0000-4000-8000-0000000000aa', '5d1c0000-0000-4000-8000-0000000000bb']);
 });
 afterAll(() => subgraph?.close());
 

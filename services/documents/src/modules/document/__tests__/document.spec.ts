@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { apiKeyIdentity, DEMO_MANAGER_IDS, type Identity } from '@kartoteka/kit';
-import { collectPages, demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { collectPages, demoIdentity, seedCounterpartyRefs, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { seedDocuments } from '../../../seed/documents.seed';
 import { documentsSubgraph } from '../../../subgraph';
 import { Document, DocumentStatus, DocumentType } from '../document.entity';
@@ -16,6 +16,7 @@ let statements: string[] = [];
 
 beforeAll(async () => {
   subgraph = await startTestSubgraph(documentsSubgraph(), { onQuery: (sql) => statements.push(sql) });
+  await seedCounterpartyRefs(subgraph.orm.em, ['3f2b8a52-3a7e-4c55-9a4c-1f1b2c3d4e5f']);
 });
 afterAll(() => subgraph?.close());
 
@@ -79,6 +80,7 @@ async function expectedOrder(counterpartyId: string): Promise<string[]> {
 describe('createDocument, document, documents', () => {
   it('creates a draft with its author, money and stubs, and reads it back', async () => {
     const counterpartyId = randomUUID();
+    await seedCounterpartyRefs(subgraph.orm.em, [counterpartyId]);
     const dealId = randomUUID();
     const input = { type: 'CONTRACT', counterpartyId, title: '  Договор поставки № 15/25-П  ', date: '2025-03-31', number: '15/25-П', amountMinor: 125_000_000, dealId, contract: { subject: 'Поставка металлопроката', startDate: '2025-04-01' } };
     const created = await subgraph.request<{ createDocument: Record<string, unknown> & { id: string } }>(CREATE, { input }, manager);
@@ -114,6 +116,7 @@ describe('createDocument, document, documents', () => {
 
   it('keeps amount and currency empty without an amount, and takes the currency given', async () => {
     const counterpartyId = randomUUID();
+    await seedCounterpartyRefs(subgraph.orm.em, [counterpartyId]);
     const plain = await subgraph.request<{ createDocument: { amount: unknown; number: unknown; date: unknown } }>(CREATE, { input: { type: 'INCOMING_LETTER', counterpartyId, title: 'Письмо о смене реквизитов', currency: 'EUR', number: '  ' } }, manager);
     expect(plain.data?.createDocument).toMatchObject({ amount: null, number: null, date: null });
     const euro = await subgraph.request<{ createDocument: { amount: unknown } }>(CREATE, { input: { type: 'INVOICE', counterpartyId, title: 'Invoice 7', amountMinor: 0, currency: 'EUR', invoice: { dueDate: '2025-05-01' } } }, manager);

@@ -8,7 +8,7 @@ import { demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/k
 import { defaultDocumentsSettings, type FilesSettings } from '../../../config';
 import { documentsSubgraph } from '../../../subgraph';
 import { documentReadersMayDownload, fileRoutes } from '../file.routes';
-import { createFileStorage } from '../file.storage';
+import { createFileStorage } from '../file-storage.factory';
 
 const MAX_BYTES = 64 * 1024;
 const MAX_COUNT = 3;

@@ -9,7 +9,8 @@ import { demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/k
 import { defaultDocumentsSettings, type FilesSettings, type S3Settings } from '../../../config';
 import { documentsSubgraph } from '../../../subgraph';
 import { fileRoutes } from '../file.routes';
-import { createFileStorage, StoredContentMissingError } from '../file.storage';
+import { createFileStorage } from '../file-storage.factory';
+import { StoredContentMissingError } from '../file.storage';
 import { S3FileStorage } from '../s3-file.storage';
 
 /** The S3 storage against s3rver, a local S3-compatible fake (signatures checked, path-style buckets). */

@@ -2,8 +2,9 @@ import { Client } from 'pg';
 import { startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { defaultDocumentsSettings } from '../../../config';
 import { documentsSubgraph } from '../../../subgraph';
-import { COUNTERPARTY_ID, fillStaffDirectory, idOf, manager, ok } from '../../approval/__tests__/approval.fixtures';
+import { accountant, admin, COUNTERPARTY_ID, director, fillStaffDirectory, idOf, lawyer, manager, ok, sales, storedFile, viewer } from '../../approval/__tests__/approval.fixtures';
 import { LIVE_CHANNEL } from '../notification.events';
+import { scaled } from '../../../../../kit/jest.timing';
 
 let subgraph: TestSubgraph;
 let listener: Client;
@@ -23,7 +24,7 @@ afterAll(async () => {
 });
 
 async function pingsOf(documentId: string): Promise<(typeof heard)[number][]> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + scaled(5000);
   while (!heard.some((event) => event.documentId === documentId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   return heard.filter((event) => event.type === 'document' && event.documentId === documentId);
 }
@@ -35,5 +36,27 @@ describe('live document pings', () => {
     const secret = ok(await subgraph.request<{ createDocument: { id: string } }>(CREATE, { input: { type: 'OTHER', counterpartyId: COUNTERPARTY_ID, title: 'Закрытый', restricted: true } }, manager)).createDocument.id;
     expect((await pingsOf(open)).map((event) => event.userIds)).toEqual([undefined]);
     expect((await pingsOf(secret)).map((event) => event.userIds)).toEqual([[idOf(manager)]]);
+  });
+
+  it('of a restricted document reach exactly the staff who may read it (one rule for both)', async () => {
+    const CREATE = `mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }`;
+    const input = { type: 'OTHER', counterpartyId: COUNTERPARTY_ID, title: 'Закрытый с ознакомлением', restricted: true, responsibleId: idOf(sales), fileIds: [await storedFile(subgraph)] };
+    const secret = ok(await subgraph.request<{ createDocument: { id: string } }>(CREATE, { input }, manager)).createDocument.id;
+    await pingsOf(secret);
+    const before = heard.length;
+    const REQUEST = `mutation($input: RequestAcknowledgementInput!) { requestAcknowledgement(input: $input) { id } }`;
+    ok(await subgraph.request(REQUEST, { input: { documentId: secret, userIds: [idOf(accountant)] } }, manager));
+    const deadline = Date.now() + scaled(5000);
+    while (!heard.slice(before).some((event) => event.type === 'document' && event.documentId === secret) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const [ping] = heard.slice(before).filter((event) => event.type === 'document' && event.documentId === secret);
+    // Everyone but the administrator (who reads everything and is not listed) is asked whether they can read it.
+    const readers: string[] = [];
+    for (const who of [manager, sales, accountant, lawyer, director, viewer]) {
+      const found = ok(await subgraph.request<{ document: { id: string } | null }>(`query($id: ID!) { document(id: $id) { id } }`, { id: secret }, who)).document;
+      if (found) readers.push(idOf(who));
+    }
+    expect(ok(await subgraph.request<{ document: { id: string } | null }>(`query($id: ID!) { document(id: $id) { id } }`, { id: secret }, admin)).document).not.toBeNull();
+    expect([...(ping?.userIds ?? [])].sort()).toEqual([idOf(manager), idOf(sales), idOf(accountant)].sort());
+    expect(readers.sort()).toEqual([...(ping?.userIds ?? [])].sort());
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { scaled } from '../../../../../kit/jest.timing';
 
 export type SunkMail = { messageId: string; to: string; from: string; subject: string; text: string; html: string };
 
@@ -112,7 +113,7 @@ export async function startSinkProcess(): Promise<SinkProcess> {
 
 /** Polls `probe` until it returns a value other than undefined/false, or fails after the deadline. */
 export async function waitFor<T>(description: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + scaled(timeoutMs);
   let last: unknown;
   for (;;) {
     try {

@@ -6,6 +6,7 @@ import { documentsSubgraph } from '../../../subgraph';
 import { staffEventHandlers } from '../staff.consumer';
 import { fillStaffFromDemoUsers } from '../staff.fixtures';
 import { StaffService } from '../staff.service';
+import { scaled } from '../../../../../kit/jest.timing';
 
 const viewer: Identity = demoIdentity('viewer@kartoteka.local');
 const usersOnlyPartner: Identity = apiKeyIdentity('00000000-0000-4000-8000-00000000cccc', 'HR', ['users:read']);
@@ -19,7 +20,7 @@ function userEvent(user: Partial<UserUpserted> & { id: string }): BusEvent {
 }
 
 async function eventually<T>(probe: () => Promise<T | null>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + scaled(timeoutMs);
   for (;;) {
     const value = await probe();
     if (value !== null) return value;

@@ -1,0 +1,4 @@
+export * from './counterparty-ref.entity';
+export * from './user-ref.entity';
+export * from './reference-directories';
+export * from './reference-check';
