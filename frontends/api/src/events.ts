@@ -1,5 +1,4 @@
-import type { Locale } from './i18n';
-import type { PortalUser } from './session';
+import type { Locale, PortalUser } from './types';
 
 /** Every event the portal's apps exchange; each is a CustomEvent dispatched on window. */
 export type PortalEvents = {

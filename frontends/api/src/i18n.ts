@@ -1,7 +1,8 @@
 import { emitPortalEvent, onPortalEvent } from './events';
 import { readStored, writeStored } from './storage';
+import type { Locale } from './types';
 
-export type Locale = 'ru' | 'en';
+export type { Locale };
 
 export const locales: readonly Locale[] = ['ru', 'en'];
 export const DEFAULT_LOCALE: Locale = 'ru';

@@ -1,14 +1,8 @@
 import { emitPortalEvent } from './events';
 import { readStored, writeStored } from './storage';
+import type { PortalUser, Role } from './types';
 
-export type Role = 'ADMIN' | 'MANAGER' | 'APPROVER' | 'VIEWER';
-
-export type PortalUser = {
-  id: string;
-  name: string;
-  email: string;
-  roles: Role[];
-};
+export type { PortalUser, Role };
 
 export type StoredSession = {
   /** The short-lived access token sent as the bearer. */
