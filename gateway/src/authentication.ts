@@ -45,7 +45,7 @@ export function createAuthenticator(options: { jwtSecret: string; identity: Subg
       const { payload } = await jwtVerify(credential, key, { issuer: 'kartoteka-identity', audience: 'kartoteka', algorithms: ['HS256'] });
       const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter((role): role is RoleCode => typeof role === 'string' && isRole(role));
       if (!payload.sub) throw new AuthenticationError('The token has no subject');
-      return userIdentity(payload.sub, typeof payload.name === 'string' ? payload.name : '', roles);
+      return userIdentity(payload.sub, typeof payload.name === 'string' ? payload.name : '', roles, typeof payload.sid === 'string' ? payload.sid : undefined);
     } catch {
       throw new AuthenticationError('The session token is invalid or expired');
     }

@@ -109,6 +109,23 @@ describe('sessions through the gateway', () => {
     expect(codeOf(await refresh(pair.refreshToken))).toBe('UNAUTHENTICATED');
   });
 
+  it('changing one\'s own password ends every other session of theirs and keeps the one it was changed from', async () => {
+    const email = 'director@kartoteka.local';
+    const here = await login(email);
+    const elsewhere = await login(email, '198.51.100.77');
+    const CHANGE = 'mutation($input: ChangePasswordInput!) { changePassword(input: $input) { id } }';
+    const wrong = await stack.call(CHANGE, { input: { currentPassword: 'not-it', newPassword: 'a-new-long-password-1' } }, here.token);
+    expect(codeOf(wrong)).toBe('BAD_USER_INPUT');
+    // a refused change ends nothing
+    const stillElsewhere = (await refresh(elsewhere.refreshToken)).data!.refreshSession;
+    const changed = await stack.call(CHANGE, { input: { currentPassword: passwordOf(email), newPassword: 'a-new-long-password-1' } }, here.token);
+    expect(changed.errors).toBeUndefined();
+    expect(codeOf(await refresh(stillElsewhere.refreshToken))).toBe('UNAUTHENTICATED');
+    const kept = await refresh(here.refreshToken);
+    expect(kept.errors).toBeUndefined();
+    expect(kept.data?.refreshSession.user.id).toBe(here.user.id);
+  });
+
   it('a change of roles or a deactivation ends the user\'s sessions', async () => {
     const adminToken = await stack.login('admin@kartoteka.local');
     const UPDATE = 'mutation($input: UpdateUserInput!) { updateUser(input: $input) { id roles active } }';

@@ -4,7 +4,8 @@ import { isApiKeyScope, isRole, permissionsOfRoles, type ApiKeyScope, type Permi
 /** Who is calling, as verified by the gateway. */
 export type Identity =
   | { kind: 'anonymous' }
-  | { kind: 'user'; id: string; name: string; roles: RoleCode[]; permissions: Permission[] }
+  /** `sessionId`: the staff session the access token belongs to (absent for identities not from a login). */
+  | { kind: 'user'; id: string; name: string; roles: RoleCode[]; permissions: Permission[]; sessionId?: string }
   | { kind: 'apiKey'; id: string; name: string; scopes: ApiKeyScope[]; permissions: Permission[] };
 
 export type AuthenticatedIdentity = Exclude<Identity, { kind: 'anonymous' }>;
@@ -16,8 +17,9 @@ export const GATEWAY_TOKEN_HEADER = 'x-kartoteka-gateway-token';
 export const REQUEST_ID_HEADER = 'x-request-id';
 const ISSUER = 'kartoteka-gateway';
 
-export function userIdentity(id: string, name: string, roles: RoleCode[]): Identity {
-  return { kind: 'user', id, name, roles, permissions: permissionsOfRoles(roles) };
+export function userIdentity(id: string, name: string, roles: RoleCode[], sessionId?: string): Identity {
+  const identity: Identity = { kind: 'user', id, name, roles, permissions: permissionsOfRoles(roles) };
+  return sessionId ? { ...identity, sessionId } : identity;
 }
 
 export function apiKeyIdentity(id: string, name: string, scopes: ApiKeyScope[]): Identity {
@@ -45,7 +47,7 @@ export async function signGatewayToken(identity: Identity, audience: string, sec
   const claims: Record<string, unknown> = { kind: identity.kind, rid: requestId };
   // The caller's network address as the gateway saw it (login throttling keys on it); never a client-supplied value.
   if (clientAddress) claims.ip = clientAddress;
-  if (identity.kind === 'user') Object.assign(claims, { name: identity.name, roles: identity.roles });
+  if (identity.kind === 'user') Object.assign(claims, { name: identity.name, roles: identity.roles }, identity.sessionId ? { sid: identity.sessionId } : {});
   if (identity.kind === 'apiKey') Object.assign(claims, { name: identity.name, scopes: identity.scopes });
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(audience).setIssuedAt().setExpirationTime('2m');
   if (identity.kind !== 'anonymous') jwt.setSubject(identity.id);
@@ -60,7 +62,7 @@ export async function verifyGatewayToken(token: string, audience: string, secret
   const name = typeof payload.name === 'string' ? payload.name : '';
   if (payload.kind === 'user' && payload.sub) {
     const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter((r): r is RoleCode => typeof r === 'string' && isRole(r));
-    return { identity: userIdentity(payload.sub, name, roles), requestId, clientAddress };
+    return { identity: userIdentity(payload.sub, name, roles, typeof payload.sid === 'string' ? payload.sid : undefined), requestId, clientAddress };
   }
   if (payload.kind === 'apiKey' && payload.sub) {
     const scopes = (Array.isArray(payload.scopes) ? payload.scopes : []).filter((s): s is ApiKeyScope => typeof s === 'string' && isApiKeyScope(s));

@@ -2,7 +2,7 @@ import { Entity, Index, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
 /** Why a session ended before its time. */
-export type SessionRevokeReason = 'logout' | 'reuse' | 'deactivated' | 'roles-changed' | 'password-reset';
+export type SessionRevokeReason = 'logout' | 'reuse' | 'deactivated' | 'roles-changed' | 'password-reset' | 'password-changed';
 
 /**
  * One login of one user: the family of refresh tokens issued from it, each used once. Revoking it (logout,

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SignJWT } from 'jose';
-import { UnauthenticatedError, type SubgraphContext } from '@kartoteka/kit';
+import { isUuid, UnauthenticatedError, type SubgraphContext } from '@kartoteka/kit';
 import { User } from '../user/user.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session, type SessionRevokeReason } from './session.entity';
@@ -41,8 +41,9 @@ function sha256(value: string): string {
  * stop working at once; an access token already issued lives out its short lifetime (≤ 15 minutes).
  * Run it in the transaction of the change.
  */
-export async function revokeSessionsOf(em: EntityManager, userId: string, reason: SessionRevokeReason): Promise<number> {
-  return em.nativeUpdate(Session, { userId, revokedAt: null }, { revokedAt: new Date(), revokeReason: reason });
+export async function revokeSessionsOf(em: EntityManager, userId: string, reason: SessionRevokeReason, exceptSessionId?: string): Promise<number> {
+  const keep = exceptSessionId && isUuid(exceptSessionId) ? { id: { $ne: exceptSessionId } } : {};
+  return em.nativeUpdate(Session, { userId, revokedAt: null, ...keep }, { revokedAt: new Date(), revokeReason: reason });
 }
 
 type RefreshOutcome = { kind: 'issued'; session: IssuedSession } | { kind: 'refused'; reason: 'unknown' | 'ended' | 'reuse' | 'inactive'; sessionId?: string };

@@ -43,6 +43,6 @@ export class UserResolver {
   @Mutation(() => User, { description: 'The logged-in staff member changes their own password' })
   changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() context: SubgraphContext): Promise<User> {
     if (context.identity.kind !== 'user') throw new UnauthenticatedError('Only a logged-in staff member can change a password');
-    return new UserService(context).changeOwnPassword(context.identity.id, input.currentPassword, input.newPassword);
+    return new UserService(context).changeOwnPassword(context.identity.id, input.currentPassword, input.newPassword, context.identity.sessionId);
   }
 }

@@ -91,16 +91,25 @@ export class UserService {
     });
   }
 
-  /** The logged-in user changes their own password, proving the current one. */
-  async changeOwnPassword(id: string, currentPassword: string, newPassword: string): Promise<User> {
+  /**
+   * The logged-in user changes their own password, proving the current one. Every other session of theirs ends
+   * (the usual reason to change a password is that it may be known elsewhere); the session it is changed from,
+   * `sessionId` of the access token, goes on.
+   */
+  async changeOwnPassword(id: string, currentPassword: string, newPassword: string, sessionId?: string): Promise<User> {
     const user = await this.context.em.findOne(User, { id }, { populate: ['passwordHash'] });
     if (!user) throw new UnauthenticatedError();
     const valid = user.passwordHash ? await verify(user.passwordHash, currentPassword).catch(() => false) : false;
     if (!valid) throw new UserInputError('currentPassword', 'The current password is not correct');
     if (currentPassword === newPassword) throw new UserInputError('newPassword', 'Choose a password different from the current one');
-    user.passwordHash = await hash(newPassword);
-    await this.context.em.flush();
-    return user;
+    const passwordHash = await hash(newPassword);
+    return this.context.em.transactional(async (em) => {
+      const changed = await em.findOneOrFail(User, { id: user.id });
+      changed.passwordHash = passwordHash;
+      await em.flush();
+      await revokeSessionsOf(em, user.id, 'password-changed', sessionId);
+      return changed;
+    });
   }
 
   async list(args: { search?: string | null; first: number; after?: string | null }): Promise<ConnectionShape<User>> {
