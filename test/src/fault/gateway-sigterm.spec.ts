@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { JWT_SECRET, startStack, SUBGRAPH_NAMES, type Stack } from '../support/stack';
-import { freePort, recordFigures, startNode, waitHealthy, type NodeProcess } from '../support/processes';
+import { freePort, isListening, recordFigures, startNode, waitHealthy, type NodeProcess } from '../support/processes';
 import { eventually, scaled } from '../support/timing';
 
 /**
@@ -42,16 +42,6 @@ function holdingProxy(target: string) {
   };
 }
 
-async function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 let stack: Stack;
 let gateway: NodeProcess | null = null;
@@ -90,7 +80,7 @@ it('finishes every in-flight request after SIGTERM, refuses new connections and 
   const sigtermAt = Date.now();
   gateway.child.kill('SIGTERM');
   // draining: the listener closes (new connections are refused) while the accepted requests still wait
-  await eventually(async () => !(await accepts(port)), 'the gateway stops accepting connections');
+  await eventually(async () => !(await isListening(port)), 'the gateway stops accepting connections');
   expect(gateway.child.exitCode).toBeNull();
   const refusedAfterSigterm = await query(IN_FLIGHT);
   expect(refusedAfterSigterm.status).toBe(0);

@@ -1,39 +1,40 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postGraphQL } from '@kartoteka/kit/testing';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
+import { freePort, isListening, ROOT } from '../support/processes';
 import { scaled } from '../support/timing';
 
 /**
  * `pnpm start` as a new user runs it (after the build that `pnpm test` does first): embedded PostgreSQL,
  * migrations, demo data, all processes; Ctrl-C stops everything; a second start keeps the data.
  */
-const ROOT = join(__dirname, '..', '..', '..');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
+type StartPorts = Record<'gateway' | 'portal' | 'pg' | 'identity' | 'counterparties' | 'documents' | 'deals' | 'mailSink', number>;
+
+async function freePorts(): Promise<StartPorts> {
+  return { gateway: await freePort(), portal: await freePort(), pg: await freePort(), identity: await freePort(), counterparties: await freePort(), documents: await freePort(), deals: await freePort(), mailSink: await freePort() };
 }
 
-async function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+/** `pnpm start` on its own ports, with the embedded PostgreSQL and the local mail sink. */
+function startEnvOf(ports: StartPorts): NodeJS.ProcessEnv {
+  return {
+    KARTOTEKA_DATABASE_URL: '',
+    KARTOTEKA_EMBEDDED_PG_PORT: String(ports.pg),
+    GATEWAY_PORT: String(ports.gateway),
+    PORTAL_PORT: String(ports.portal),
+    IDENTITY_PORT: String(ports.identity),
+    COUNTERPARTIES_PORT: String(ports.counterparties),
+    DOCUMENTS_PORT: String(ports.documents),
+    DEALS_PORT: String(ports.deals),
+    KARTOTEKA_MAIL_SINK_PORT: String(ports.mailSink),
+    SMTP_URL: '',
+  };
 }
+
+
 
 type Started = { child: ChildProcess; output: () => string };
 
@@ -76,20 +77,8 @@ afterAll(async () => {
 });
 
 it('starts the whole product with demo data from one command, stops cleanly and keeps the data', async () => {
-  const ports = { gateway: await freePort(), portal: await freePort(), pg: await freePort(), identity: await freePort(), counterparties: await freePort(), documents: await freePort(), deals: await freePort(), mailSink: await freePort() };
-  const env: NodeJS.ProcessEnv = {
-    KARTOTEKA_DATA_DIR: dataDir,
-    KARTOTEKA_DATABASE_URL: '',
-    KARTOTEKA_EMBEDDED_PG_PORT: String(ports.pg),
-    GATEWAY_PORT: String(ports.gateway),
-    PORTAL_PORT: String(ports.portal),
-    IDENTITY_PORT: String(ports.identity),
-    COUNTERPARTIES_PORT: String(ports.counterparties),
-    DOCUMENTS_PORT: String(ports.documents),
-    DEALS_PORT: String(ports.deals),
-    KARTOTEKA_MAIL_SINK_PORT: String(ports.mailSink),
-    SMTP_URL: '',
-  };
+  const ports = await freePorts();
+  const env: NodeJS.ProcessEnv = { KARTOTEKA_DATA_DIR: dataDir, ...startEnvOf(ports) };
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
   const login = async () => {
     const result = await postGraphQL<{ login: { token: string } }>(gatewayUrl, 'mutation { login(email: "admin@kartoteka.local", password: "admin") { token } }');
@@ -178,22 +167,13 @@ const asRoot = process.getuid?.() === 0;
     chmodSync(closed, 0o700);
     chmodSync(shared, 0o755);
     cloneTo(clone);
-    const ports = { gateway: await freePort(), portal: await freePort(), pg: await freePort(), identity: await freePort(), counterparties: await freePort(), documents: await freePort(), deals: await freePort(), mailSink: await freePort() };
+    const ports = await freePorts();
     const env: NodeJS.ProcessEnv = {
       KARTOTEKA_POSTGRES_DIR: shared,
-      KARTOTEKA_DATABASE_URL: '',
       KARTOTEKA_DEMO: 'false',
       ADMIN_EMAIL: 'root-admin@example.com',
       ADMIN_PASSWORD: 'a long enough password',
-      KARTOTEKA_EMBEDDED_PG_PORT: String(ports.pg),
-      GATEWAY_PORT: String(ports.gateway),
-      PORTAL_PORT: String(ports.portal),
-      IDENTITY_PORT: String(ports.identity),
-      COUNTERPARTIES_PORT: String(ports.counterparties),
-      DOCUMENTS_PORT: String(ports.documents),
-      DEALS_PORT: String(ports.deals),
-      KARTOTEKA_MAIL_SINK_PORT: String(ports.mailSink),
-      SMTP_URL: '',
+      ...startEnvOf(ports),
     };
     const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
     const login = async () => {
