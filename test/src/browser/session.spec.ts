@@ -73,17 +73,26 @@ describe('the portal session', () => {
       expect(await identitySql('select id from sessions where revoke_reason is not null')).toEqual([]);
       await other.reload();
       await other.getByTestId('counterparty-row').first().waitFor();
+      // close the tab right after a refresh, never in the middle of one (its answer would be lost with the tab,
+      // and the spent token presented again by the first tab would rightly count as reuse)
+      const current = (await stored())!.refreshToken;
+      await page.waitForFunction((token) => !window.localStorage.getItem('kartoteka.session')?.includes(token), current);
     } finally {
       await other.close();
     }
   });
 
   it('refreshes and retries once when the gateway refuses the access token', async () => {
-    const current = (await stored())!;
-    // a token the gateway does not accept, though the portal thinks it has minutes left
-    await page.evaluate((session) => {
+    // right after a refresh, so the page's next one is seconds away: writing back a refresh token the page has
+    // meanwhile spent would be reuse, and the server would rightly end the session
+    const before = (await stored())!.refreshToken;
+    await page.waitForFunction((token) => !window.localStorage.getItem('kartoteka.session')?.includes(token), before);
+    // a token the gateway does not accept, though the portal thinks it has minutes left; read and written in one
+    // step of the page's own thread, so no refresh of the page can fall in between
+    await page.evaluate(() => {
+      const session = JSON.parse(window.localStorage.getItem('kartoteka.session')!) as Record<string, unknown>;
       window.localStorage.setItem('kartoteka.session', JSON.stringify({ ...session, token: 'not-a-token', expiresAt: new Date(Date.now() + 600_000).toISOString() }));
-    }, current);
+    });
     await page.reload();
     await page.getByTestId('counterparty-row').first().waitFor();
     expect(page.url()).toMatch(/\/counterparties$/);
