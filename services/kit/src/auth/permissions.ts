@@ -20,6 +20,16 @@ export const PERMISSIONS = [
   'documents:configure',
   /** Verify the integrity of the documents audit chain. ADMIN only; never an API key scope. */
   'audit:verify',
+  /** Read contract execution, payments and counterparty ratings (every role; an API key scope). */
+  'finance:read',
+  /** Enter contract terms: payment schedule and direction. */
+  'finance:write',
+  /** Import bank statements. */
+  'payments:import',
+  /** Match and unmatch payments by hand. */
+  'payments:match',
+  /** Change the rating weights (a new method version). ADMIN only; never an API key scope. */
+  'rating:configure',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -32,18 +42,19 @@ export const API_KEY_SCOPES = [
   'documents:write',
   'deals:read',
   'deals:write',
+  'finance:read',
 ] as const satisfies readonly Permission[];
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
-const READ_ALL: Permission[] = ['users:read', 'counterparties:read', 'documents:read', 'deals:read'];
+const READ_ALL: Permission[] = ['users:read', 'counterparties:read', 'documents:read', 'deals:read', 'finance:read'];
 
 export const ROLE_PERMISSIONS: Record<RoleCode, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  MANAGER: [...READ_ALL, 'counterparties:write', 'documents:write', 'deals:write'],
+  MANAGER: [...READ_ALL, 'counterparties:write', 'documents:write', 'deals:write', 'finance:write'],
   APPROVER: [...READ_ALL, 'documents:approve'],
   VIEWER: READ_ALL,
   LAWYER: [...READ_ALL, 'documents:approve'],
-  ACCOUNTANT: [...READ_ALL, 'documents:write', 'documents:approve'],
+  ACCOUNTANT: [...READ_ALL, 'documents:write', 'documents:approve', 'finance:write', 'payments:import', 'payments:match'],
   DIRECTOR: [...READ_ALL, 'documents:approve'],
 };
 

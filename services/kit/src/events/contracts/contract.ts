@@ -12,6 +12,9 @@ export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 /** ISO-8601 date-time as `Date.toISOString()` writes it (a UTC offset is accepted too). */
 export const DATE_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$';
 
+/** A calendar date (no time), YYYY-MM-DD. */
+export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
+
 /** The outcome of reading a payload: the typed value, or why it is malformed. */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -55,6 +58,14 @@ export function isRealDateTime(value: string): boolean {
   const time = Date.parse(value);
   if (Number.isNaN(time)) return false;
   const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** `true` when `value` (YYYY-MM-DD) is a real calendar date (the pattern alone accepts 2026-02-31). */
+export function isRealDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const [year, month, day] = value.split('-').map(Number);
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

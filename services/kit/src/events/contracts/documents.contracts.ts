@@ -1,5 +1,5 @@
 import type { JSONSchemaType } from 'ajv';
-import { DATE_TIME_PATTERN, defineContract, isRealDateTime, UUID_PATTERN, type WireOf } from './contract';
+import { DATE_PATTERN, DATE_TIME_PATTERN, defineContract, isRealDate, isRealDateTime, UUID_PATTERN, type WireOf } from './contract';
 
 /** documents → deals: a document was created for a deal action. */
 export const DOCUMENT_CREATED = 'documents.document.created';
@@ -69,9 +69,40 @@ export type DocumentSigned = {
   signedById: string | null;
   amountMinor: number | null;
   currency: string | null;
+  /*
+   * The fields below were added for finance (issue 9). They are optional on the wire (an event published before
+   * them still parses) and read as null when missing.
+   */
+  /** The document title. */
+  title: string | null;
+  /** The document date, YYYY-MM-DD. */
+  date: string | null;
+  /**
+   * The contract the document belongs to (INVOICE / ACT / SUPPLEMENTARY_AGREEMENT / PAYMENT_ORDER), found through its
+   * INVOICE_FOR / ACT_FOR / SUPPLEMENT_TO / PAYMENT_FOR link; an ACT_FOR → invoice resolves to that invoice's contract.
+   * Null for a contract itself and for a document linked to none.
+   */
+  contractId: string | null;
+  /** The invoice an act (ACT_FOR → invoice) or a payment order (PAYMENT_FOR → invoice) refers to. */
+  invoiceId: string | null;
+  /** INVOICE: the payment due date, YYYY-MM-DD. */
+  dueDate: string | null;
+  /** CONTRACT: its term, YYYY-MM-DD. */
+  startDate: string | null;
+  endDate: string | null;
+  /** ACT: the end of the period it covers, YYYY-MM-DD. */
+  periodEnd: string | null;
+  /** The staff member responsible for the document. */
+  responsibleId: string | null;
 };
 
-type SignedWire = WireOf<DocumentSigned, 'number' | 'dealId' | 'actionId' | 'signedById' | 'amountMinor' | 'currency'>;
+/** The keys a finance consumer reads as dates (YYYY-MM-DD, real calendar dates). */
+const SIGNED_DATE_KEYS = ['date', 'dueDate', 'startDate', 'endDate', 'periodEnd'] as const;
+
+type SignedWire = WireOf<
+  DocumentSigned,
+  'number' | 'dealId' | 'actionId' | 'signedById' | 'amountMinor' | 'currency' | 'title' | 'date' | 'contractId' | 'invoiceId' | 'dueDate' | 'startDate' | 'endDate' | 'periodEnd' | 'responsibleId'
+>;
 
 const signedSchema: JSONSchemaType<SignedWire> = {
   type: 'object',
@@ -87,6 +118,15 @@ const signedSchema: JSONSchemaType<SignedWire> = {
     signedById: { type: 'string', pattern: UUID_PATTERN, nullable: true },
     amountMinor: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, nullable: true },
     currency: { type: 'string', pattern: '^[A-Z]{3}$', nullable: true },
+    title: { type: 'string', maxLength: 2000, nullable: true },
+    date: { type: 'string', pattern: DATE_PATTERN, nullable: true },
+    contractId: { type: 'string', pattern: UUID_PATTERN, nullable: true },
+    invoiceId: { type: 'string', pattern: UUID_PATTERN, nullable: true },
+    dueDate: { type: 'string', pattern: DATE_PATTERN, nullable: true },
+    startDate: { type: 'string', pattern: DATE_PATTERN, nullable: true },
+    endDate: { type: 'string', pattern: DATE_PATTERN, nullable: true },
+    periodEnd: { type: 'string', pattern: DATE_PATTERN, nullable: true },
+    responsibleId: { type: 'string', pattern: UUID_PATTERN, nullable: true },
   },
   required: ['documentId', 'documentType', 'counterpartyId', 'status', 'signedAt'],
   additionalProperties: true,
@@ -94,18 +134,79 @@ const signedSchema: JSONSchemaType<SignedWire> = {
 
 const lowerOrNull = (id: string | null | undefined): string | null => (id ? id.toLowerCase() : null);
 
-export const documentSignedContract = defineContract<DocumentSigned, SignedWire>([DOCUMENT_SIGNED], signedSchema, (value) =>
-  isRealDateTime(value.signedAt)
+export const documentSignedContract = defineContract<DocumentSigned, SignedWire>([DOCUMENT_SIGNED], signedSchema, (value) => {
+  if (!isRealDateTime(value.signedAt)) return 'signedAt is not a real date-time';
+  const wrongDate = SIGNED_DATE_KEYS.find((key) => {
+    const date = value[key];
+    return date != null && !isRealDate(date);
+  });
+  if (wrongDate) return `${wrongDate} is not a real date`;
+  return {
+    ...value,
+    documentId: value.documentId.toLowerCase(),
+    counterpartyId: value.counterpartyId.toLowerCase(),
+    number: value.number ?? null,
+    dealId: lowerOrNull(value.dealId),
+    actionId: lowerOrNull(value.actionId),
+    signedById: lowerOrNull(value.signedById),
+    amountMinor: value.amountMinor ?? null,
+    currency: value.currency ?? null,
+    title: value.title ?? null,
+    date: value.date ?? null,
+    contractId: lowerOrNull(value.contractId),
+    invoiceId: lowerOrNull(value.invoiceId),
+    dueDate: value.dueDate ?? null,
+    startDate: value.startDate ?? null,
+    endDate: value.endDate ?? null,
+    periodEnd: value.periodEnd ?? null,
+    responsibleId: lowerOrNull(value.responsibleId),
+  };
+});
+
+/**
+ * documents → everyone: a document that was signed (its `signedAt` is set) changed afterwards — its status changed
+ * (IN_FORCE, EXECUTED, TERMINATED, CANCELLED …), or a link of it to a contract/invoice was added or removed, so its
+ * `contractId`/`invoiceId` may differ from the {@link DocumentSigned} event. CANCELLED means the document is no longer
+ * a verified fact. The payload is the current state, not a diff: a consumer keeps the newest by `changedAt`.
+ */
+export const DOCUMENT_VERIFIED_CHANGED = 'documents.document.verified-changed';
+
+export type SignedDocumentChanged = {
+  documentId: string;
+  documentType: string;
+  /** The status now. */
+  status: string;
+  /** The contract it belongs to now (resolved like {@link DocumentSigned.contractId}). */
+  contractId: string | null;
+  /** The invoice it refers to now (resolved like {@link DocumentSigned.invoiceId}). */
+  invoiceId: string | null;
+  /** When the change happened (ISO-8601). */
+  changedAt: string;
+};
+
+type ChangedWire = WireOf<SignedDocumentChanged, 'contractId' | 'invoiceId'>;
+
+const changedSchema: JSONSchemaType<ChangedWire> = {
+  type: 'object',
+  properties: {
+    documentId: { type: 'string', pattern: UUID_PATTERN },
+    documentType: { type: 'string', minLength: 1, maxLength: 50 },
+    status: { type: 'string', minLength: 1, maxLength: 50 },
+    contractId: { type: 'string', pattern: UUID_PATTERN, nullable: true },
+    invoiceId: { type: 'string', pattern: UUID_PATTERN, nullable: true },
+    changedAt: { type: 'string', pattern: DATE_TIME_PATTERN },
+  },
+  required: ['documentId', 'documentType', 'status', 'changedAt'],
+  additionalProperties: true,
+};
+
+export const signedDocumentChangedContract = defineContract<SignedDocumentChanged, ChangedWire>([DOCUMENT_VERIFIED_CHANGED], changedSchema, (value) =>
+  isRealDateTime(value.changedAt)
     ? {
         ...value,
         documentId: value.documentId.toLowerCase(),
-        counterpartyId: value.counterpartyId.toLowerCase(),
-        number: value.number ?? null,
-        dealId: lowerOrNull(value.dealId),
-        actionId: lowerOrNull(value.actionId),
-        signedById: lowerOrNull(value.signedById),
-        amountMinor: value.amountMinor ?? null,
-        currency: value.currency ?? null,
+        contractId: lowerOrNull(value.contractId),
+        invoiceId: lowerOrNull(value.invoiceId),
       }
-    : 'signedAt is not a real date-time',
+    : 'changedAt is not a real date-time',
 );

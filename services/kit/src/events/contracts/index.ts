@@ -8,3 +8,4 @@ export * from './identity.contracts';
 export * from './counterparties.contracts';
 export * from './deals.contracts';
 export * from './documents.contracts';
+export * from './finance.contracts';

@@ -1,0 +1,29 @@
+import { API_KEY_SCOPES, isApiKeyScope, permissionsOfRoles, ROLE_PERMISSIONS, ROLES } from '../permissions';
+
+describe('permissions: finance (issue 9)', () => {
+  it('every role reads finance; finance:read is an API key scope', () => {
+    for (const role of ROLES) expect({ role, has: ROLE_PERMISSIONS[role].includes('finance:read') }).toEqual({ role, has: true });
+    expect(isApiKeyScope('finance:read')).toBe(true);
+  });
+
+  it('finance:write for ADMIN, MANAGER, ACCOUNTANT only', () => {
+    expect(ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('finance:write'))).toEqual(['ADMIN', 'MANAGER', 'ACCOUNTANT']);
+  });
+
+  it('payments:import and payments:match for ADMIN and ACCOUNTANT only', () => {
+    expect(ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('payments:import'))).toEqual(['ADMIN', 'ACCOUNTANT']);
+    expect(ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('payments:match'))).toEqual(['ADMIN', 'ACCOUNTANT']);
+  });
+
+  it('rating:configure for ADMIN only and never an API key scope', () => {
+    expect(ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('rating:configure'))).toEqual(['ADMIN']);
+    expect(isApiKeyScope('rating:configure')).toBe(false);
+    for (const scope of ['finance:write', 'payments:import', 'payments:match', 'audit:verify', 'documents:configure']) expect({ scope, ok: isApiKeyScope(scope) }).toEqual({ scope, ok: false });
+    expect(API_KEY_SCOPES).toEqual(['users:read', 'counterparties:read', 'counterparties:write', 'documents:read', 'documents:write', 'deals:read', 'deals:write', 'finance:read']);
+  });
+
+  it('a VIEWER and MANAGER keep what they had', () => {
+    expect(permissionsOfRoles(['VIEWER']).sort()).toEqual(['counterparties:read', 'deals:read', 'documents:read', 'finance:read', 'users:read']);
+    expect(permissionsOfRoles(['MANAGER', 'VIEWER']).sort()).toEqual(['counterparties:read', 'counterparties:write', 'deals:read', 'deals:write', 'documents:read', 'documents:write', 'finance:read', 'finance:write', 'users:read']);
+  });
+});
