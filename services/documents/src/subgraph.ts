@@ -33,6 +33,7 @@ import { DocumentJournalSetting } from './modules/journal/document-journal-setti
 import { JournalResolver } from './modules/journal/journal.resolver';
 import { NOTIFICATION_ENTITIES, NOTIFICATION_RESOLVERS, notificationRoutes, notificationWorkers } from './modules/notification/notification.module';
 import type { OverdueCheck } from './modules/notification/overdue-check.worker';
+import { paymentOverdueHandlers } from './modules/notification/payment-overdue.consumer';
 import { StaffMemberEntity } from './modules/staff/staff-member.entity';
 import { staffEventHandlers } from './modules/staff/staff.consumer';
 import { StaffResolver } from './modules/staff/staff.resolver';
@@ -48,10 +49,11 @@ function systemContext(em: EntityManager) {
 
 /**
  * Everything the `documents` consumer handles: the staff directory (identity's user events), the counterparty
- * read model (counterparties' lifecycle events) and deals' requests. The rebuild commands replay the first two.
+ * read model (counterparties' lifecycle events), deals' requests and finance's overdue obligations (notifications).
+ * The rebuild commands replay the first two.
  */
 export function documentsEventHandlers(): EventHandlers {
-  return { ...staffEventHandlers, ...counterpartyRefHandlers(), ...documentEventHandlers };
+  return { ...staffEventHandlers, ...counterpartyRefHandlers(), ...documentEventHandlers, ...paymentOverdueHandlers };
 }
 
 /** Domain events, when a bus is configured: the `documents` consumer (staff directory from identity) and this service's outbox relay. */

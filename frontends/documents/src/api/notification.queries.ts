@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   'DEADLINE_PASSED',
   'DOCUMENT_SIGNED',
   'DECISION_MADE',
+  'PAYMENT_OVERDUE',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -72,6 +72,7 @@ export const tasksEn: TasksMessages = {
       DEADLINE_PASSED: 'The deadline for “{title}” has passed',
       DOCUMENT_SIGNED: '“{title}” has been signed off',
       DECISION_MADE: 'A decision was made on “{title}”',
+      PAYMENT_OVERDUE: 'A payment under “{title}” is overdue',
     },
     actorKind: {
       APPROVAL_TASK: '{actor} sent “{title}” for your approval',
@@ -80,6 +81,7 @@ export const tasksEn: TasksMessages = {
       DEADLINE_PASSED: 'The deadline for “{title}” has passed',
       DOCUMENT_SIGNED: '{actor} signed off “{title}”',
       DECISION_MADE: '{actor} made a decision on “{title}”',
+      PAYMENT_OVERDUE: 'A payment under “{title}” is overdue ({actor})',
     },
   },
   prefs: {
@@ -97,6 +99,7 @@ export const tasksEn: TasksMessages = {
       DEADLINE_PASSED: 'An approval or acknowledgement deadline has passed',
       DOCUMENT_SIGNED: 'A document was signed off',
       DECISION_MADE: 'A decision was made on a document',
+      PAYMENT_OVERDUE: 'A payment under a contract or invoice of mine is overdue',
     },
   },
   docPanel: {

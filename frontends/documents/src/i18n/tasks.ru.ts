@@ -73,6 +73,7 @@ export const tasksRu = {
       DEADLINE_PASSED: 'Истёк срок по документу «{title}»',
       DOCUMENT_SIGNED: 'Документ «{title}» подписан',
       DECISION_MADE: 'По документу «{title}» принято решение',
+      PAYMENT_OVERDUE: 'Просрочена оплата по «{title}»',
     },
     actorKind: {
       APPROVAL_TASK: '{actor} отправил(а) документ «{title}» вам на согласование',
@@ -81,6 +82,7 @@ export const tasksRu = {
       DEADLINE_PASSED: 'Истёк срок по документу «{title}»',
       DOCUMENT_SIGNED: '{actor} утвердил(а) документ «{title}»',
       DECISION_MADE: '{actor} принял(а) решение по документу «{title}»',
+      PAYMENT_OVERDUE: 'Просрочена оплата по «{title}» ({actor})',
     },
   },
   prefs: {
@@ -98,6 +100,7 @@ export const tasksRu = {
       DEADLINE_PASSED: 'Истёк срок согласования или ознакомления',
       DOCUMENT_SIGNED: 'Документ подписан',
       DECISION_MADE: 'По документу принято решение',
+      PAYMENT_OVERDUE: 'Просрочена оплата по моему договору или счёту',
     },
   },
   docPanel: {

@@ -6,6 +6,7 @@ import { Migration20261127162144 } from './Migration20261127162144';
 import { Migration20261127235900 } from './Migration20261127235900';
 import { Migration20261206010148 } from './Migration20261206010148';
 import { Migration20261206010526 } from './Migration20261206010526';
+import { Migration20261206031705 } from './Migration20261206031705';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131717', class: Migration20261127131717 },
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127235900', class: Migration20261127235900 },
   { name: 'Migration20261206010148', class: Migration20261206010148 },
   { name: 'Migration20261206010526', class: Migration20261206010526 },
+  { name: 'Migration20261206031705', class: Migration20261206031705 },
 ];

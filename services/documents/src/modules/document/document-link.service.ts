@@ -5,6 +5,8 @@ import { NotificationService } from '../notification/notification.service';
 import { actorOf, readableSql } from './document-access';
 import { DocumentLink, DocumentLinkKind } from './document-link.entity';
 import { Document, DocumentStatus, DocumentType } from './document.entity';
+import { publishFinanceLinkChange } from './document.events';
+import { FINANCE_LINK_KINDS } from './document-finance';
 
 type Context = Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>;
 
@@ -28,6 +30,8 @@ export class DocumentLinkService {
       const source = await this.readable(em, sourceId, 'sourceId');
       if (source.status === DocumentStatus.CANCELLED) throw new UserInputError('sourceId', 'A cancelled document cannot get new links');
       await this.addWithin(em, source, targetId, kind, 'targetId');
+      // A signed document now belongs to another contract/invoice (and so may the documents resolving through it).
+      if (FINANCE_LINK_KINDS.includes(kind)) await publishFinanceLinkChange(em, source.id);
       await new NotificationService(em).documentChanged(source.id);
     });
     return this.context.em.findOneOrFail(Document, { id: sourceId }, { refresh: true });
@@ -46,6 +50,7 @@ export class DocumentLinkService {
       em.remove(link);
       await em.flush();
       deferAudit(em, { documentId: link.sourceId, action: 'LINK_REMOVED', ...actorOf(this.context.identity), details: { kind: link.kind, targetId: link.targetId } });
+      if (FINANCE_LINK_KINDS.includes(link.kind)) await publishFinanceLinkChange(em, link.sourceId);
       await new NotificationService(em).documentChanged(link.sourceId);
       return link.sourceId;
     });

@@ -20,7 +20,7 @@ import { StaffService } from '../staff/staff.service';
 import { actorOf, isDocumentsAdmin, isOwner, readableSql } from './document-access';
 import { todayUtc } from './document.dates';
 import { DocumentReader } from './document.reader';
-import { publishDealDocumentStatus } from './document.events';
+import { publishDealDocumentStatus, publishSignedDocumentChanged } from './document.events';
 import { DocumentLinkService } from './document-link.service';
 import { DocumentVersionService } from './document-version.service';
 import { changeStatus, recordInitialStatus, recordStatusChangeSql } from './document-status-change.service';
@@ -256,6 +256,7 @@ export class DocumentService {
       await em.flush();
       deferAudit(em, { documentId: document.id, action: 'STATUS_CHANGED', ...actorOf(identity), details: { from, to: status, comment: trimmed(comment) } });
       await publishDealDocumentStatus(em, document);
+      await publishSignedDocumentChanged(em, document);
       await new NotificationService(em).documentChanged(document.id);
     });
     return this.context.em.findOneOrFail(Document, { id }, { refresh: true });
@@ -277,7 +278,10 @@ export class DocumentService {
       await new AuditService(em).record({ documentId: row.id, action: 'STATUS_CHANGED', actorId: null, actorKind: 'system', details: { from: 'SIGNED', to: 'IN_FORCE', reason: 'start date reached' } });
       await new NotificationService(em).documentChanged(row.id);
       const document = await em.findOne(Document, { id: row.id }, { refresh: true });
-      if (document) await publishDealDocumentStatus(em, document);
+      if (document) {
+        await publishDealDocumentStatus(em, document);
+        await publishSignedDocumentChanged(em, document);
+      }
     }
     return rows.length;
   }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, Index, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
-import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Money, money } from '@kartoteka/kit';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
-export const NOTIFICATION_KINDS = ['APPROVAL_TASK', 'REWORK_NEEDED', 'ACKNOWLEDGEMENT_REQUESTED', 'DEADLINE_PASSED', 'DOCUMENT_SIGNED', 'DECISION_MADE'] as const;
+export const NOTIFICATION_KINDS = ['APPROVAL_TASK', 'REWORK_NEEDED', 'ACKNOWLEDGEMENT_REQUESTED', 'DEADLINE_PASSED', 'DOCUMENT_SIGNED', 'DECISION_MADE', 'PAYMENT_OVERDUE'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** The GraphQL enum of kinds: names and values are the kind codes. */
@@ -18,6 +19,7 @@ registerEnumType(NotificationKindEnum, {
     DEADLINE_PASSED: { description: 'A deadline of an approval or acknowledgement has passed' },
     DOCUMENT_SIGNED: { description: 'A document passed its final sign-off' },
     DECISION_MADE: { description: 'Someone decided on a document you follow' },
+    PAYMENT_OVERDUE: { description: 'A payment under a contract or invoice you are responsible for is overdue (from finance)' },
   },
 });
 
@@ -33,6 +35,23 @@ export type NotificationParams = {
   comment: string | null;
   /** ISO 8601 */
   dueAt: string | null;
+  /** PAYMENT_OVERDUE: the overdue obligation as finance reported it. */
+  payment?: PaymentOverdueParams | null;
+};
+
+/** The overdue obligation of a PAYMENT_OVERDUE notification (finance.obligation.overdue). */
+export type PaymentOverdueParams = {
+  /** Finance's stable id of the obligation ("schedule:<uuid>", "invoice:<uuid>"): one notification per obligation and due date. */
+  obligationKey: string;
+  counterpartyId: string;
+  counterpartyName: string;
+  /** RECEIVABLE: the counterparty owes us; PAYABLE: we owe the counterparty. */
+  direction: 'RECEIVABLE' | 'PAYABLE';
+  amountMinor: number;
+  currency: string;
+  /** YYYY-MM-DD */
+  dueDate: string;
+  daysOverdue: number;
 };
 
 /**
@@ -97,5 +116,31 @@ export class Notification {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Deadline of the task, if any' })
   get dueAt(): Date | null {
     return this.params.dueAt ? new Date(this.params.dueAt) : null;
+  }
+
+  @Field(() => String, { nullable: true, description: 'PAYMENT_OVERDUE: the counterparty of the overdue obligation' })
+  get counterpartyName(): string | null {
+    return this.params.payment?.counterpartyName ?? null;
+  }
+
+  @Field(() => Money, { nullable: true, description: 'PAYMENT_OVERDUE: the overdue amount' })
+  get overdueAmount(): Money | null {
+    const payment = this.params.payment;
+    return payment ? money(payment.amountMinor, payment.currency) : null;
+  }
+
+  @Field(() => Int, { nullable: true, description: 'PAYMENT_OVERDUE: days past the due date when it was reported' })
+  get daysOverdue(): number | null {
+    return this.params.payment?.daysOverdue ?? null;
+  }
+
+  @Field(() => String, { nullable: true, description: 'PAYMENT_OVERDUE: the payment due date, YYYY-MM-DD' })
+  get paymentDueDate(): string | null {
+    return this.params.payment?.dueDate ?? null;
+  }
+
+  @Field(() => String, { nullable: true, description: 'PAYMENT_OVERDUE: RECEIVABLE (the counterparty owes us) or PAYABLE (we owe the counterparty)' })
+  get paymentDirection(): string | null {
+    return this.params.payment?.direction ?? null;
   }
 }

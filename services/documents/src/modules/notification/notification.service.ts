@@ -16,7 +16,7 @@ import { personalReadersSql } from '../document/document-access';
 import { StaffService } from '../staff/staff.service';
 import { MailOutboxMessage } from './mail-outbox.entity';
 import { LIVE_CHANNEL, type LiveMessage } from './notification.events';
-import { Notification, NOTIFICATION_KINDS, type NotificationKind } from './notification.entity';
+import { Notification, NOTIFICATION_KINDS, type NotificationKind, type NotificationParams, type PaymentOverdueParams } from './notification.entity';
 import { NotificationPreference } from './notification-preference.entity';
 import { renderNotificationMail } from './notification.templates';
 
@@ -31,6 +31,8 @@ export type NotifyInput = {
   actorName?: string | null;
   comment?: string | null;
   dueAt?: Date | null;
+  /** PAYMENT_OVERDUE: the overdue obligation (shown in the inbox and the e-mail). */
+  payment?: PaymentOverdueParams | null;
 };
 
 /** What notification e-mail needs to know about the service: links and language. */
@@ -105,19 +107,20 @@ export class NotificationService {
     if (!this.em.isInTransaction()) throw new Error('NotificationService.notify must run inside the caller’s transaction (em.transactional)');
     const userIds = [...new Set(input.userIds.map((id) => id.toLowerCase()).filter(isUuid))];
     if (userIds.length === 0) return;
-    const params = {
+    const params: NotificationParams = {
       documentTitle: input.documentTitle,
       documentNumber: input.documentNumber ?? null,
       actorName: input.actorName ?? null,
       comment: input.comment ?? null,
       dueAt: input.dueAt ? input.dueAt.toISOString() : null,
+      ...(input.payment ? { payment: input.payment } : {}),
     };
     const staff = new Map((await new StaffService(this.em).findByIds(userIds)).map((member) => [member.id.toLowerCase(), member]));
     const muted = new Set(
       (await this.em.find(NotificationPreference, { userId: { $in: userIds }, kind: input.kind, emailMuted: true }, { fields: ['userId'] })).map((row) => row.userId),
     );
     const mail = renderNotificationMail(
-      { kind: input.kind, documentId: input.documentId, documentTitle: params.documentTitle, documentNumber: params.documentNumber, actorName: params.actorName, comment: params.comment, dueAt: input.dueAt ?? null },
+      { kind: input.kind, documentId: input.documentId, documentTitle: params.documentTitle, documentNumber: params.documentNumber, actorName: params.actorName, comment: params.comment, dueAt: input.dueAt ?? null, payment: input.payment ?? null },
       { locale: this.settings.mail.locale, portalUrl: this.settings.portalUrl },
     );
     const domain = messageIdDomain(this.settings.mail.from);

@@ -1,5 +1,5 @@
 import type { MailLocale } from '../../config';
-import type { NotificationKind } from './notification.entity';
+import type { NotificationKind, PaymentOverdueParams } from './notification.entity';
 
 /** What an e-mail is made of: the values are user-supplied and escaped where they land in HTML. */
 export type MailContentInput = {
@@ -10,6 +10,8 @@ export type MailContentInput = {
   actorName: string | null;
   comment: string | null;
   dueAt: Date | null;
+  /** PAYMENT_OVERDUE: the overdue obligation. */
+  payment?: PaymentOverdueParams | null;
 };
 
 export type RenderedMail = { subject: string; text: string; html: string };
@@ -24,8 +26,19 @@ type Phrases = {
   lead: (doc: string, actor: string | null) => string;
 };
 
+/** The lines of an overdue payment (PAYMENT_OVERDUE). */
+type PaymentTexts = {
+  counterparty: string;
+  amount: string;
+  dueDate: string;
+  daysOverdue: string;
+  owes: string;
+  direction: Record<PaymentOverdueParams['direction'], string>;
+};
+
 type LocaleTexts = {
   dateLocale: string;
+  payment: PaymentTexts;
   document: (title: string, number: string | null) => string;
   due: string;
   comment: string;
@@ -37,6 +50,14 @@ type LocaleTexts = {
 const TEXTS: Record<MailLocale, LocaleTexts> = {
   ru: {
     dateLocale: 'ru-RU',
+    payment: {
+      counterparty: 'Контрагент',
+      amount: 'Сумма просрочки',
+      dueDate: 'Срок оплаты',
+      daysOverdue: 'Дней просрочки',
+      owes: 'Должник',
+      direction: { RECEIVABLE: 'контрагент (задолженность перед нами)', PAYABLE: 'мы (наша оплата контрагенту)' },
+    },
     document: (title, number) => `«${title}»${number ? ` № ${number}` : ''}`,
     due: 'Срок',
     comment: 'Комментарий',
@@ -67,10 +88,22 @@ const TEXTS: Record<MailLocale, LocaleTexts> = {
         subject: (title) => `Решение по документу: ${title}`,
         lead: (doc, actor) => `${actor ? `${actor} принял(а) решение` : 'Принято решение'} по документу ${doc}.`,
       },
+      PAYMENT_OVERDUE: {
+        subject: (title) => `Просрочена оплата: ${title}`,
+        lead: (doc, actor) => `Просрочена оплата по документу ${doc}${actor ? ` (${actor})` : ''}.`,
+      },
     },
   },
   en: {
     dateLocale: 'en-GB',
+    payment: {
+      counterparty: 'Counterparty',
+      amount: 'Overdue amount',
+      dueDate: 'Payment due',
+      daysOverdue: 'Days overdue',
+      owes: 'Owed by',
+      direction: { RECEIVABLE: 'the counterparty (receivable)', PAYABLE: 'us (payable to the counterparty)' },
+    },
     document: (title, number) => `“${title}”${number ? ` No. ${number}` : ''}`,
     due: 'Due',
     comment: 'Comment',
@@ -101,6 +134,10 @@ const TEXTS: Record<MailLocale, LocaleTexts> = {
         subject: (title) => `Decision on ${title}`,
         lead: (doc, actor) => `${actor ? `${actor} made a decision` : 'A decision was made'} on the document ${doc}.`,
       },
+      PAYMENT_OVERDUE: {
+        subject: (title) => `Payment overdue: ${title}`,
+        lead: (doc, actor) => `A payment under the document ${doc}${actor ? ` (${actor})` : ''} is overdue.`,
+      },
     },
   },
 };
@@ -124,6 +161,35 @@ export function documentLink(portalUrl: string, documentId: string): string {
   return `${portalUrl.replace(/\/+$/, '')}/documents/${encodeURIComponent(documentId)}`;
 }
 
+/** An amount in minor units as the locale writes money (15 000,00 ₽ / RUB 15,000.00). */
+export function formatMoney(amountMinor: number, currency: string, locale: string): string {
+  let format: Intl.NumberFormat;
+  try {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  } catch {
+    return `${(amountMinor / 100).toFixed(2)} ${currency}`;
+  }
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(amountMinor / 10 ** digits);
+}
+
+/** A calendar date (YYYY-MM-DD) in the locale's long form, no time zone involved. */
+function formatDay(day: string, locale: string): string {
+  const [year, month, date] = day.split('-').map(Number);
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(year, month - 1, date)));
+}
+
+/** The label/value lines of an overdue payment. */
+function paymentLines(payment: PaymentOverdueParams, texts: LocaleTexts): [string, string][] {
+  return [
+    [texts.payment.counterparty, oneLine(payment.counterpartyName)],
+    [texts.payment.amount, formatMoney(payment.amountMinor, payment.currency, texts.dateLocale)],
+    [texts.payment.dueDate, formatDay(payment.dueDate, texts.dateLocale)],
+    [texts.payment.daysOverdue, String(payment.daysOverdue)],
+    [texts.payment.owes, texts.payment.direction[payment.direction]],
+  ];
+}
+
 function formatDate(date: Date, locale: string): string {
   return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: MAIL_TIME_ZONE, timeZoneName: 'short' }).format(date);
 }
@@ -144,7 +210,10 @@ export function renderNotificationMail(input: MailContentInput, options: { local
 
   const subject = truncate(oneLine(phrases.subject(title)), SUBJECT_MAX);
 
+  const payment = input.payment ? paymentLines(input.payment, texts) : [];
+
   const textLines = [phrases.lead(texts.document(title, number), actor)];
+  for (const [label, value] of payment) textLines.push(`${label}: ${value}`);
   if (due) textLines.push(`${texts.due}: ${due}`);
   if (comment) textLines.push(`${texts.comment}: ${comment}`);
   textLines.push('', `${texts.open}: ${link}`, '', '—', texts.footer);
@@ -152,6 +221,7 @@ export function renderNotificationMail(input: MailContentInput, options: { local
 
   const escapedDocument = texts.document(escapeHtml(title), number ? escapeHtml(number) : null);
   const htmlParts = [`<p>${phrases.lead(`<b>${escapedDocument}</b>`, actor ? escapeHtml(actor) : null)}</p>`];
+  if (payment.length) htmlParts.push(`<p>${payment.map(([label, value]) => `${escapeHtml(label)}: <b>${escapeHtml(value)}</b>`).join('<br>')}</p>`);
   if (due) htmlParts.push(`<p>${escapeHtml(texts.due)}: ${escapeHtml(due)}</p>`);
   if (comment) htmlParts.push(`<p>${escapeHtml(texts.comment)}:</p><blockquote style="margin:0 0 1em;padding-left:1em;border-left:3px solid #ccc;white-space:pre-wrap">${escapeHtml(comment)}</blockquote>`);
   htmlParts.push(`<p><a href="${escapeHtml(link)}">${escapeHtml(texts.open)}</a></p>`);

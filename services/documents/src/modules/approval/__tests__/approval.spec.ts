@@ -204,6 +204,16 @@ describe('approval routes', () => {
         signedById: idOf(director),
         amountMinor: 150_000_000,
         currency: 'RUB',
+        title: 'Договор поставки № 7/26-П',
+        // registration dated it
+        date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        contractId: null,
+        invoiceId: null,
+        dueDate: null,
+        startDate: '2026-01-01',
+        endDate: null,
+        periodEnd: null,
+        responsibleId: idOf(manager),
       },
     });
   });

@@ -281,10 +281,31 @@ describe('e-mail content', () => {
   });
 
   it('writes English when MAIL_LOCALE is en, for every kind', () => {
-    const kinds = ['APPROVAL_TASK', 'REWORK_NEEDED', 'ACKNOWLEDGEMENT_REQUESTED', 'DEADLINE_PASSED', 'DOCUMENT_SIGNED', 'DECISION_MADE'] as const;
+    const kinds = ['APPROVAL_TASK', 'REWORK_NEEDED', 'ACKNOWLEDGEMENT_REQUESTED', 'DEADLINE_PASSED', 'DOCUMENT_SIGNED', 'DECISION_MADE', 'PAYMENT_OVERDUE'] as const;
     const subjects = kinds.map((kind) => renderNotificationMail({ ...hostile, kind, documentTitle: 'Supply contract' }, { locale: 'en', portalUrl: PORTAL }).subject);
-    expect(subjects).toEqual(['Approval: Supply contract', 'Returned for rework: Supply contract', 'Please read: Supply contract', 'Deadline passed: Supply contract', 'Signed: Supply contract', 'Decision on Supply contract']);
+    expect(subjects).toEqual(['Approval: Supply contract', 'Returned for rework: Supply contract', 'Please read: Supply contract', 'Deadline passed: Supply contract', 'Signed: Supply contract', 'Decision on Supply contract', 'Payment overdue: Supply contract']);
     const ru = kinds.map((kind) => renderNotificationMail({ ...hostile, kind }, { locale: 'ru', portalUrl: PORTAL }).text);
     expect(new Set(ru).size).toBe(kinds.length);
+  });
+
+  it('PAYMENT_OVERDUE names the counterparty, the amount, the due date and the days overdue, in both languages, escaped', () => {
+    const payment = { obligationKey: 'invoice:x', counterpartyId: hostile.documentId, counterpartyName: 'ООО «Ромашка» <b>', direction: 'RECEIVABLE' as const, amountMinor: 1_500_050, currency: 'RUB', dueDate: '2026-11-30', daysOverdue: 6 };
+    const input = { ...hostile, kind: 'PAYMENT_OVERDUE' as const, documentTitle: 'Счёт на оплату', documentNumber: 'С-17', actorName: payment.counterpartyName, comment: null, payment };
+    const ru = renderNotificationMail(input, { locale: 'ru', portalUrl: PORTAL });
+    expect(ru.subject).toBe('Просрочена оплата: Счёт на оплату');
+    expect(ru.text).toContain('Просрочена оплата по документу «Счёт на оплату» № С-17 (ООО «Ромашка» <b>).');
+    expect(ru.text).toMatch(/Сумма просрочки: 15\s000,50\s₽/);
+    expect(ru.text).toContain('Срок оплаты: 30 ноября 2026');
+    expect(ru.text).toContain('Дней просрочки: 6');
+    expect(ru.text).toContain('Должник: контрагент');
+    expect(ru.text).toContain(`Открыть документ: ${PORTAL}/documents/${hostile.documentId}`);
+    expect(ru.html).toContain('Контрагент: <b>ООО «Ромашка» &lt;b&gt;</b>');
+    expect(ru.html).not.toContain('Ромашка» <b>');
+    const en = renderNotificationMail({ ...input, payment: { ...payment, direction: 'PAYABLE', currency: 'USD', amountMinor: 12_345 } }, { locale: 'en', portalUrl: PORTAL });
+    expect(en.subject).toBe('Payment overdue: Счёт на оплату');
+    expect(en.text).toContain('Overdue amount: US$123.45');
+    expect(en.text).toContain('Payment due: 30 November 2026');
+    expect(en.text).toContain('Days overdue: 6');
+    expect(en.text).toContain('Owed by: us');
   });
 });
