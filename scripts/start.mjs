@@ -30,6 +30,7 @@ export const SERVICES = [
   { name: 'counterparties', port: Number(env.COUNTERPARTIES_PORT ?? 4102) },
   { name: 'documents', port: Number(env.DOCUMENTS_PORT ?? 4103) },
   { name: 'deals', port: Number(env.DEALS_PORT ?? 4104) },
+  { name: 'finance', port: Number(env.FINANCE_PORT ?? 4105) },
 ];
 
 const children = [];
@@ -61,7 +62,7 @@ function ensureBuilt() {
     ...SERVICES.map((s) => [`services/${s.name}`, `services/${s.name}/dist/main.js`]),
     ['gateway', 'gateway/dist/main.js'],
     ['frontends/root-config', 'frontends/root-config/dist/index.html'],
-    ...['api', 'counterparties', 'documents', 'deals'].map((app) => [`frontends/${app}`, `frontends/root-config/dist/index.html`]),
+    ...['api', 'counterparties', 'documents', 'deals', 'finance'].map((app) => [`frontends/${app}`, `frontends/root-config/dist/index.html`]),
   ];
   const missing = outputs.filter(([, file]) => !existsSync(join(ROOT, file))).map(([, file]) => file);
   const stale = missing.length
@@ -77,8 +78,16 @@ function ensureBuilt() {
 /** Secrets generated once per installation and kept in the data folder (never committed). */
 function loadSecrets() {
   const file = join(DATA_DIR, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
   const secret = () => randomBytes(32).toString('base64url');
+  if (existsSync(file)) {
+    const secrets = JSON.parse(readFileSync(file, 'utf8'));
+    // an installation from before a service existed (e.g. finance) gets a secret for it, kept from now on
+    const missing = SERVICES.filter((s) => !secrets.subgraphs?.[s.name]);
+    if (missing.length === 0) return secrets;
+    secrets.subgraphs = { ...secrets.subgraphs, ...Object.fromEntries(missing.map((s) => [s.name, secret()])) };
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    return secrets;
+  }
   const secrets = { jwt: secret(), postgres: secret(), subgraphs: Object.fromEntries(SERVICES.map((s) => [s.name, secret()])) };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

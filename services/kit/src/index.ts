@@ -21,6 +21,7 @@ export * from './server/scheduled-job';
 export * from './demo/demo-users';
 export * from './demo/prng';
 export * from './demo/demo-counterparties';
+export * from './demo/demo-finance';
 export * from './cli/service-cli';
 export * from './schema/input-fields';
 export * from './schema/ids';

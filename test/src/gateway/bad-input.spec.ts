@@ -22,6 +22,7 @@ const WRITTEN: Record<SubgraphName, string[]> = {
   counterparties: ['counterparties', 'counterparty_contacts', 'counterparty_bank_accounts', 'counterparty_changes'],
   documents: ['documents', 'document_versions', 'audit_records', 'acknowledgements', 'route_templates', 'approval_routes'],
   deals: ['deals', 'deal_changes', 'deal_actions', 'case_templates', 'case_template_versions'],
+  finance: ['contract_terms', 'schedule_items', 'payments', 'statement_imports', 'rating_methods'],
 };
 
 async function rowCounts(): Promise<Record<string, number>> {

@@ -12,10 +12,10 @@ import { scaled } from '../support/timing';
  * migrations, demo data, all processes; Ctrl-C stops everything; a second start keeps the data.
  */
 
-type StartPorts = Record<'gateway' | 'portal' | 'pg' | 'identity' | 'counterparties' | 'documents' | 'deals' | 'mailSink', number>;
+type StartPorts = Record<'gateway' | 'portal' | 'pg' | 'identity' | 'counterparties' | 'documents' | 'deals' | 'finance' | 'mailSink', number>;
 
 async function freePorts(): Promise<StartPorts> {
-  return { gateway: await freePort(), portal: await freePort(), pg: await freePort(), identity: await freePort(), counterparties: await freePort(), documents: await freePort(), deals: await freePort(), mailSink: await freePort() };
+  return { gateway: await freePort(), portal: await freePort(), pg: await freePort(), identity: await freePort(), counterparties: await freePort(), documents: await freePort(), deals: await freePort(), finance: await freePort(), mailSink: await freePort() };
 }
 
 /** `pnpm start` on its own ports, with the embedded PostgreSQL and the local mail sink. */
@@ -29,6 +29,7 @@ function startEnvOf(ports: StartPorts): NodeJS.ProcessEnv {
     COUNTERPARTIES_PORT: String(ports.counterparties),
     DOCUMENTS_PORT: String(ports.documents),
     DEALS_PORT: String(ports.deals),
+    FINANCE_PORT: String(ports.finance),
     KARTOTEKA_MAIL_SINK_PORT: String(ports.mailSink),
     SMTP_URL: '',
   };
@@ -134,7 +135,7 @@ function cloneTo(target: string): void {
   // as after `pnpm setup`: the build outputs are newer than the sources (here the build `pnpm test` just made;
   // rebuilding a stale working tree is the first test's business, not this one's)
   const now = new Date();
-  for (const output of ['services/kit/dist/index.js', ...['identity', 'counterparties', 'documents', 'deals'].map((name) => `services/${name}/dist/main.js`), 'gateway/dist/main.js', 'frontends/root-config/dist/index.html']) {
+  for (const output of ['services/kit/dist/index.js', ...['identity', 'counterparties', 'documents', 'deals', 'finance'].map((name) => `services/${name}/dist/main.js`), 'gateway/dist/main.js', 'frontends/root-config/dist/index.html']) {
     utimesSync(join(target, output), now, now);
   }
 }
@@ -211,7 +212,7 @@ const asRoot = process.getuid?.() === 0;
     // data made earlier in the clone's own data folder, which the postgres user can no longer enter
     mkdirSync(join(clone, '.data', 'postgres'), { recursive: true });
     writeFileSync(join(clone, '.data', 'postgres', 'PG_VERSION'), '18\n');
-    const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const result = await exitOf(
       {
         KARTOTEKA_POSTGRES_DIR: shared,
@@ -224,6 +225,7 @@ const asRoot = process.getuid?.() === 0;
         DOCUMENTS_PORT: String(ports[5]),
         DEALS_PORT: String(ports[6]),
         KARTOTEKA_MAIL_SINK_PORT: String(ports[7]),
+        FINANCE_PORT: String(ports[8]),
         SMTP_URL: '',
       },
       clone,

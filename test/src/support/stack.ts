@@ -12,12 +12,14 @@ import { defaultDocumentsSettings } from '../../../services/documents/src/config
 import { documentsEventHandlers, documentsSubgraph } from '../../../services/documents/src/subgraph';
 import { defaultDealsSettings } from '../../../services/deals/src/config';
 import { dealsEventHandlers, dealsSubgraph } from '../../../services/deals/src/subgraph';
+import { defaultFinanceSettings } from '../../../services/finance/src/config';
+import { financeEventHandlers, financeSubgraph } from '../../../services/finance/src/subgraph';
 import { loadConfig as loadGatewayConfig } from '../../../gateway/src/config';
 import { startGateway, type RunningGateway } from '../../../gateway/src/gateway-server';
 import { EventSettler } from './events-settled';
 import { TEST_SUBGRAPH_TIMEOUT_MS } from './timing';
 
-export const SUBGRAPH_NAMES = ['identity', 'counterparties', 'documents', 'deals'] as const;
+export const SUBGRAPH_NAMES = ['identity', 'counterparties', 'documents', 'deals', 'finance'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 export type Stack = {
@@ -54,6 +56,7 @@ function definitions(eventBusUrl: string, filesDir: string, identity: Partial<Id
     counterparties: counterpartiesSubgraph({ eventBusUrl }),
     documents: documentsSubgraph({ ...documents, files: { ...documents.files, dir: filesDir } }),
     deals: dealsSubgraph(defaultDealsSettings({ eventBusUrl })),
+    finance: financeSubgraph(defaultFinanceSettings({ eventBusUrl })),
   };
 }
 
@@ -98,6 +101,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     counterparties: readModelTopicsOf(counterpartiesEventHandlers()),
     documents: readModelTopicsOf(documentsEventHandlers()),
     deals: readModelTopicsOf(dealsEventHandlers()),
+    finance: readModelTopicsOf(financeEventHandlers()),
   });
   // the demo staff reach the read models of documents and deals before any test refers to them
   await settler.settle();

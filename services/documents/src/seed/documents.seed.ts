@@ -2,6 +2,7 @@ import { addDays, daysBetween, DEMO_MANAGER_IDS, DEMO_USERS, officeTime, Prng, r
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Document, DocumentStatus, DocumentType } from '../modules/document/document.entity';
 import { DocumentStatusChange } from '../modules/document/document-status-change.entity';
+import { seedFinanceDemoDocuments } from './finance-demo.seed';
 
 export type DocumentsSeedOptions = {
   /** Demo counterparties (owned by the counterparties service) the documents belong to. */
@@ -92,9 +93,18 @@ function numbered(base: string, plan: Plan, unnumbered: string): string {
  * Demo documents: deal chains per counterparty (commercial offer → contract → supplementary agreements →
  * invoices → acts → payment orders) plus letters and reconciliation acts, over the two years before
  * `today`, numbered per type and year in date order. Deterministic: the same input gives the same rows.
- * Idempotent: does nothing when documents exist.
+ * Idempotent: the archive only on a database without documents; then the demo finance history
+ * (finance-demo.seed.ts, for the demo finance counterparties among `counterpartyIds`) unless its contracts exist.
  */
 export async function seedDocuments(em: EntityManager, options: DocumentsSeedOptions): Promise<string> {
+  const archive = await seedArchive(em, options);
+  // The demo finance history (signed contracts, invoices, acts of a few demo counterparties, with their events), when
+  // those counterparties are among the given ones; on its own idempotence, so an existing demo gets it too.
+  const finance = await seedFinanceDemoDocuments(em, { today: options.today, counterpartyIds: options.counterpartyIds });
+  return finance ? `${archive}\n${finance}` : archive;
+}
+
+async function seedArchive(em: EntityManager, options: DocumentsSeedOptions): Promise<string> {
   if (await em.count(Document, {})) return 'documents: documents exist, nothing seeded';
   if (!options.counterpartyIds.length) return 'documents: no demo counterparties, nothing seeded';
   const prng = new Prng(0x0d0c5eed);

@@ -1,0 +1,55 @@
+import {
+  counterpartyRefHandlers,
+  counterpartyUpsertedContract,
+  DOCUMENT_SIGNED,
+  DOCUMENT_VERIFIED_CHANGED,
+  documentSignedContract,
+  type EventHandlers,
+  signedDocumentChangedContract,
+  UnprocessableEventError,
+  type BusEvent,
+  type EventContract,
+} from '@kartoteka/kit';
+import { rematchPending } from '../payment/payment.service';
+import { afterLedgerChange, recordSignedDocument, recordSignedDocumentChange } from './ledger.service';
+
+/** Reads a payload with its kit contract; a malformed one is parked, never retried. */
+function parse<T>(contract: EventContract<T>, event: BusEvent): T {
+  const result = contract.parse(event);
+  if (!result.ok) throw new UnprocessableEventError(`Malformed ${event.topic} payload: ${result.error}`);
+  return result.value;
+}
+
+/**
+ * Documents' verified facts (run by the `finance` event consumer, each in a transaction with the inbox insert):
+ * a signed CONTRACT / INVOICE / ACT / SUPPLEMENTARY_AGREEMENT becomes a finance document (other types — a signed
+ * PAYMENT_ORDER included — are not money facts), later changes update it; the counterparty's rating is
+ * recomputed in the same transaction.
+ */
+export const ledgerEventHandlers: EventHandlers = {
+  [DOCUMENT_SIGNED]: async (event, em) => {
+    const change = await recordSignedDocument(em, parse(documentSignedContract, event));
+    await afterLedgerChange(em, change);
+  },
+  [DOCUMENT_VERIFIED_CHANGED]: async (event, em) => {
+    const change = await recordSignedDocumentChange(em, parse(signedDocumentChangedContract, event));
+    await afterLedgerChange(em, change);
+  },
+};
+
+/**
+ * The counterparty read model (kit's handlers), plus: a counterparty that arrives or changes (a new INN, KPP)
+ * may be what payments in the review queue were waiting for.
+ */
+export function counterpartyHandlers(): EventHandlers {
+  const base = counterpartyRefHandlers();
+  return Object.fromEntries(
+    Object.entries(base).map(([topic, handler]) => [
+      topic,
+      async (event: BusEvent, em: Parameters<typeof handler>[1]) => {
+        await handler(event, em);
+        await rematchPending(em, { counterpartyIds: [parse(counterpartyUpsertedContract, event).id] });
+      },
+    ]),
+  );
+}
