@@ -14,7 +14,7 @@ import { i18n } from './i18n';
 addTypePolicies({
   Query: {
     fields: {
-      counterparties: connectionFieldPolicy(['search', 'status']),
+      counterparties: connectionFieldPolicy(['search', 'status', 'minRating', 'ratingGrades', 'sort']),
       users: connectionFieldPolicy(['search']),
     },
   },

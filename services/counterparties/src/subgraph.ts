@@ -3,17 +3,22 @@ import { EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, PgEventBus, UserRe
 import { migrationsList } from './migrations';
 import { Counterparty, CounterpartyBankAccount, CounterpartyContact } from './modules/counterparty/counterparty.entity';
 import { CounterpartyChange } from './modules/counterparty/counterparty-change.entity';
+import { CounterpartyRating } from './modules/rating/counterparty-rating.entity';
+import { counterpartyRatingHandlers } from './modules/rating/counterparty-rating.readmodel';
 import { counterpartyReference } from './modules/counterparty/counterparty.reference';
 import { CounterpartyChangeResolver, CounterpartyResolver } from './modules/counterparty/counterparty.resolver';
 import { User } from './modules/user/user.stub';
 
-/** What the `counterparties` consumer handles: the staff read model (responsible managers), from identity's user events. */
+/**
+ * What the `counterparties` consumer handles: the staff read model (responsible managers), from identity's user
+ * events, and the copy of finance's reliability ratings (to filter and sort the list by them).
+ */
 export function counterpartiesEventHandlers(): EventHandlers {
-  return { ...userRefHandlers() };
+  return { ...userRefHandlers(), ...counterpartyRatingHandlers() };
 }
 
 export type CounterpartiesSettings = {
-  /** The event bus: the outbox relay publishes lifecycle events to it, the consumer keeps the staff read model from it; without it (specs that do not need it) neither runs. */
+  /** The event bus: the outbox relay publishes lifecycle events to it, the consumer keeps the staff and rating read models from it; without it (specs that do not need it) neither runs. */
   eventBusUrl?: string | null;
 };
 
@@ -22,7 +27,7 @@ export function counterpartiesSubgraph(settings: CounterpartiesSettings = {}): S
   const { eventBusUrl } = settings;
   return {
     service: 'counterparties',
-    entities: [Counterparty, CounterpartyContact, CounterpartyBankAccount, CounterpartyChange, UserRef, InboxEvent, OutboxEvent],
+    entities: [Counterparty, CounterpartyContact, CounterpartyBankAccount, CounterpartyChange, CounterpartyRating, UserRef, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
     resolvers: [CounterpartyResolver, CounterpartyChangeResolver],

@@ -6,7 +6,10 @@ import type {
   CounterpartyDetails,
   CounterpartyKind,
   CounterpartyListItem,
+  CounterpartyListRow,
+  CounterpartySort,
   CounterpartyStatus,
+  RatingGrade,
   UserRef,
 } from '../model/counterparty.types';
 
@@ -79,22 +82,45 @@ const COUNTERPARTY_CHANGE = gql`
   }
 `;
 
-export const PAGE_SIZE = 20;
-export const HISTORY_PAGE_SIZE = 20;
-
-export const COUNTERPARTY_LIST = gql`
-  query CounterpartyList($search: String, $status: CounterpartyStatus, $first: Int!, $after: String) {
-    counterparties(search: $search, status: $status, first: $first, after: $after) {
-      ${connectionSelection(COUNTERPARTY_LIST_ITEM)}
+/** A list row: the item and finance's rating (the finance subgraph resolves `Counterparty.rating`, batched). */
+const COUNTERPARTY_LIST_ROW = gql`
+  fragment CounterpartyListRow on Counterparty {
+    ...CounterpartyListItem
+    rating {
+      score
+      grade
     }
   }
   ${COUNTERPARTY_LIST_ITEM}
 `;
 
-export type CounterpartyListData = { counterparties: Connection<CounterpartyListItem> & { totalCount: number } };
+export const PAGE_SIZE = 20;
+export const HISTORY_PAGE_SIZE = 20;
+
+export const COUNTERPARTY_LIST = gql`
+  query CounterpartyList(
+    $search: String
+    $status: CounterpartyStatus
+    $ratingGrades: [RatingGrade!]
+    $sort: CounterpartySort
+    $first: Int!
+    $after: String
+  ) {
+    counterparties(search: $search, status: $status, ratingGrades: $ratingGrades, sort: $sort, first: $first, after: $after) {
+      ${connectionSelection(COUNTERPARTY_LIST_ROW)}
+    }
+  }
+  ${COUNTERPARTY_LIST_ROW}
+`;
+
+export type CounterpartyListData = { counterparties: Connection<CounterpartyListRow> & { totalCount: number } };
 export type CounterpartyListVars = {
   search: string | null;
   status: CounterpartyStatus | null;
+  /** Only these grades of finance's reliability rating; null: any. */
+  ratingGrades: RatingGrade[] | null;
+  /** null: by name, by relevance when searching. */
+  sort: CounterpartySort | null;
   first: number;
   after?: string | null;
 };

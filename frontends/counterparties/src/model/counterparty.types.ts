@@ -4,6 +4,12 @@ export type CounterpartyChangeAction = 'CREATED' | 'UPDATED' | 'ARCHIVED' | 'RES
 
 export const counterpartyKinds: readonly CounterpartyKind[] = ['LEGAL_ENTITY', 'SOLE_PROPRIETOR', 'INDIVIDUAL'];
 export const counterpartyStatuses: readonly CounterpartyStatus[] = ['PROSPECT', 'CLIENT', 'SUPPLIER', 'PARTNER', 'ARCHIVED'];
+/** Grade of finance's reliability rating (A best … D worst); the list filters by it. */
+export type RatingGrade = 'A' | 'B' | 'C' | 'D';
+export const ratingGrades: readonly RatingGrade[] = ['A', 'B', 'C', 'D'];
+/** Orders of the list the user can pick; without one: by name, by relevance when searching. */
+export type CounterpartySort = 'NAME' | 'RATING';
+
 /** Statuses a user picks in the form; ARCHIVED is reached only with the archive action. */
 export const editableStatuses: readonly CounterpartyStatus[] = ['PROSPECT', 'CLIENT', 'SUPPLIER', 'PARTNER'];
 
@@ -43,6 +49,12 @@ export type CounterpartyListItem = {
   kpp: string | null;
   responsibleManager: UserRef | null;
 };
+
+/** finance's reliability rating as a list row shows it (`Counterparty.rating` of the finance subgraph); null = not rated. */
+export type RatingSummary = { score: number | null; grade: RatingGrade | null };
+
+/** A row of the list: the item plus finance's rating (selected in the list query only). */
+export type CounterpartyListRow = CounterpartyListItem & { rating: RatingSummary | null };
 
 export type CounterpartyDetails = CounterpartyListItem & {
   ogrn: string | null;

@@ -10,8 +10,9 @@ import { counterpartiesSubgraph } from '../subgraph';
  * (`counterparties.counterparty.republished`); the running service's relay publishes them. Other services rebuild
  * their read models from the bus's history (`events rebuild-counterparties` there); this is for when that history
  * itself was lost.
- * `pnpm events parked` / `requeue [eventId…]` / `rebuild-users` / `check-references`: this service's own consumer
- * (the staff read model of responsible managers), as in the other services.
+ * `pnpm events parked` / `requeue [eventId…]` / `rebuild-users` / `rebuild-ratings` / `check-references`: this
+ * service's own consumer (the staff read model of responsible managers, the copy of finance's ratings), as in the
+ * other services.
  */
 const config = loadConfig();
 runCli(async () => {

@@ -1,8 +1,14 @@
 import { UserRef, userRefHandlers, type RebuildableReadModel, type ReferenceCheck } from '@kartoteka/kit';
+import { CounterpartyRating } from '../rating/counterparty-rating.entity';
+import { counterpartyRatingHandlers } from '../rating/counterparty-rating.readmodel';
 
-/** The counterparties service's read model of staff (responsible managers), as `events rebuild-users` rebuilds it. */
+/**
+ * The counterparties service's read models, as `events rebuild-<name>` rebuilds them from the bus's history: staff
+ * (responsible managers) and finance's reliability ratings.
+ */
 export const COUNTERPARTIES_READ_MODELS: Record<string, RebuildableReadModel> = {
   'rebuild-users': { handlers: userRefHandlers(), reset: async (em) => void (await em.nativeDelete(UserRef, {})) },
+  'rebuild-ratings': { handlers: counterpartyRatingHandlers(), reset: async (em) => void (await em.nativeDelete(CounterpartyRating, {})) },
 };
 
 /** Columns holding other services' ids, checked by `events check-references`. */

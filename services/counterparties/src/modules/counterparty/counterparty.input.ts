@@ -1,7 +1,20 @@
 import { ConnectionArgs } from '@kartoteka/kit';
-import { ArrayMaxSize, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { ArrayMaxSize, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { RatingGrade } from '../rating/counterparty-rating.entity';
 import { CounterpartyKind, CounterpartyStatus } from './counterparty.entity';
+
+export const COUNTERPARTY_SORTS = ['NAME', 'RATING'] as const;
+export type CounterpartySort = (typeof COUNTERPARTY_SORTS)[number];
+export const CounterpartySort = Object.fromEntries(COUNTERPARTY_SORTS.map((sort) => [sort, sort])) as { [K in CounterpartySort]: K };
+registerEnumType(CounterpartySort, {
+  name: 'CounterpartySort',
+  description: 'Order of the counterparty list',
+  valuesConfig: {
+    NAME: { description: 'By name (also with a search)' },
+    RATING: { description: 'By reliability rating (finance), best first, unrated last; ties by name' },
+  },
+});
 
 // Only lengths and shapes here; trimming, requisite checksums, e-mail format, tags and uniqueness are the
 // service's rules, applied to the resulting state of every write.
@@ -217,4 +230,19 @@ export class CounterpartiesArgs extends ConnectionArgs {
   @Field(() => CounterpartyStatus, { nullable: true, description: 'Only this status; archived counterparties are listed only when asked for' })
   @IsOptional()
   status?: CounterpartyStatus | null;
+
+  @Field(() => Float, { nullable: true, description: 'Only counterparties whose reliability rating (finance) is at least this, 0..100; unrated ones are left out' })
+  @IsOptional()
+  @Min(0, { message: 'minRating must be between 0 and 100' })
+  @Max(100, { message: 'minRating must be between 0 and 100' })
+  minRating?: number | null;
+
+  @Field(() => [RatingGrade], { nullable: true, description: 'Only counterparties with one of these rating grades; null or empty: any, rated or not' })
+  @IsOptional()
+  @ArrayMaxSize(4, { message: 'At most 4 grades' })
+  ratingGrades?: RatingGrade[] | null;
+
+  @Field(() => CounterpartySort, { nullable: true, description: 'NAME or RATING; without it, by relevance with a search and by name without' })
+  @IsOptional()
+  sort?: CounterpartySort | null;
 }

@@ -3,6 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Counterparty, CounterpartyBankAccount, CounterpartyContact, type CounterpartyStatus } from './counterparty.entity';
 import { CounterpartyChange } from './counterparty-change.entity';
+import type { RatingGrade } from '../rating/counterparty-rating.entity';
 
 /** A piece of SQL with its `?` parameters (MikroORM escapes and inlines them). */
 type Sql = { text: string; params: unknown[] };
@@ -50,7 +51,21 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
-export type CounterpartyListQuery = { search?: string | null; status?: CounterpartyStatus | null; first: number; after?: string | null };
+/** The orders of the list: by name, by search relevance, or by reliability rating (best first). */
+export type CounterpartyListOrder = 'NAME' | 'RELEVANCE' | 'RATING';
+
+export type CounterpartyListQuery = {
+  search?: string | null;
+  status?: CounterpartyStatus | null;
+  /** Only counterparties rated at least this (0–100); unrated ones are left out. */
+  minRating?: number | null;
+  /** Only counterparties with one of these grades; empty or null: any (rated or not). */
+  ratingGrades?: readonly RatingGrade[] | null;
+  /** NAME or RATING; null: by relevance with a search, by name without. */
+  sort?: Exclude<CounterpartyListOrder, 'RELEVANCE'> | null;
+  first: number;
+  after?: string | null;
+};
 
 type SearchMode =
   | { kind: 'none' }
@@ -102,55 +117,91 @@ export class CounterpartyRepository {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * One page of counterparties. Without a search: by name, then id. With a search: by relevance, then id.
-   * Both orders are keyset-paginated with cursors that say which order they belong to.
+   * One page of counterparties, keyset-paginated with cursors that say which order they belong to:
+   * - by name, then id (no search, or `sort: NAME`);
+   * - with a search, by relevance, then id;
+   * - `sort: RATING`: by the stored copy of finance's rating, best first, unrated last, then by name and id (the
+   *   name order's key, so ties and the unrated tail page exactly).
+   * Rating filters and the rating order join `counterparty_ratings` (finance's ratings, kept from its events).
    */
   async list(query: CounterpartyListQuery): Promise<ConnectionShape<Counterparty>> {
     const mode = searchModeOf(query.search);
-    const filters: Sql[] = [query.status ? sql`c.status = ${query.status}` : sql`c.status <> 'ARCHIVED'`];
+    const order: CounterpartyListOrder = query.sort === 'RATING' ? 'RATING' : query.sort === 'NAME' || mode.kind === 'none' ? 'NAME' : 'RELEVANCE';
+    const ratingFilters: Sql[] = [];
+    if (query.minRating !== null && query.minRating !== undefined) {
+      if (!Number.isFinite(query.minRating) || query.minRating < 0 || query.minRating > 100) throw new UserInputError('minRating', 'minRating must be between 0 and 100');
+      ratingFilters.push(sql`r.score >= ${query.minRating}`);
+    }
+    const grades = [...new Set(query.ratingGrades ?? [])];
+    if (grades.length) ratingFilters.push(sql`r.grade in (${grades})`);
+    const filters: Sql[] = [query.status ? sql`c.status = ${query.status}` : sql`c.status <> 'ARCHIVED'`, ...ratingFilters];
+    const withRating = order === 'RATING' || ratingFilters.length > 0;
+    const from = withRating ? raw('counterparties c left join counterparty_ratings r on r.counterparty_id = c.id') : raw('counterparties c');
 
-    if (mode.kind === 'none') {
-      const where = joinSql(filters, ' and ');
+    let searchScore: Sql | null = null;
+    if (mode.kind !== 'none') {
+      const { match, score } = relevance(mode);
+      filters.push(match);
+      searchScore = score;
+    }
+    const where = joinSql(filters, ' and ');
+    const count = sql`select count(*)::int as total from ${from} where ${where}`;
+    const limit = query.first + 1;
+
+    let page: Sql;
+    let cursorOf: (row: Record<string, unknown>) => string;
+    if (order === 'NAME') {
       let keyset = EMPTY;
       if (query.after) {
         const [tag, name, id] = decodeCursor(query.after, ['string', 'string', 'uuid']);
-        if (tag !== 'n' || typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) invalidCursor();
+        if (tag !== 'n') invalidCursor();
         keyset = sql` and (c.name, c.id) > (${name}, ${id}::uuid)`;
       }
-      const [rows, total] = await Promise.all([
-        this.rows(sql`select c.* from counterparties c where ${where}${keyset} order by c.name asc, c.id asc limit ${query.first + 1}`),
-        this.count(sql`select count(*)::int as total from counterparties c where ${where}`),
-      ]);
-      const counterparties = rows.map((row) => this.em.map(Counterparty, row));
-      return toConnection(counterparties, query.first, total, (row) => encodeCursor(['n', row.name, row.id]));
+      page = sql`select c.* from ${from} where ${where}${keyset} order by c.name asc, c.id asc limit ${limit}`;
+      cursorOf = (row) => encodeCursor(['n', String(row.name), String(row.id)]);
+    } else if (order === 'RATING') {
+      let keyset = EMPTY;
+      if (query.after) {
+        const [tag, score, name, id] = decodeCursor(query.after, ['string', 'decimal?', 'string', 'uuid']);
+        if (tag !== 'r') invalidCursor();
+        const next = sql`(c.name, c.id) > (${name}, ${id}::uuid)`;
+        keyset =
+          score === null
+            ? sql` and r.score is null and ${next}`
+            : sql` and (r.score < ${score}::numeric or r.score is null or (r.score = ${score}::numeric and ${next}))`;
+      }
+      page = sql`select c.*, r.score as rating_score from ${from} where ${where}${keyset} order by r.score desc nulls last, c.name asc, c.id asc limit ${limit}`;
+      cursorOf = (row) => encodeCursor(['r', row.rating_score === null || row.rating_score === undefined ? null : String(row.rating_score), String(row.name), String(row.id)]);
+    } else {
+      let keyset = EMPTY;
+      if (query.after) {
+        const [tag, after, id] = decodeCursor(query.after, ['string', 'decimal', 'uuid']);
+        if (tag !== 's') invalidCursor();
+        keyset = sql` where ranked.search_score < ${after}::numeric or (ranked.search_score = ${after}::numeric and ranked.id > ${id}::uuid)`;
+      }
+      page = sql`select ranked.* from (select c.*, ${searchScore ?? raw('0')} as search_score from ${from} where ${where}) ranked${keyset} order by ranked.search_score desc, ranked.id asc limit ${limit}`;
+      cursorOf = (row) => encodeCursor(['s', String(row.search_score), String(row.id)]);
     }
 
-    const { match, score } = relevance(mode);
-    const where = joinSql([...filters, match], ' and ');
-    let keyset = EMPTY;
-    if (query.after) {
-      const [tag, after, id] = decodeCursor(query.after, ['string', 'decimal', 'uuid']);
-      if (tag !== 's' || typeof after !== 'string' || !/^\d+(\.\d+)?$/.test(after) || typeof id !== 'string' || !isUuid(id)) invalidCursor();
-      keyset = sql` where ranked.search_score < ${after}::numeric or (ranked.search_score = ${after}::numeric and ranked.id > ${id}::uuid)`;
-    }
-    // The typo tolerance of `<%` is a setting: set it for this transaction only.
-    const { rows, total } = await this.em.transactional(async (tx) => {
-      await tx.execute(`select set_config('pg_trgm.word_similarity_threshold', '${SEARCH_SIMILARITY_THRESHOLD}', true)`);
-      const repository = new CounterpartyRepository(tx);
-      return {
-        rows: await repository.rows(
-          sql`select ranked.* from (select c.*, ${score} as search_score from counterparties c where ${where}) ranked${keyset} order by ranked.search_score desc, ranked.id asc limit ${query.first + 1}`,
-        ),
-        total: await repository.count(sql`select count(*)::int as total from counterparties c where ${where}`),
-      };
-    });
-    const scores = new Map<string, string>();
-    const counterparties = rows.map(({ search_score: rowScore, ...row }) => {
-      const counterparty = this.em.map(Counterparty, row);
-      scores.set(counterparty.id, String(rowScore));
+    const { rows, total } =
+      mode.kind === 'none'
+        ? await Promise.all([this.rows(page), this.count(count)]).then(([pageRows, totalCount]) => ({ rows: pageRows, total: totalCount }))
+        : // The typo tolerance of `<%` is a setting: set it for this transaction only.
+          await this.em.transactional(async (tx) => {
+            await tx.execute(`select set_config('pg_trgm.word_similarity_threshold', '${SEARCH_SIMILARITY_THRESHOLD}', true)`);
+            const repository = new CounterpartyRepository(tx);
+            return { rows: await repository.rows(page), total: await repository.count(count) };
+          });
+    const cursors = new Map<string, string>();
+    const counterparties = rows.map((row) => {
+      const columns = { ...row };
+      delete columns.search_score;
+      delete columns.rating_score;
+      const counterparty = this.em.map(Counterparty, columns);
+      cursors.set(counterparty.id, cursorOf(row));
       return counterparty;
     });
-    return toConnection(counterparties, query.first, total, (counterparty) => encodeCursor(['s', scores.get(counterparty.id) ?? '0', counterparty.id]));
+    return toConnection(counterparties, query.first, total, (counterparty) => cursors.get(counterparty.id) ?? '');
   }
 
   findByIds(ids: readonly string[]): Promise<Counterparty[]> {
