@@ -1,7 +1,9 @@
 import { DEMO_USERS } from '@kartoteka/kit';
 import { postGraphQL } from '@kartoteka/kit/testing';
-import { startStack, SUBGRAPH_NAMES, type Stack } from '../support/stack';
-import { CARD_QUERY, CREATE_COUNTERPARTY, CREATE_DEAL, CREATE_DOCUMENT, legalEntityInput } from '../support/fixtures';
+import { startStack, SUBGRAPH_NAMES, type Stack, type SubgraphName } from '../support/stack';
+import { CARD_QUERY, CREATE_COUNTERPARTY, CREATE_DEAL, CREATE_DOCUMENT, FINANCE_PANEL_QUERY, legalEntityInput } from '../support/fixtures';
+import { fetchesPerSubgraph } from '../support/query-plan';
+import { daysAgo, sign, storePayment } from '../../../services/finance/src/testing/finance.fixtures';
 
 type Card = {
   counterparty: {
@@ -42,6 +44,10 @@ async function addDocumentsAndDeals(counterpartyId: string, count: number, clien
   await Promise.all(Array.from({ length: Math.min(clients, count) }, client));
 }
 
+/** The SQL a subgraph ran since the last reset for requests, not for its background workers (outbox relay, statement import worker, jobs). */
+const requestStatements = (name: SubgraphName): string[] =>
+  stack.queries[name].filter((sql) => !/^(begin|commit|rollback)$|outbox_events|inbox_events|statement_imports|pg_try_advisory/.test(sql.trim()));
+
 beforeAll(async () => {
   stack = await startStack();
   managerToken = await stack.login(MANAGER.email);
@@ -75,7 +81,7 @@ describe('the counterparty card through the gateway', () => {
       stack.resetQueryLog();
       const card = await stack.call<Card>(CARD_QUERY, { id }, managerToken);
       expect(card.errors).toBeUndefined();
-      return { card: card.data!.counterparty!, counts: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, stack.queries[name].length])) };
+      return { card: card.data!.counterparty!, counts: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, requestStatements(name).length])) };
     };
     const one = await countFor(small);
     const many = await countFor(large);
@@ -86,6 +92,39 @@ describe('the counterparty card through the gateway', () => {
     expect(many.counts).toEqual(one.counts);
     const total = Object.values(many.counts).reduce((sum, n) => sum + n, 0);
     expect(total).toBeLessThanOrEqual(15);
+  });
+
+  it('finance panel: one fetch to finance, and the same SQL statements for 1 and for 40 contracts with their invoices, acts and payments', async () => {
+    // the card with the finance panel's fields adds exactly one fetch (to finance) to the card's plan
+    const panelFields = FINANCE_PANEL_QUERY.slice(FINANCE_PANEL_QUERY.indexOf('finance {'), FINANCE_PANEL_QUERY.lastIndexOf('}', FINANCE_PANEL_QUERY.lastIndexOf('}') - 1));
+    const withPanel = CARD_QUERY.replace(/\n {2}}\n}$/, `\n    ${panelFields}\n  }\n}`);
+    const plain = fetchesPerSubgraph(CARD_QUERY);
+    expect(fetchesPerSubgraph(withPanel)).toEqual({ ...plain, finance: 1 });
+
+    const finance = stack.subgraphs.finance.orm;
+    const withContracts = async (count: number) => {
+      const counterpartyId = await createCounterparty();
+      for (let n = 0; n < count; n += 1) {
+        const contractId = await sign(finance, { documentType: 'CONTRACT', counterpartyId, amountMinor: 300_000_00, date: daysAgo(200), startDate: daysAgo(200) });
+        const invoiceId = await sign(finance, { documentType: 'INVOICE', counterpartyId, contractId, amountMinor: 100_000_00, date: daysAgo(60), dueDate: daysAgo(50) });
+        await sign(finance, { documentType: 'ACT', counterpartyId, contractId, invoiceId, amountMinor: 100_000_00, date: daysAgo(55) });
+        await storePayment(finance, { counterpartyId, contractId, invoiceId, amountMinor: 60_000_00, date: daysAgo(52) });
+      }
+      return counterpartyId;
+    };
+    const countFor = async (id: string) => {
+      stack.resetQueryLog();
+      const panel = await stack.call<{ counterparty: { finance: { contracts: unknown[] }; rating: { factors: { evidence: unknown[] }[] } | null } }>(FINANCE_PANEL_QUERY, { id }, managerToken);
+      expect(panel.errors).toBeUndefined();
+      return { panel: panel.data!.counterparty, sql: requestStatements('finance').length };
+    };
+    const one = await countFor(await withContracts(1));
+    const many = await countFor(await withContracts(40));
+    expect(one.panel.finance.contracts).toHaveLength(1);
+    expect(many.panel.finance.contracts).toHaveLength(40);
+    expect(many.panel.rating?.factors.length).toBeGreaterThan(0);
+    expect(many.sql).toBe(one.sql);
+    expect(many.sql).toBeLessThanOrEqual(10);
   });
 });
 

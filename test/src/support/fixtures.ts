@@ -36,3 +36,24 @@ export const CARD_QUERY = `query Card($id: ID!) {
     deals(first: 20) { totalCount edges { node { id title stage amount { minor currency } owner { name } } } }
   }
 }`;
+
+/**
+ * The card's finance panel as the portal's finance app asks for it (frontends/finance, CounterpartyFinancePanel):
+ * balances, contracts' execution, months, and the rating with its factors, evidence and history.
+ */
+export const FINANCE_PANEL_QUERY = `query FinancePanel($id: ID!) {
+  counterparty(id: $id) {
+    id
+    finance {
+      currency receivable { minor currency } payable { minor currency } overdue { minor currency } overdueDays
+      lastPayment { id direction number date amount { minor currency } }
+      contracts { contractId direction termsSet status currency contracted { minor } invoiced { minor } delivered { minor } paid { minor } outstanding { minor } overdue { minor } overdueDays nextDueDate }
+      months { month invoiced { minor } paid { minor } }
+    }
+    rating {
+      score grade computedAt methodVersion
+      factors { code weight value contribution explanation evidence { kind documentId paymentId label amount { minor currency } date note } }
+      history { score grade methodVersion computedAt }
+    }
+  }
+}`;
