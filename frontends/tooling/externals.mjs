@@ -24,6 +24,7 @@ export const microfrontends = {
   counterparties: { specifier: '@kartoteka/counterparties', url: '/apps/counterparties/counterparties.js' },
   documents: { specifier: '@kartoteka/documents', url: '/apps/documents/documents.js' },
   deals: { specifier: '@kartoteka/deals', url: '/apps/deals/deals.js' },
+  finance: { specifier: '@kartoteka/finance', url: '/apps/finance/finance.js' },
 };
 
 /** Folders under frontends/ whose dist/ the portal server exposes as /apps/<name>/. */

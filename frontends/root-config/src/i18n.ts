@@ -11,6 +11,7 @@ type RootMessages = {
   navDealBoard: string;
   navDealAnalytics: string;
   navDealTemplates: string;
+  navFinance: string;
   logout: string;
   localeSwitch: string;
   loginTitle: string;
@@ -32,6 +33,7 @@ type RootMessages = {
   appCounterparties: string;
   appDocuments: string;
   appDeals: string;
+  appFinance: string;
   appTasks: string;
   appNotifications: string;
   titleLogin: string;
@@ -44,6 +46,9 @@ type RootMessages = {
   titleDealAnalytics: string;
   titleDealTemplates: string;
   titleDealNew: string;
+  titleFinancePayments: string;
+  titleFinanceImport: string;
+  titleFinanceReview: string;
   titleNotFound: string;
   footer: string;
 };
@@ -59,6 +64,7 @@ const ru: RootMessages = {
   navDealBoard: 'Воронка',
   navDealAnalytics: 'Аналитика',
   navDealTemplates: 'Шаблоны сделок',
+  navFinance: 'Финансы',
   logout: 'Выйти',
   localeSwitch: 'Язык интерфейса',
   loginTitle: 'Вход в систему',
@@ -80,6 +86,7 @@ const ru: RootMessages = {
   appCounterparties: 'Контрагенты',
   appDocuments: 'Документы',
   appDeals: 'Сделки',
+  appFinance: 'Финансы',
   appTasks: 'Мои задачи',
   appNotifications: 'Уведомления',
   titleLogin: 'Вход',
@@ -92,6 +99,9 @@ const ru: RootMessages = {
   titleDealAnalytics: 'Аналитика воронки',
   titleDealTemplates: 'Шаблоны сделок',
   titleDealNew: 'Новая сделка',
+  titleFinancePayments: 'Платежи',
+  titleFinanceImport: 'Импорт выписки',
+  titleFinanceReview: 'Разбор платежей',
   titleNotFound: 'Страница не найдена',
   footer: 'Картотека — открытая CRM для работы с контрагентами',
 };
@@ -107,6 +117,7 @@ const en: RootMessages = {
   navDealBoard: 'Pipeline',
   navDealAnalytics: 'Analytics',
   navDealTemplates: 'Deal templates',
+  navFinance: 'Finance',
   logout: 'Log out',
   localeSwitch: 'Interface language',
   loginTitle: 'Sign in',
@@ -128,6 +139,7 @@ const en: RootMessages = {
   appCounterparties: 'Counterparties',
   appDocuments: 'Documents',
   appDeals: 'Deals',
+  appFinance: 'Finance',
   appTasks: 'My tasks',
   appNotifications: 'Notifications',
   titleLogin: 'Sign in',
@@ -140,6 +152,9 @@ const en: RootMessages = {
   titleDealAnalytics: 'Pipeline analytics',
   titleDealTemplates: 'Deal templates',
   titleDealNew: 'New deal',
+  titleFinancePayments: 'Payments',
+  titleFinanceImport: 'Statement import',
+  titleFinanceReview: 'Payment review',
   titleNotFound: 'Page not found',
   footer: 'Kartoteka — open-source counterparty CRM',
 };

@@ -2,7 +2,18 @@ import { currentUser, getLocale, locales, logout, navigate, setLocale, type Loca
 import { h } from './dom';
 import { t } from './i18n';
 
-export type AppSlot = 'counterparties' | 'documents' | 'deals' | 'tasks' | 'notifications' | 'documentPages' | 'dealFunnel' | 'dealPages';
+export type AppSlot =
+  | 'counterparties'
+  | 'documents'
+  | 'deals'
+  | 'finance'
+  | 'tasks'
+  | 'notifications'
+  | 'documentPages'
+  | 'documentFinance'
+  | 'dealFunnel'
+  | 'dealPages'
+  | 'financePages';
 
 export type Shell = {
   root: HTMLElement;
@@ -52,12 +63,15 @@ export const renderShell = (root: HTMLElement): Shell => {
   const navDealAnalytics = routedLink('/deals/analytics', { class: 'kt-nav__link', 'data-testid': 'nav-deal-analytics' });
   // Case templates of deals: administrators and sales leads (ADMIN, MANAGER) only.
   const navDealTemplates = routedLink('/deals/templates', { class: 'kt-nav__link', 'data-testid': 'nav-deal-templates' });
+  // The finance pages: payments registry, statement import, review queue.
+  const navFinance = routedLink('/finance/payments', { class: 'kt-nav__link', 'data-testid': 'nav-finance' });
   const nav = h('nav', { class: 'kt-nav' }, [
     navCounterparties,
     navDeals,
     navDealBoard,
     navDealAnalytics,
     navDocuments,
+    navFinance,
     navTasks,
     navDealTemplates,
     navRouteTemplates,
@@ -94,15 +108,21 @@ export const renderShell = (root: HTMLElement): Shell => {
     counterparties: h('div', { id: 'mf-counterparties', class: 'kt-slot kt-slot--counterparties' }),
     documents: h('div', { id: 'mf-documents', class: 'kt-slot kt-slot--documents' }),
     deals: h('div', { id: 'mf-deals', class: 'kt-slot kt-slot--deals' }),
+    // The finance panel of the card (balances, chart, rating).
+    finance: h('div', { id: 'mf-finance', class: 'kt-slot kt-slot--finance' }),
     // "My tasks" page of the documents app.
     tasks: h('div', { id: 'mf-tasks', class: 'kt-slot kt-slot--tasks' }),
     notifications: notificationsSlot,
     // The EDMS pages of the documents app (registry, document, form, route templates).
     documentPages: h('div', { id: 'mf-document-pages', class: 'kt-slot kt-slot--document-pages' }),
+    // A contract's execution (finance app) under its document page.
+    documentFinance: h('div', { id: 'mf-document-finance', class: 'kt-slot kt-slot--document-finance' }),
     // The sales funnel pages of the deals app (list, board, analytics).
     dealFunnel: h('div', { id: 'mf-deal-funnel', class: 'kt-slot kt-slot--deal-funnel' }),
     // The deal pages of the deals app (case template designer, new deal form, deal page).
     dealPages: h('div', { id: 'mf-deal-pages', class: 'kt-slot kt-slot--deal-pages' }),
+    // The finance pages of the finance app (payments, statement import, review queue).
+    financePages: h('div', { id: 'mf-finance-pages', class: 'kt-slot kt-slot--finance-pages' }),
   };
 
   const notFoundTitle = h('h1', { class: 'kt-empty-page__title' });
@@ -118,11 +138,13 @@ export const renderShell = (root: HTMLElement): Shell => {
   const main = h('main', { class: 'kt-main', id: 'portal-main' }, [
     h('div', { class: 'kt-main__inner' }, [
       slots.counterparties,
-      h('div', { class: 'kt-card-panels', id: 'card-panels' }, [slots.documents, slots.deals]),
+      h('div', { class: 'kt-card-panels', id: 'card-panels' }, [slots.documents, slots.deals, slots.finance]),
       slots.tasks,
       slots.documentPages,
+      slots.documentFinance,
       slots.dealFunnel,
       slots.dealPages,
+      slots.financePages,
       notFound,
     ]),
   ]);
@@ -143,6 +165,7 @@ export const renderShell = (root: HTMLElement): Shell => {
     navDealBoard.textContent = t('navDealBoard');
     navDealAnalytics.textContent = t('navDealAnalytics');
     navDealTemplates.textContent = t('navDealTemplates');
+    navFinance.textContent = t('navFinance');
     localeSwitch.setAttribute('aria-label', t('localeSwitch'));
     const active = getLocale();
     for (const button of localeButtons) {

@@ -24,7 +24,9 @@ import {
   isCounterpartiesRoute,
   isDealFunnelRoute,
   isDealPagesRoute,
+  isDocumentPageRoute,
   isDocumentPagesRoute,
+  isFinancePagesRoute,
   isPortalPage,
   isTasksRoute,
   matchRoute,
@@ -41,7 +43,10 @@ type MicrofrontendName =
   | '@kartoteka/documents#notificationBell'
   | '@kartoteka/documents#documentPages'
   | '@kartoteka/deals#funnelPages'
-  | '@kartoteka/deals#dealPages';
+  | '@kartoteka/deals#dealPages'
+  | '@kartoteka/finance'
+  | '@kartoteka/finance#documentExecution'
+  | '@kartoteka/finance#financePages';
 
 type Microfrontend = {
   name: MicrofrontendName;
@@ -61,6 +66,9 @@ const microfrontends: Microfrontend[] = [
   { name: '@kartoteka/documents#documentPages', slot: 'documentPages', label: 'appDocuments', isActive: isDocumentPagesRoute },
   { name: '@kartoteka/deals#funnelPages', slot: 'dealFunnel', label: 'appDeals', isActive: isDealFunnelRoute },
   { name: '@kartoteka/deals#dealPages', slot: 'dealPages', label: 'appDeals', isActive: isDealPagesRoute },
+  { name: '@kartoteka/finance', slot: 'finance', label: 'appFinance', isActive: isCardRoute },
+  { name: '@kartoteka/finance#documentExecution', slot: 'documentFinance', label: 'appFinance', isActive: isDocumentPageRoute },
+  { name: '@kartoteka/finance#financePages', slot: 'financePages', label: 'appFinance', isActive: isFinancePagesRoute },
 ];
 
 /** The lifecycles of an app: the module itself, or its named export for `<module>#<export>`. */
@@ -92,6 +100,9 @@ const routeTitle = (route: PortalRoute): string => {
   if (route.name === 'deal-templates' || route.name === 'deal-template') return t('titleDealTemplates');
   if (route.name === 'deal-new') return t('titleDealNew');
   if (route.name === 'deal-page') return t('titleDeals');
+  if (route.name === 'finance-payments') return t('titleFinancePayments');
+  if (route.name === 'finance-import') return t('titleFinanceImport');
+  if (route.name === 'finance-review') return t('titleFinanceReview');
   return t('titleCounterparties');
 };
 

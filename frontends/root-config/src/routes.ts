@@ -18,6 +18,9 @@ export type PortalRoute =
   | { name: 'deal-template'; id: string | null }
   | { name: 'deal-new' }
   | { name: 'deal-page'; id: string }
+  | { name: 'finance-payments' }
+  | { name: 'finance-import' }
+  | { name: 'finance-review' }
   | { name: 'not-found' };
 
 const trimSlash = (path: string): string => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
@@ -52,6 +55,10 @@ export const matchRoute = (pathname: string): PortalRoute => {
   if (path === '/deals/new') return { name: 'deal-new' };
   const dealPage = /^\/deals\/([^/]+)$/.exec(path);
   if (dealPage) return { name: 'deal-page', id: decodeURIComponent(dealPage[1]) };
+  // The finance pages (finance app): the payments registry, the statement import, the review queue.
+  if (path === '/finance' || path === '/finance/payments') return { name: 'finance-payments' };
+  if (path === '/finance/import') return { name: 'finance-import' };
+  if (path === '/finance/review') return { name: 'finance-review' };
   return { name: 'not-found' };
 };
 
@@ -77,3 +84,10 @@ export const isDealFunnelRoute = (route: PortalRoute): boolean =>
 /** The deal pages of the deals app: case templates (list, designer), the new deal form, the deal page. */
 export const isDealPagesRoute = (route: PortalRoute): boolean =>
   route.name === 'deal-templates' || route.name === 'deal-template' || route.name === 'deal-new' || route.name === 'deal-page';
+
+/** A document's page, where the finance app shows a contract's execution under the documents app's page. */
+export const isDocumentPageRoute = (route: PortalRoute): boolean => route.name === 'document-page';
+
+/** The finance pages of the finance app: the payments registry, the statement import, the review queue. */
+export const isFinancePagesRoute = (route: PortalRoute): boolean =>
+  route.name === 'finance-payments' || route.name === 'finance-import' || route.name === 'finance-review';
