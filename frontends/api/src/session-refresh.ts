@@ -1,6 +1,7 @@
 import { getPortalConfig } from './config';
 import { onPortalEvent } from './events';
 import { clearSession, readSession, saveSession, type StoredSession } from './session';
+import { readSharedSession, sessionIdOf, writeSharedSession } from './session-shared';
 
 /** Refresh this long before the access token expires (clock skew, a slow network, throttled background timers). */
 const REFRESH_MARGIN_MS = 90_000;
@@ -56,6 +57,21 @@ const exclusively = <T>(task: () => Promise<T>): Promise<T> => {
 let inFlight: Promise<RefreshOutcome> | null = null;
 
 /**
+ * The session to refresh, read under the lock: this tab's copy, unless the shared record holds a newer state of
+ * the same session (another tab refreshed it and this tab's localStorage has not caught up) — then that one,
+ * adopted here too. A different session (logged out and in again) is never adopted.
+ */
+const currentUnderLock = async (): Promise<StoredSession | null> => {
+  const local = readSession();
+  const shared = await readSharedSession();
+  if (!local || !shared?.refreshToken || shared.refreshToken === local.refreshToken) return local;
+  const sameSession = sessionIdOf(shared.token) !== null && sessionIdOf(shared.token) === sessionIdOf(local.token);
+  if (!sameSession || !(Date.parse(shared.expiresAt) > Date.parse(local.expiresAt))) return local;
+  saveSession(shared);
+  return shared;
+};
+
+/**
  * Exchanges the stored refresh token for a new pair and stores it. `refused`: the access token the gateway
  * refused, to refresh even if it looks fresh. If the stored token is no longer the one refused or about to
  * expire (another request or tab refreshed first), it is used as it is.
@@ -64,7 +80,7 @@ export const refreshSession = (refused?: string): Promise<RefreshOutcome> => {
   const force = refused !== undefined;
   const staleToken = refused ?? readSession()?.token ?? null;
   inFlight ??= exclusively(async (): Promise<RefreshOutcome> => {
-    const session = readSession();
+    const session = await currentUnderLock();
     if (!session?.refreshToken) return { kind: 'ended' };
     if (session.token !== staleToken || (!force && !needsRefresh(session))) return { kind: 'refreshed', token: session.token };
     let answer: Awaited<ReturnType<typeof postOperation<{ refreshSession: Refreshed }>>>;
@@ -76,6 +92,8 @@ export const refreshSession = (refused?: string): Promise<RefreshOutcome> => {
     const next = answer.data?.refreshSession;
     if (next) {
       saveSession(next);
+      // committed before the lock is released: the next tab to take it reads this, not a stale localStorage copy
+      await writeSharedSession(next);
       return { kind: 'refreshed', token: next.token };
     }
     const unauthenticated = answer.errors?.some((error) => error.extensions?.code === 'UNAUTHENTICATED') ?? false;
@@ -83,7 +101,10 @@ export const refreshSession = (refused?: string): Promise<RefreshOutcome> => {
   })
     .then((outcome) => {
       // logged out elsewhere, revoked, deactivated, or reused: this session is over
-      if (outcome.kind === 'ended') clearSession();
+      if (outcome.kind === 'ended') {
+        clearSession();
+        void writeSharedSession(null);
+      }
       return outcome;
     })
     .finally(() => {
@@ -105,6 +126,8 @@ export const freshToken = async (): Promise<string | null> => {
 /** Tells the gateway the session is over (its refresh tokens stop working); best effort, logout goes on regardless. */
 export const revokeSession = async (): Promise<void> => {
   const refreshToken = readSession()?.refreshToken;
+  // no refresh token stays behind in the browser after logout
+  await writeSharedSession(null);
   if (!refreshToken) return;
   try {
     await postOperation('Logout', LOGOUT, { refreshToken });

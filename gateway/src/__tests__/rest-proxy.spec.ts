@@ -118,6 +118,7 @@ beforeAll(async () => {
       IDENTITY_SECRET: 'unused',
       COUNTERPARTIES_SECRET: 'unused',
       DEALS_SECRET: 'unused',
+      FINANCE_SECRET: 'unused',
       DOCUMENTS_URL: upstreamUrl,
       DOCUMENTS_SECRET,
       REST_MAX_BODY_BYTES: String(MAX_BODY),
@@ -248,7 +249,7 @@ describe('REST pass-through: bodies stream both ways', () => {
 describe('REST pass-through: shutdown', () => {
   it('ends open event streams when the gateway stops, so draining does not wait for them', async () => {
     const second = await startGateway(
-      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URL: upstreamUrl, SHUTDOWN_GRACE_MS: '60000' }),
+      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URL: upstreamUrl, SHUTDOWN_GRACE_MS: '60000' }),
       { logger: createLogger('gateway', 'silent') },
     );
     const closed = new Promise<void>((resolve) => (hooks.streamClosed = resolve));
@@ -297,7 +298,7 @@ describe('REST pass-through: limits and failures', () => {
 
   it('answers 503 SERVICE_UNAVAILABLE when the service cannot be reached or does not answer in time', async () => {
     const down = await startGateway(
-      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URL: 'http://127.0.0.1:9/graphql' }),
+      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URL: 'http://127.0.0.1:9/graphql' }),
       { logger: createLogger('gateway', 'silent') },
     );
     try {
