@@ -2,10 +2,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { demoFinanceCounterparties } from '@kartoteka/kit';
 import { postGraphQL } from '@kartoteka/kit/testing';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
 import { freePort, isListening, ROOT } from '../support/processes';
-import { scaled } from '../support/timing';
+import { eventually, scaled } from '../support/timing';
 
 /**
  * `pnpm start` as a new user runs it (after the build that `pnpm test` does first): embedded PostgreSQL,
@@ -109,6 +110,25 @@ it('starts the whole product with demo data from one command, stops cleanly and 
   const lawyer = await postGraphQL<{ login: { token: string } }>(gatewayUrl, 'mutation { login(email: "approver@kartoteka.local", password: "approver") { token } }');
   const tasks = await postGraphQL<{ myApprovalTasks: { totalCount: number } }>(gatewayUrl, '{ myApprovalTasks(first: 5) { totalCount } }', {}, { authorization: `Bearer ${lawyer.data!.login.token}` });
   expect(tasks.data?.myApprovalTasks.totalCount).toBe(1);
+
+  // The finance demo: a year of history reaches finance through documents' events; the client who always pays on
+  // time ends up with an A, the one with a terminated contract with a D
+  expect(running.output()).toMatch(/finance: demo history \(terms of \d+ contracts, \d+ payments/);
+  const ratingOf = async (id: string) => {
+    const result = await postGraphQL<{ counterparty: { rating: { grade: string | null } | null; finance: { contracts: unknown[] } } | null }>(
+      gatewayUrl,
+      'query($id: ID!) { counterparty(id: $id) { rating { grade } finance { contracts { contractId } } } }',
+      { id },
+      { authorization: `Bearer ${token}` },
+    );
+    return result.data?.counterparty ?? null;
+  };
+  const profiles = demoFinanceCounterparties();
+  const onTime = profiles.find((counterparty) => counterparty.payment === 'ON_TIME')!;
+  const terminated = profiles.find((counterparty) => counterparty.payment === 'TERMINATED')!;
+  await eventually(async () => ((await ratingOf(onTime.id))?.rating?.grade === 'A' ? true : null), 'the on-time client is rated A', { timeoutMs: 120_000 });
+  await eventually(async () => ((await ratingOf(terminated.id))?.rating?.grade === 'D' ? true : null), 'the client with a terminated contract is rated D', { timeoutMs: 120_000 });
+  expect((await ratingOf(onTime.id))?.finance.contracts.length).toBeGreaterThan(0);
 
   expect(await stop(running)).toBe(0);
   for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);

@@ -25,6 +25,10 @@ export const PREVIEW_ROWS = 200;
 
 export type ContractFigures = {
   contractId: string;
+  /** The contract's number, title and document date (YYYY-MM-DD) as signed. */
+  number: string | null;
+  title: string | null;
+  date: string | null;
   direction: ContractDirection;
   termsSet: boolean;
   status: string;
@@ -41,6 +45,9 @@ export type ContractFigures = {
 
 const CONTRACT_FIGURES = `
   contractId
+  number
+  title
+  date
   direction
   termsSet
   status
@@ -85,7 +92,9 @@ export type RatingFactor = {
   weight: number;
   value: number | null;
   contribution: number;
+  /** English (for API clients); the portal shows its own text built from `figures` (model/rating-explanation). */
   explanation: string;
+  figures: { name: string; value: number }[];
   evidence: RatingEvidence[];
 };
 
@@ -130,6 +139,7 @@ export const COUNTERPARTY_FINANCE = gql`
           value
           contribution
           explanation
+          figures { name value }
           evidence { kind documentId paymentId label amount { ${MONEY} } date note }
         }
         history { score grade methodVersion computedAt }

@@ -1,5 +1,5 @@
 import { useI18n } from 'vue-i18n';
-import { intlLocaleOf, type Locale, type Money } from '@kartoteka/portal-api';
+import { formatDate, intlLocaleOf, type Locale, type Money } from '@kartoteka/portal-api';
 
 /** A score 0–100 with one decimal in the UI language. */
 export const formatScore = (value: number | null | undefined, locale: Locale): string =>
@@ -34,7 +34,7 @@ const CONTRACT_STATUSES = new Set(['SIGNED', 'IN_FORCE', 'EXECUTED', 'TERMINATED
 /** The i18n key of a contract's EDMS status, or null for a status this app has no text for (shown as is). */
 export const contractStatusKey = (status: string): string | null => (CONTRACT_STATUSES.has(status) ? `contractStatus.${status}` : null);
 
-const KNOWN_REASONS = new Set(['inn', 'kpp', 'account', 'invoice.number', 'invoice.amount', 'invoice.date', 'invoice.ambiguous', 'inn.missing', 'inn.unknown', 'kpp.mismatch', 'manual', 'manual.unmatched']);
+const KNOWN_REASONS = new Set(['inn', 'kpp', 'account', 'invoice.number', 'invoice.amount', 'invoice.date', 'invoice.ambiguous', 'contract.number', 'contract.ambiguous', 'inn.missing', 'inn.unknown', 'kpp.mismatch', 'manual', 'manual.unmatched']);
 
 /** Localized text of a payment's match reasons (`inn`, `invoice.number`, `candidate:<id>` …; unknown codes as they are). */
 export const useMatchReasons = (): ((reasons: readonly string[]) => string) => {
@@ -44,5 +44,18 @@ export const useMatchReasons = (): ((reasons: readonly string[]) => string) => {
     const texts = reasons.filter((reason) => !reason.startsWith('candidate:')).map((reason) => (KNOWN_REASONS.has(reason) ? t(`reason.${reason.replace('.', '_')}`) : reason));
     if (candidates > 0) texts.push(t('reason.candidates', { n: candidates }));
     return texts.join(', ');
+  };
+};
+
+/** «Договор № 7/26-П от 10.01.2026» / «Contract No. 7/26-П of 10 Jan 2026»; just «Договор» when neither is known. */
+export const useContractLabel = (): ((contract: { number: string | null; date: string | null }) => string) => {
+  const { t, locale } = useI18n();
+  return (contract) => {
+    const number = contract.number?.trim().replace(/^(?:№|N|No\.?)\s*/iu, '') || null;
+    const date = contract.date ? formatDate(contract.date, locale.value as Locale) : null;
+    if (number && date) return t('common.contractNumberDate', { number, date });
+    if (number) return t('common.contractNumber', { number });
+    if (date) return t('common.contractDate', { date });
+    return t('common.contract');
   };
 };

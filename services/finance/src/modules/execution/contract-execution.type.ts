@@ -47,6 +47,9 @@ export class FinanceDocumentView {
 @ObjectType({ description: 'The execution of a signed contract: what was contracted, invoiced, delivered and paid, what is outstanding and overdue' })
 export class ContractExecution {
   @Field(() => ID) contractId!: string;
+  @Field(() => String, { nullable: true, description: 'The contract\'s number as signed' }) number!: string | null;
+  @Field(() => String, { nullable: true, description: 'The contract\'s title as signed' }) title!: string | null;
+  @Field(() => String, { nullable: true, description: 'The contract\'s document date, YYYY-MM-DD' }) date!: string | null;
   @Field(() => ContractDirection, { description: 'RECEIVABLE unless staff set the terms otherwise' }) direction!: ContractDirection;
   @Field({ description: 'Whether staff entered the terms (direction and schedule)' }) termsSet!: boolean;
   @Field({ description: 'The contract\'s status in the EDMS (SIGNED, IN_FORCE, EXECUTED, TERMINATED…)' }) status!: string;
@@ -100,6 +103,9 @@ export function contractExecutionView(facts: ContractFacts, result: ExecutionRes
   const amount = (minor: number) => money(minor, currency) as Money;
   return Object.assign(new ContractExecution(), {
     contractId: facts.contractId ?? '',
+    number: facts.number,
+    title: facts.title ?? null,
+    date: facts.date ?? null,
     direction: facts.direction as ContractDirection,
     termsSet: facts.termsSet,
     status: facts.status,

@@ -42,6 +42,9 @@ export type ContractFacts = {
   direction: Direction;
   currency: string;
   number: string | null;
+  /** The contract's title and document date (YYYY-MM-DD) as signed; absent or null outside contracts. */
+  title?: string | null;
+  date?: string | null;
   /** The contract's amount (0 when it has none or for the account outside contracts). */
   contractedMinor: number;
   /** Date of the sign-off, YYYY-MM-DD (null outside contracts). */

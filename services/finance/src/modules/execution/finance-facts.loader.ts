@@ -24,6 +24,7 @@ type DocumentRow = {
   contract_id: string | null;
   invoice_id: string | null;
   number: string | null;
+  title: string | null;
   date: string;
   amount_minor: string | null;
   currency: string;
@@ -39,7 +40,7 @@ type PaymentRow = { id: string; counterparty_id: string; contract_id: string | n
 
 type FactRows = { documents: DocumentRow[]; terms: TermsRow[]; schedule: ScheduleRow[]; payments: PaymentRow[] };
 
-const DOCUMENT_COLUMNS = `d.id, d.type, d.counterparty_id, d.contract_id, d.invoice_id, d.number, d.date::text as date, d.amount_minor, d.currency,
+const DOCUMENT_COLUMNS = `d.id, d.type, d.counterparty_id, d.contract_id, d.invoice_id, d.number, d.title, d.date::text as date, d.amount_minor, d.currency,
   d.due_date::text as due_date, d.start_date::text as start_date, d.end_date::text as end_date, d.status,
   to_char(d.signed_at at time zone 'UTC', 'YYYY-MM-DD') as signed_at`;
 const SCHEDULE_COLUMNS = `s.id, s.contract_id, s.position, s.kind, s.amount_minor, s.due_date::text as due_date, s.days_after_act, s.description`;
@@ -133,6 +134,8 @@ function assemble(rows: FactRows): Map<string, ContractFacts[]> {
       direction: directions.get(row.id) ?? 'RECEIVABLE',
       currency: row.currency,
       number: row.number,
+      title: row.title,
+      date: row.date,
       contractedMinor: row.amount_minor === null ? 0 : minorUnits(row.amount_minor),
       signedAt: row.signed_at,
       startDate: row.start_date,

@@ -5,8 +5,12 @@ import { computeExecution } from './execution.calculator';
 import type { ContractFacts, ObligationResult } from './execution.types';
 import { loadAccounts } from './finance-facts.loader';
 
-/** Counterparties read per round of the job (each round: a fixed number of statements). */
-const CHUNK = 200;
+/**
+ * Counterparties per batch of the job: their ids are read a page at a time (keyset on the id) and only that page's
+ * accounts are loaded, so memory stays bounded whatever the number of counterparties; each batch costs a fixed
+ * number of statements.
+ */
+export const OVERDUE_BATCH_SIZE = 500;
 
 /**
  * The key of the once-a-day rating refresh in `overdue_notices`: one row per day (its due_date), inserted by the
@@ -40,13 +44,9 @@ function hasOpenObligations(facts: ContractFacts, today: string): boolean {
  * nothing). Once a day it also recomputes the ratings of counterparties with open obligations, since what is
  * overdue grows with time alone.
  */
-export async function runOverdueCheck(em: EntityManager, now: Date): Promise<OverdueRunResult> {
+export async function runOverdueCheck(em: EntityManager, now: Date, options: { batchSize?: number } = {}): Promise<OverdueRunResult> {
   const today = now.toISOString().slice(0, 10);
-  const counterparties = (
-    await em.execute<{ counterparty_id: string }[]>(
-      `select distinct counterparty_id from finance_documents where verified and type in ('CONTRACT', 'INVOICE') order by counterparty_id`,
-    )
-  ).map((row) => row.counterparty_id);
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? OVERDUE_BATCH_SIZE));
 
   const refreshRatings =
     (
@@ -58,16 +58,28 @@ export async function runOverdueCheck(em: EntityManager, now: Date): Promise<Ove
 
   let published = 0;
   let ratingsRefreshed = 0;
-  for (let start = 0; start < counterparties.length; start += CHUNK) {
-    const chunk = counterparties.slice(start, start + CHUNK);
-    const accounts = await loadAccounts(em, chunk);
+  let after: string | null = null;
+  for (;;) {
+    // the next page of counterparties with verified contracts or invoices, in id order (keyset: no offset scans)
+    const batch: string[] = (
+      await em.execute<{ counterparty_id: string }[]>(
+        `select distinct counterparty_id from finance_documents
+         where verified and type in ('CONTRACT', 'INVOICE')${after === null ? '' : ' and counterparty_id > ?'}
+         order by counterparty_id limit ?`,
+        after === null ? [batchSize] : [after, batchSize],
+      )
+    ).map((row) => row.counterparty_id);
+    if (batch.length === 0) break;
+    const accounts = await loadAccounts(em, batch);
     const candidates = [...accounts.values()].flat().flatMap((facts) => overdueObligations(facts, today));
     if (candidates.length) published += await announce(em, candidates, now);
     if (refreshRatings) {
-      const open = chunk.filter((id) => (accounts.get(id) ?? []).some((facts) => hasOpenObligations(facts, today)));
+      const open = batch.filter((id) => (accounts.get(id) ?? []).some((facts) => hasOpenObligations(facts, today)));
       if (open.length) await recomputeRatings(em, open, now);
       ratingsRefreshed += open.length;
     }
+    if (batch.length < batchSize) break;
+    after = batch[batch.length - 1];
   }
   return { published, ratingsRefreshed };
 }
@@ -117,7 +129,7 @@ async function announce(em: EntityManager, candidates: Candidate[], now: Date): 
   return toPublish.length;
 }
 
-export type OverdueJobOptions = { orm: MikroORM; logger: Logger; intervalMs: number; now?: () => Date };
+export type OverdueJobOptions = { orm: MikroORM; logger: Logger; intervalMs: number; now?: () => Date; batchSize?: number };
 
 /**
  * The overdue job as a kit scheduled job: every `intervalMs`, on one replica at a time (advisory lock), in one
@@ -133,7 +145,7 @@ export function overdueJob(options: OverdueJobOptions): ScheduledJob & { lastRes
     logger: options.logger,
     now: options.now,
     run: async (em, now) => {
-      last = await runOverdueCheck(em, now);
+      last = await runOverdueCheck(em, now, { batchSize: options.batchSize });
       if (last.published || last.ratingsRefreshed) options.logger.info({ job: 'finance:overdue', ...last }, 'overdue obligations announced');
     },
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { minorUnits } from '@kartoteka/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { matchPayment, type CounterpartyCandidate, type MatchDirectory, type MatchInput, type OpenInvoice, type PaymentMatch } from './payment.matcher';
+import { matchPayment, type CounterpartyCandidate, type MatchDirectory, type MatchInput, type OpenInvoice, type PaymentMatch, type SignedContract } from './payment.matcher';
 
 export type Direction = 'INCOMING' | 'OUTGOING';
 
@@ -16,14 +16,16 @@ export function paymentFingerprint(parts: FingerprintParts): string {
 }
 
 type CandidateRow = { id: string; inn: string; kpp: string | null; accounts: string[] | null };
+type ContractRow = { id: string; counterparty_id: string; number: string; date: string | null; direction: 'RECEIVABLE' | 'PAYABLE' };
 type InvoiceRow = { id: string; counterparty_id: string; contract_id: string | null; number: string | null; date: string | null; amount_minor: string | null; paid: string; direction: 'RECEIVABLE' | 'PAYABLE' };
 
 /**
- * The matcher's view of the database for a batch of payments, read in two statements: the counterparties (read
- * model) holding the batch's INNs with the accounts seen paying for them, and their open invoices (verified,
- * signed INVOICE documents minus the MATCHED payments allocated to them). An invoice of a PAYABLE contract is
- * paid by OUTGOING payments, every other invoice (RECEIVABLE or outside contracts) by INCOMING ones — the same
- * rule the execution figures use.
+ * The matcher's view of the database for a batch of payments, read in three statements whatever the batch's size:
+ * the counterparties (read model) holding the batch's INNs with the accounts seen paying for them, their open
+ * invoices (verified, signed INVOICE documents minus the MATCHED payments allocated to them), and their signed
+ * contracts with a number (for a contract named in a purpose). An invoice of a PAYABLE contract is paid by
+ * OUTGOING payments, every other invoice (RECEIVABLE or outside contracts) by INCOMING ones — the same rule the
+ * execution figures use; a contract's direction is its terms' (RECEIVABLE when none were entered).
  *
  * Matching a batch in order goes through `match`, which also allocates the payment to its invoice here, so the
  * next payment of the same batch sees what is really left to pay.
@@ -32,6 +34,7 @@ export class PaymentMatchDirectory {
   private constructor(
     private readonly candidates: Map<string, CounterpartyCandidate[]>,
     private readonly invoices: Map<string, (OpenInvoice & { direction: Direction })[]>,
+    private readonly contracts: Map<string, SignedContract[]> = new Map(),
   ) {}
 
   static async load(em: EntityManager, inns: readonly (string | null)[]): Promise<PaymentMatchDirectory> {
@@ -79,7 +82,22 @@ export class PaymentMatchDirectory {
         invoices.set(row.counterparty_id, list);
       }
     }
-    return new PaymentMatchDirectory(candidates, invoices);
+    const contracts = new Map<string, SignedContract[]>();
+    if (ids.length) {
+      const signed = await em.execute<ContractRow[]>(
+        `select d.id, d.counterparty_id, d.number, to_char(d.date, 'YYYY-MM-DD') as date, coalesce(t.direction, 'RECEIVABLE') as direction
+         from finance_documents d left join contract_terms t on t.contract_id = d.id
+         where d.type = 'CONTRACT' and d.verified and d.number is not null and d.number <> '' and d.counterparty_id = any(array[?]::uuid[])
+         order by d.date, d.id`,
+        [ids],
+      );
+      for (const row of signed) {
+        const list = contracts.get(row.counterparty_id) ?? [];
+        list.push({ contractId: row.id, counterpartyId: row.counterparty_id, number: row.number, date: row.date, direction: row.direction === 'PAYABLE' ? 'PAYABLE' : 'RECEIVABLE' });
+        contracts.set(row.counterparty_id, list);
+      }
+    }
+    return new PaymentMatchDirectory(candidates, invoices, contracts);
   }
 
   /** The matcher's directory for payments of one direction. */
@@ -87,6 +105,7 @@ export class PaymentMatchDirectory {
     return {
       counterpartiesByInn: (inn) => this.candidates.get(inn) ?? [],
       openInvoicesOf: (counterpartyId) => (this.invoices.get(counterpartyId) ?? []).filter((invoice) => invoice.direction === direction && (invoice.outstandingMinor > 0 || invoice.amountMinor === 0)),
+      signedContractsOf: (counterpartyId) => this.contracts.get(counterpartyId) ?? [],
     };
   }
 

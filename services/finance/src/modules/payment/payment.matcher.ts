@@ -11,8 +11,16 @@
  * payment's is a weaker guess. Two equally good invoices are never picked at random: the payment stays matched to
  * the counterparty only, with `invoice.ambiguous`.
  *
+ * Contract: a payment matched to the counterparty but to no invoice is attributed to one of the counterparty's signed
+ * contracts when the purpose names its number («по договору № 7/26-П от 10.01.2026», «по дог. 41/26») — only a
+ * contract of the payment's direction (RECEIVABLE: INCOMING, PAYABLE: OUTGOING), and only when one contract fits
+ * (several with that number: the date written in the purpose decides, else `contract.ambiguous` and no contract).
+ * It does not change the confidence (the counterparty is what was established). A payment matched to an invoice
+ * keeps its invoice's contract.
+ *
  * Reasons are short codes the portal translates: inn, kpp, account, invoice.number, invoice.amount,
- * invoice.date, invoice.ambiguous, inn.missing, inn.unknown, kpp.mismatch, candidate:<counterpartyId>.
+ * invoice.date, invoice.ambiguous, contract.number, contract.ambiguous, inn.missing, inn.unknown, kpp.mismatch,
+ * candidate:<counterpartyId>.
  */
 
 export type CounterpartyCandidate = { id: string; inn: string; kpp: string | null; accounts: readonly string[] };
@@ -35,9 +43,12 @@ export type MatchInput = {
   amountMinor: number;
   date: string;
 };
+/** A signed (verified) contract of a counterparty; `direction` as its terms say (RECEIVABLE when none were entered). */
+export type SignedContract = { contractId: string; counterpartyId: string; number: string; date: string | null; direction: 'RECEIVABLE' | 'PAYABLE' };
 export type MatchDirectory = {
   counterpartiesByInn(inn: string): readonly CounterpartyCandidate[];
   openInvoicesOf(counterpartyId: string): readonly OpenInvoice[];
+  signedContractsOf(counterpartyId: string): readonly SignedContract[];
 };
 export type PaymentMatch = {
   status: 'MATCHED' | 'AMBIGUOUS' | 'UNMATCHED';
@@ -92,7 +103,42 @@ export function invoiceNumbersIn(purpose: string): string[] {
     for (const raw of match[1].split(LIST_SEPARATOR)) {
       const number = raw.replace(/[.\-/_]+$/u, '');
       /* a number has a digit; a date or a 20-digit bank account («на расчётный счёт 40702…») is not one */
-      if (!/\d/.test(number) || /^\d{2}\.\d{2}\.\d{2,4}$/.test(number) || /^\d{20}$/.test(number)) continue;
+      if (!isDocumentNumber(number)) continue;
+      const key = normalizeInvoiceNumber(number);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      found.push(number);
+    }
+  }
+  return found;
+}
+
+/*
+ * «договор» in any case form, «дог.», «д-р», «(гос)контракт», «contract», «agreement»; never «договорённость».
+ * Up to three words may stand between the keyword and the number when a number sign follows them
+ * («по договору поставки № 12»); without a sign the number must follow the keyword.
+ */
+const CONTRACT_KEYWORD = String.raw`(?:договор(?:ам|ами|ах|ов|ом|а|у|е|ы)?|дог|д-р(?:ам|ами|ах|ов|ом|а|у|е|ы)?|(?:гос)?контракт(?:ам|ами|ах|ов|ом|а|у|е|ы)?|contract|agreement)(?!\p{L})\.?`;
+const CONTRACT_REFERENCE = new RegExp(
+  String.raw`(?<![\p{L}\d])${CONTRACT_KEYWORD}(?:(?:\s+\p{L}[\p{L}\-]*\.?){1,3}\s*${SIGN}\s*|\s*(?:${SIGN}\s*)?)(${TOKEN}(?:\s*(?:,|;|\sи\s)\s*(?:${SIGN}\s*)?${TOKEN})*)`,
+  'giu',
+);
+
+/** Whether a reference token is a document number: it has a digit and is neither a date nor a 20-digit bank account. */
+const isDocumentNumber = (number: string): boolean => /\d/.test(number) && !/^\d{2}\.\d{2}\.\d{2,4}$/.test(number) && !/^\d{20}$/.test(number);
+
+/**
+ * The contract numbers a payment purpose refers to, as written, without duplicates:
+ * «Оплата по договору № 7/26-П от 10.01.2026» → ['7/26-П']; «по дог. 41/26» → ['41/26'];
+ * «по договору поставки №12 и №13» → ['12', '13']. Invoice numbers («по счёту № 15») are not contract numbers.
+ */
+export function contractNumbersIn(purpose: string): string[] {
+  const found: string[] = [];
+  const seen = new Set<string>();
+  for (const match of purpose.matchAll(CONTRACT_REFERENCE)) {
+    for (const raw of match[1].split(LIST_SEPARATOR)) {
+      const number = raw.replace(/[.\-/_]+$/u, '');
+      if (!isDocumentNumber(number)) continue;
       const key = normalizeInvoiceNumber(number);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -168,19 +214,41 @@ const narrow = (invoices: readonly OpenInvoice[], input: MatchInput, reasons: st
   return remaining;
 };
 
+/** The counterparty's contract of the payment's direction the purpose names, if exactly one fits. */
+const namedContract = (input: MatchInput, counterpartyId: string, directory: MatchDirectory): { contractId: string | null; reasons: string[] } => {
+  const numbers = new Set(contractNumbersIn(input.purpose).map(normalizeInvoiceNumber));
+  if (numbers.size === 0) return { contractId: null, reasons: [] };
+  const contracts = directory.signedContractsOf(counterpartyId);
+  const wanted = input.direction === 'INCOMING' ? 'RECEIVABLE' : 'PAYABLE';
+  let named = contracts.filter((contract) => contract.direction === wanted && contract.number && numbers.has(normalizeInvoiceNumber(contract.number)));
+  if (named.length > 1) {
+    const byDate = named.filter((contract) => {
+      const written = writtenDate(contract.date);
+      return written !== null && input.purpose.includes(written);
+    });
+    if (byDate.length > 0) named = byDate;
+  }
+  if (named.length === 0) return { contractId: null, reasons: [] };
+  if (new Set(named.map((contract) => contract.contractId)).size > 1) return { contractId: null, reasons: ['contract.ambiguous'] };
+  return { contractId: named[0].contractId, reasons: ['contract.number'] };
+};
+
 /** Matches one payment; see the module comment for the rules and the confidence of each. */
 export function matchPayment(input: MatchInput, directory: MatchDirectory): PaymentMatch {
   const found = findCounterparty(input, directory);
   if ('status' in found) return found;
   const { candidate, reasons, confidence } = found;
-  const counterpartyOnly = (extra: string[] = [], penalty = 0): PaymentMatch => ({
-    status: 'MATCHED',
-    counterpartyId: candidate.id,
-    invoiceId: null,
-    contractId: null,
-    confidence: round(confidence - penalty),
-    reasons: [...reasons, ...extra],
-  });
+  const counterpartyOnly = (extra: string[] = [], penalty = 0): PaymentMatch => {
+    const contract = namedContract(input, candidate.id, directory);
+    return {
+      status: 'MATCHED',
+      counterpartyId: candidate.id,
+      invoiceId: null,
+      contractId: contract.contractId,
+      confidence: round(confidence - penalty),
+      reasons: [...reasons, ...extra, ...contract.reasons],
+    };
+  };
   const invoiceMatch = (invoice: OpenInvoice, value: number, extra: string[]): PaymentMatch => ({
     status: 'MATCHED',
     counterpartyId: candidate.id,

@@ -222,12 +222,12 @@ async function lockPayment(em: EntityManager, id: string): Promise<Payment> {
   return em.findOneOrFail(Payment, { id: rows[0].id }, { refresh: true });
 }
 
-type PendingRow = { id: string; counterparty_id: string | null; direction: 'INCOMING' | 'OUTGOING'; date: string; amount_minor: string; purpose: string; inn: string | null; kpp: string | null; account: string | null; match_status: string };
+type PendingRow = { id: string; counterparty_id: string | null; contract_id: string | null; direction: 'INCOMING' | 'OUTGOING'; date: string; amount_minor: string; purpose: string; inn: string | null; kpp: string | null; account: string | null; match_status: string };
 
 /**
  * Re-runs the matcher, inside the caller's transaction, for payments that were matched automatically and could
  * now match better: UNMATCHED/AMBIGUOUS ones, and MATCHED ones without an invoice (a new invoice may be the one
- * they pay). With `counterpartyIds`, only payments whose INN is one of those counterparties' (or already matched
+ * they pay, a newly signed contract the one their purpose names). With `counterpartyIds`, only payments whose INN is one of those counterparties' (or already matched
  * to them); without, every such payment. A person's decision (`matched_by_id` set) is never overridden. Called
  * when a counterparty arrives or changes and when an INVOICE or CONTRACT is signed or changes.
  */
@@ -239,7 +239,7 @@ export async function rematchPending(em: EntityManager, scope: { counterpartyIds
     ? `and (${side} in (select inn from counterparty_refs where id = any(array[?]::uuid[])) or p.counterparty_id = any(array[?]::uuid[]))`
     : '';
   const rows = await em.execute<PendingRow[]>(
-    `select p.id, p.counterparty_id, p.direction, to_char(p.date, 'YYYY-MM-DD') as date, p.amount_minor, p.purpose, p.match_status,
+    `select p.id, p.counterparty_id, p.contract_id, p.direction, to_char(p.date, 'YYYY-MM-DD') as date, p.amount_minor, p.purpose, p.match_status,
        ${side} as inn,
        case when p.direction = 'INCOMING' then p.payer_kpp else p.payee_kpp end as kpp,
        case when p.direction = 'INCOMING' then p.payer_account else p.payee_account end as account
@@ -256,8 +256,9 @@ export async function rematchPending(em: EntityManager, scope: { counterpartyIds
   const changes: { id: string; status: string; counterpartyId: string | null; invoiceId: string | null; contractId: string | null; confidence: number; reasons: string[] }[] = [];
   for (const row of rows) {
     const match = directory.match({ direction: row.direction, inn: row.inn, kpp: row.kpp, account: row.account, purpose: row.purpose, amountMinor: Number(row.amount_minor), date: row.date });
-    // a counterparty-level match only moves when the new match is better (an invoice found)
-    if (row.match_status === 'MATCHED' && !match.invoiceId) continue;
+    // a counterparty-level match only moves when the new match is better: an invoice found, or (none before) the contract its purpose names
+    const contractFound = !row.contract_id && match.contractId !== null && match.counterpartyId === row.counterparty_id;
+    if (row.match_status === 'MATCHED' && !match.invoiceId && !contractFound) continue;
     if (row.match_status !== 'MATCHED' && match.status === row.match_status && match.status === 'UNMATCHED') continue;
     changes.push({ id: row.id, status: match.status, counterpartyId: match.counterpartyId, invoiceId: match.invoiceId, contractId: match.contractId, confidence: match.confidence, reasons: match.reasons });
     if (row.counterparty_id) affected.add(row.counterparty_id);

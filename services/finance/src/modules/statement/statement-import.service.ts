@@ -7,6 +7,9 @@ import { recomputeRatings } from '../rating/rating.service';
 import { StatementImport, StatementImportStatus } from './statement-import.entity';
 import { parseBankStatement, StatementFormatError, type StatementParty, type StatementPayment } from './statement.parser';
 
+/** The PostgreSQL channel confirmStatementImport notifies (on commit) to wake the import worker at once. */
+export const STATEMENT_IMPORT_CHANNEL = 'finance_statement_import';
+
 /** Payments imported per transaction: progress moves every chunk, and a crash loses at most one chunk's work. */
 export const IMPORT_CHUNK_SIZE = 500;
 /** The largest statement file accepted (the REST route refuses larger bodies before parsing). */
@@ -231,7 +234,10 @@ async function lockImport(em: EntityManager, id: string): Promise<StatementImpor
   return statement;
 }
 
-/** PREVIEW → RUNNING: the background import takes it from here (counters restart from zero). */
+/**
+ * PREVIEW → RUNNING: the background import takes it from here (counters restart from zero). The NOTIFY in the same
+ * transaction reaches the workers' LISTEN connections when it commits (never for a rolled-back confirm).
+ */
 export async function confirmStatementImport(em: EntityManager, id: string): Promise<StatementImport> {
   return em.transactional(async (tx) => {
     const statement = await lockImport(tx, id);
@@ -239,6 +245,7 @@ export async function confirmStatementImport(em: EntityManager, id: string): Pro
       throw new ConflictError(`The statement import is ${statement.status}: only a PREVIEW can be confirmed`, { status: statement.status });
     }
     Object.assign(statement, { status: StatementImportStatus.RUNNING, processed: 0, created: 0, duplicates: 0, matched: 0, ambiguous: 0, unmatched: 0 });
+    await tx.execute('select pg_notify(?, ?)', [STATEMENT_IMPORT_CHANNEL, statement.id]);
     return statement;
   });
 }

@@ -6,7 +6,7 @@ import { change, daysAgo, daysAhead, sign, storePayment } from '../../../testing
 import { PaymentDirection, PaymentMatchStatus } from '../../payment/payment.entity';
 
 const EXECUTION = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Document { id execution {
-  contractId direction termsSet status currency
+  contractId number title date direction termsSet status currency
   contracted { minor } invoiced { minor } delivered { minor } paid { minor } outstanding { minor } overdue { minor } overdueDays nextDueDate
   schedule { kind amount { minor } resolvedDueDate settled { minor } state daysLate }
   invoices { id type number date amount { minor currency } dueDate document { id } }
@@ -17,7 +17,7 @@ const SET = 'mutation($input: ContractTermsInput!) { setContractTerms(input: $in
 
 type Money = { minor: number; currency?: string };
 type Execution = {
-  contractId: string; direction: string; termsSet: boolean; status: string; currency: string;
+  contractId: string; number: string | null; title: string | null; date: string | null; direction: string; termsSet: boolean; status: string; currency: string;
   contracted: Money; invoiced: Money; delivered: Money; paid: Money; outstanding: Money; overdue: Money; overdueDays: number; nextDueDate: string | null;
   schedule: { kind: string; amount: Money; resolvedDueDate: string | null; settled: Money; state: string; daysLate: number }[];
   invoices: { id: string; type: string; number: string | null; date: string; amount: Money; dueDate: string | null; document: { id: string } }[];
@@ -46,7 +46,7 @@ describe('Document.execution', () => {
   /** A contract of 1 000 000 ₽: a 30 % advance (paid on time), a postpayment 10 days after the act (unpaid: overdue), one delivery (act 5 days late). */
   async function seededContract(): Promise<{ counterpartyId: string; contractId: string; invoiceId: string; actId: string; advancePaymentId: string }> {
     const counterpartyId = randomUUID();
-    const contractId = await sign(subgraph.orm, { documentType: 'CONTRACT', counterpartyId, amountMinor: 1_000_000_00, number: 'Д-7', status: 'IN_FORCE', date: daysAgo(60) });
+    const contractId = await sign(subgraph.orm, { documentType: 'CONTRACT', counterpartyId, amountMinor: 1_000_000_00, number: 'Д-7', title: 'Договор поставки', status: 'IN_FORCE', date: daysAgo(60) });
     const set = await subgraph.request(SET, {
       input: {
         contractId,
@@ -74,7 +74,7 @@ describe('Document.execution', () => {
     const { contractId, counterpartyId, invoiceId, actId, advancePaymentId } = await seededContract();
     const [execution] = await executions([contractId]);
     expect(execution).toMatchObject({
-      contractId, direction: 'RECEIVABLE', termsSet: true, status: 'IN_FORCE', currency: 'RUB',
+      contractId, number: 'Д-7', title: 'Договор поставки', date: daysAgo(60), direction: 'RECEIVABLE', termsSet: true, status: 'IN_FORCE', currency: 'RUB',
       contracted: { minor: 1_000_000_00 }, invoiced: { minor: 300_000_00 }, delivered: { minor: 1_000_000_00 }, paid: { minor: 300_000_00 },
       outstanding: { minor: 700_000_00 }, overdue: { minor: 700_000_00 }, overdueDays: 5, nextDueDate: null,
     });

@@ -82,6 +82,27 @@ describe('the overdue job', () => {
     expect((await announced()).length).toBe(before + 2);
   });
 
+  it('works through the counterparties in batches (keyset pages): every overdue obligation announced once, whatever the batch size', async () => {
+    const before = (await announced()).length;
+    const counterparties = Array.from({ length: 5 }, () => randomUUID());
+    const invoices: string[] = [];
+    for (const counterpartyId of counterparties) {
+      invoices.push(await sign(subgraph.orm, { documentType: 'INVOICE', counterpartyId, amountMinor: 10_00, date: daysAgo(9), dueDate: daysAgo(1) }));
+    }
+    const small = overdueJob({ orm: subgraph.orm, logger, intervalMs: 60_000, batchSize: 2 });
+    expect(await small.runOnce()).toBe(true);
+    expect(small.lastResult()?.published).toBe(5);
+    const events = (await announced()).slice(before);
+    expect(events.map((event) => event.obligationKey).sort()).toEqual(invoices.map((id) => `invoice:${id}`).sort());
+    expect(events.map((event) => event.counterpartyId).sort()).toEqual([...counterparties].sort());
+    // a page of one, or the default size: nothing new
+    const tiny = overdueJob({ orm: subgraph.orm, logger, intervalMs: 60_000, batchSize: 1 });
+    expect(await tiny.runOnce()).toBe(true);
+    expect(tiny.lastResult()?.published).toBe(0);
+    expect(await job().runOnce()).toBe(true);
+    expect((await announced()).length).toBe(before + 5);
+  });
+
   it('announces nothing that is not overdue', async () => {
     const before = (await announced()).length;
     const counterpartyId = randomUUID();

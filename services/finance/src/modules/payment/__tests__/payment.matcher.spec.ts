@@ -1,4 +1,5 @@
 import {
+  contractNumbersIn,
   invoiceNumbersIn,
   matchPayment,
   normalizeInvoiceNumber,
@@ -6,6 +7,7 @@ import {
   type MatchDirectory,
   type MatchInput,
   type OpenInvoice,
+  type SignedContract,
 } from '../payment.matcher';
 
 const ROMASHKA: CounterpartyCandidate = { id: 'cp-romashka', inn: '7707083893', kpp: '770701001', accounts: ['40702810100000000777'] };
@@ -23,7 +25,7 @@ const invoice = (overrides: Partial<OpenInvoice> & Pick<OpenInvoice, 'documentId
   ...overrides,
 });
 
-const directory = (counterparties: CounterpartyCandidate[], invoices: OpenInvoice[] = []): MatchDirectory & { asked: string[] } => {
+const directory = (counterparties: CounterpartyCandidate[], invoices: OpenInvoice[] = [], contracts: SignedContract[] = []): MatchDirectory & { asked: string[] } => {
   const asked: string[] = [];
   return {
     asked,
@@ -34,6 +36,10 @@ const directory = (counterparties: CounterpartyCandidate[], invoices: OpenInvoic
     openInvoicesOf: (counterpartyId) => {
       asked.push(`invoices:${counterpartyId}`);
       return invoices.filter((open) => open.counterpartyId === counterpartyId);
+    },
+    signedContractsOf: (counterpartyId) => {
+      asked.push(`contracts:${counterpartyId}`);
+      return contracts.filter((contract) => contract.counterpartyId === counterpartyId);
     },
   };
 };
@@ -264,5 +270,102 @@ describe('matchPayment: the invoice', () => {
 
   it('an AMBIGUOUS counterparty never gets an invoice, even with a perfect number', () => {
     expect(matchPayment(payment({ kpp: null, account: null }), directory([ROMASHKA, ROMASHKA_DUP], [a15]))).toMatchObject({ status: 'AMBIGUOUS', invoiceId: null });
+  });
+});
+
+describe('contractNumbersIn', () => {
+  it.each<[string, string[]]>([
+    ['Оплата по договору № 7/26-П от 10.01.2026. НДС не облагается', ['7/26-П']],
+    ['Аванс по дог. 41/26', ['41/26']],
+    ['Аванс по дог.41/26', ['41/26']],
+    ['ОПЛАТА ПО ДОГОВОРУ N 45 ОТ 10.01.2026', ['45']],
+    ['Оплата по договору поставки № 12 от 01.02.2026', ['12']],
+    ['Оплата по договору оказания услуг №Д-5/2026', ['Д-5/2026']],
+    ['Оплата по договорам № 12, 13 и №14', ['12', '13', '14']],
+    ['В счет оплаты по договору 7', ['7']],
+    ['Оплата по д-ру 8', ['8']],
+    ['Оплата по госконтракту № 0373100000126000001', ['0373100000126000001']],
+    ['Оплата по контракту № К-3', ['К-3']],
+    ['Payment under contract No. 19 dated 10.01.2026', ['19']],
+    ['Оплата по счету № 15 по договору № 7', ['7']],
+    ['Оплата по договору № 7; договор 7 повторно', ['7']],
+    ['Оплата по счету № 15 от 01.02.2026', []],
+    ['Оплата по договору от 10.01.2026', []],
+    ['Согласно договоренности 5 шт', []],
+    ['Оплата по договору, р/с 40702810100000000777', []],
+    ['', []],
+  ])('%s → %j', (purpose, numbers) => {
+    expect(contractNumbersIn(purpose)).toEqual(numbers);
+  });
+});
+
+describe('matchPayment: the contract named in the purpose', () => {
+  const contract = (overrides: Partial<SignedContract> & Pick<SignedContract, 'contractId' | 'number'>): SignedContract => ({
+    counterpartyId: ROMASHKA.id,
+    date: '2026-01-10',
+    direction: 'RECEIVABLE',
+    ...overrides,
+  });
+  const c7 = contract({ contractId: 'contract-7', number: '7/26-П' });
+  const c8 = contract({ contractId: 'contract-8', number: '8/26' });
+  const supply = contract({ contractId: 'contract-supply', number: '7/26-П', direction: 'PAYABLE' });
+  const foreign = contract({ contractId: 'contract-ivanov', number: '41/26', counterpartyId: IVANOV.id });
+
+  it('a payment matched to the counterparty and to no invoice gets the contract its purpose names (contract.number, same confidence)', () => {
+    expect(matchPayment(payment({ purpose: 'Оплата по договору № 7/26-п от 10.01.2026' }), directory([ROMASHKA], [], [c7, c8, foreign]))).toEqual({
+      status: 'MATCHED',
+      counterpartyId: ROMASHKA.id,
+      invoiceId: null,
+      contractId: 'contract-7',
+      confidence: 0.6,
+      reasons: ['inn', 'kpp', 'account', 'contract.number'],
+    });
+    // open invoices that do not fit: still the named contract
+    const other = invoice({ documentId: 'inv-99', number: '99', contractId: 'contract-8', outstandingMinor: 123 });
+    expect(matchPayment(payment({ purpose: 'Аванс по дог. 8/26' }), directory([ROMASHKA], [other], [c7, c8]))).toMatchObject({ invoiceId: null, contractId: 'contract-8', reasons: ['inn', 'kpp', 'account', 'contract.number'] });
+  });
+
+  it('an invoice match keeps its invoice\'s contract, whatever contract the purpose names', () => {
+    const a15 = invoice({ documentId: 'inv-a15', number: 'A-15/2026', contractId: 'contract-1' });
+    expect(matchPayment(payment({ purpose: 'Оплата по счету № А-15/2026 по договору № 7/26-П' }), directory([ROMASHKA], [a15], [c7]))).toMatchObject({
+      invoiceId: 'inv-a15',
+      contractId: 'contract-1',
+      reasons: ['inn', 'kpp', 'account', 'invoice.number', 'invoice.amount'],
+    });
+  });
+
+  it('only a contract of the payment\'s direction and of that counterparty counts', () => {
+    // OUTGOING pays a PAYABLE contract
+    expect(matchPayment(payment({ direction: 'OUTGOING', purpose: 'Оплата по договору № 7/26-П' }), directory([ROMASHKA], [], [c7, supply]))).toMatchObject({ contractId: 'contract-supply', reasons: expect.arrayContaining(['contract.number']) });
+    // an INCOMING payment naming only a PAYABLE contract: none
+    expect(matchPayment(payment({ purpose: 'Оплата по договору № 7/26-П' }), directory([ROMASHKA], [], [supply]))).toMatchObject({ contractId: null, reasons: ['inn', 'kpp', 'account'] });
+    // another counterparty's contract number: none
+    expect(matchPayment(payment({ purpose: 'Оплата по дог. 41/26' }), directory([ROMASHKA, IVANOV], [], [foreign]))).toMatchObject({ counterpartyId: ROMASHKA.id, contractId: null });
+  });
+
+  it('two contracts with the number: the date written decides, else contract.ambiguous and no contract', () => {
+    const again = contract({ contractId: 'contract-7-2025', number: '7/26-П', date: '2025-03-01' });
+    const dir = directory([ROMASHKA], [], [c7, again]);
+    expect(matchPayment(payment({ purpose: 'Оплата по договору № 7/26-П от 01.03.2025' }), dir)).toMatchObject({ contractId: 'contract-7-2025', reasons: ['inn', 'kpp', 'account', 'contract.number'] });
+    expect(matchPayment(payment({ purpose: 'Оплата по договору № 7/26-П' }), dir)).toMatchObject({ contractId: null, reasons: ['inn', 'kpp', 'account', 'contract.ambiguous'] });
+  });
+
+  it('an ambiguous invoice leaves the payment on the counterparty, with the named contract', () => {
+    const n16 = invoice({ documentId: 'inv-16', number: '16', outstandingMinor: 500_000 });
+    const twin = invoice({ documentId: 'inv-17', number: '17', outstandingMinor: 500_000 });
+    expect(matchPayment(payment({ purpose: 'Оплата по договору 8/26', amountMinor: 500_000 }), directory([ROMASHKA], [n16, twin], [c8]))).toMatchObject({
+      invoiceId: null,
+      contractId: 'contract-8',
+      confidence: 0.5,
+      reasons: ['inn', 'kpp', 'account', 'invoice.amount', 'invoice.ambiguous', 'contract.number'],
+    });
+  });
+
+  it('unmatched or ambiguous counterparties never get a contract, and the contracts are not asked for without a number', () => {
+    expect(matchPayment(payment({ inn: null, purpose: 'по договору № 7/26-П' }), directory([ROMASHKA], [], [c7]))).toMatchObject({ contractId: null });
+    expect(matchPayment(payment({ kpp: null, account: null, purpose: 'по договору № 7/26-П' }), directory([ROMASHKA, ROMASHKA_DUP], [], [c7]))).toMatchObject({ status: 'AMBIGUOUS', contractId: null });
+    const dir = directory([ROMASHKA], [], [c7]);
+    matchPayment(payment({ purpose: 'Оплата' }), dir);
+    expect(dir.asked).not.toContain(`contracts:${ROMASHKA.id}`);
   });
 });

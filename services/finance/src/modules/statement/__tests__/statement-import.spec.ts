@@ -216,6 +216,83 @@ describe('statement import (REST upload → preview → background import) and p
     const invoice = await sign(subgraph.orm, { documentType: 'INVOICE', counterpartyId: newcomer.id, number: '77', amountMinor: 30_000, date: '2026-02-09' });
     expect(await find()).toMatchObject({ matchStatus: 'MATCHED', counterpartyId: newcomer.id, invoiceId: invoice, matchConfidence: 1, matchReasons: ['inn', 'kpp', 'account', 'invoice.number', 'invoice.amount'] });
   });
+  it('attributes a payment matched to no invoice to the contract its purpose names (preview, import, and once the contract is signed)', async () => {
+    const client = { id: randomUUID(), inn: '7710140679', kpp: '771001001' };
+    await new CounterpartyDirectory(subgraph.orm.em.fork()).upsert({ id: client.id, name: 'По договору', shortName: null, inn: client.inn, kpp: client.kpp, status: 'CLIENT', updatedAt: new Date() });
+    const contract7 = await sign(subgraph.orm, { documentType: 'CONTRACT', counterpartyId: client.id, number: '7/26-П', date: '2026-01-10', amountMinor: 1_000_000 });
+    const payer = { ПлательщикСчет: '40702810900000000888', ПлательщикИНН: client.inn, ПлательщикКПП: client.kpp };
+    const lines = statementLines([
+      ...documentLines('Платежное поручение', incoming({ Номер: 'C1', Дата: '11.02.2026', Сумма: '400.00', ...payer, НазначениеПлатежа: 'Оплата по договору № 7/26-П от 10.01.2026. Без НДС' })),
+      ...documentLines('Платежное поручение', incoming({ Номер: 'C2', Дата: '11.02.2026', Сумма: '500.00', ...payer, НазначениеПлатежа: 'Аванс по дог. 41/26' })),
+    ]);
+    const uploaded = await upload(encode(lines, 'windows-1251'));
+    expect(uploaded.status).toBe(201);
+    const id = uploaded.body.id as string;
+    const preview = (await gql(`query($id: ID!) { statementImport(id: $id) { preview { number matchStatus contractId matchReasons } } }`, { id })).statementImport.preview;
+    expect(preview).toEqual([
+      { number: 'C1', matchStatus: 'MATCHED', contractId: contract7, matchReasons: ['inn', 'kpp', 'contract.number'] },
+      // the account learned from C1 (same batch) confirms C2's counterparty; its contract is not signed yet
+      { number: 'C2', matchStatus: 'MATCHED', contractId: null, matchReasons: ['inn', 'kpp', 'account'] },
+    ]);
+    await gql(`mutation($id: ID!) { confirmStatementImport(id: $id) { status } }`, { id });
+    await drain();
+    const find = (number: string) => subgraph.orm.em.fork().findOneOrFail(Payment, { number });
+    expect(await find('C1')).toMatchObject({ matchStatus: 'MATCHED', counterpartyId: client.id, invoiceId: null, contractId: contract7, matchReasons: ['inn', 'kpp', 'contract.number'] });
+    expect(await find('C2')).toMatchObject({ matchStatus: 'MATCHED', counterpartyId: client.id, contractId: null });
+
+    // contract 41/26 is signed later: the ledger re-matches the waiting payment onto it
+    const contract41 = await sign(subgraph.orm, { documentType: 'CONTRACT', counterpartyId: client.id, number: '41/26', date: '2026-02-01', amountMinor: 500_00 });
+    expect(await find('C2')).toMatchObject({ matchStatus: 'MATCHED', counterpartyId: client.id, invoiceId: null, contractId: contract41, matchReasons: ['inn', 'kpp', 'account', 'contract.number'] });
+    expect((await find('C1')).contractId).toBe(contract7);
+    // and it counts in that contract's execution
+    const execution = (await gql(`query($id: ID!) { _entities(representations: [{ __typename: "Document", id: $id }]) { ... on Document { execution { paid { minor } } } } }`, { id: contract41 }))._entities[0];
+    expect(execution.execution.paid.minor).toBe(500_00);
+  });
+
+  it('an idle worker is woken by the confirm (LISTEN/NOTIFY), not by its 30 s poll; a RUNNING import is picked up at start', async () => {
+    const until = async (check: () => Promise<boolean>, what: string, timeoutMs = 25_000): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const statusOf = async (id: string): Promise<string> => (await subgraph.orm.em.fork().findOneOrFail(StatementImport, { id })).status;
+    const one = (number: string) =>
+      encode(statementLines([...documentLines('Платежное поручение', incoming({ Номер: number, Дата: '12.02.2026', Сумма: '10.00', ПлательщикСчет: '40702810900000000999', ПлательщикИНН: '7736207543', НазначениеПлатежа: 'Оплата' }))]), 'utf-8');
+    const worker = statementImportWorker({ orm: subgraph.orm, logger: subgraph.logger }, { pollMs: 600_000 });
+    worker.start();
+    try {
+      // the worker's first round found nothing and it now sleeps, listening (its last query ran on the LISTEN connection)
+      await until(async () => {
+        const rows = await subgraph.orm.em.fork().execute<{ n: number }[]>(
+          `select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'idle' and query like '%from statement_imports where status = %RUNNING%'`,
+        );
+        return rows[0].n > 0;
+      }, 'the idle worker');
+      const uploaded = await upload(one('W1'));
+      const id = uploaded.body.id as string;
+      await gql(`mutation($id: ID!) { confirmStatementImport(id: $id) { status } }`, { id });
+      await until(async () => (await statusOf(id)) === 'DONE', 'the woken worker');
+      expect((await subgraph.orm.em.fork().findOneOrFail(Payment, { number: 'W1' })).statementImportId).toBe(id);
+    } finally {
+      await worker.stop();
+    }
+
+    // confirmed while no worker runs (a crash, a restart): the next worker takes it at start
+    const uploaded = await upload(one('W2'));
+    const id = uploaded.body.id as string;
+    await gql(`mutation($id: ID!) { confirmStatementImport(id: $id) { status } }`, { id });
+    expect(await statusOf(id)).toBe('RUNNING');
+    const next = statementImportWorker({ orm: subgraph.orm, logger: subgraph.logger }, { pollMs: 600_000 });
+    next.start();
+    try {
+      await until(async () => (await statusOf(id)) === 'DONE', 'the restarted worker');
+    } finally {
+      await next.stop();
+    }
+  });
+
   it('a chunk that cannot be stored marks its import FAILED with an error', async () => {
     const em = subgraph.orm.em.fork();
     const party = { name: 'x', inn: null, kpp: null, account: OUR_ACCOUNT, bankBic: null };
