@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, PgEventBus, UserRef, userRefHandlers, type EventHandlers, type SubgraphDefinition } from '@kartoteka/kit';
+import { EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, createEventBus, UserRef, userRefHandlers, type EventHandlers, type SubgraphDefinition } from '@kartoteka/kit';
 import { migrationsList } from './migrations';
 import { Counterparty, CounterpartyBankAccount, CounterpartyContact } from './modules/counterparty/counterparty.entity';
 import { CounterpartyChange } from './modules/counterparty/counterparty-change.entity';
@@ -35,7 +35,7 @@ export function counterpartiesSubgraph(settings: CounterpartiesSettings = {}): S
     references: counterpartyReference,
     workers: eventBusUrl
       ? ({ orm, logger }) => {
-          const bus = new PgEventBus({ url: eventBusUrl, logger });
+          const bus = createEventBus({ url: eventBusUrl, logger });
           return [new OutboxRelay({ producer: 'counterparties', orm, logger, bus }), new EventConsumer({ consumer: 'counterparties', orm, bus, logger, handlers: counterpartiesEventHandlers() })];
         }
       : undefined,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CounterpartyRef, counterpartyRefHandlers, EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, PgEventBus, UserRef, userRefHandlers, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
+import { CounterpartyRef, counterpartyRefHandlers, EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, createEventBus, UserRef, userRefHandlers, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { defaultDealsSettings, type DealsSettings } from './config';
 import { migrationsList } from './migrations';
@@ -29,7 +29,7 @@ export function dealsEventHandlers(): EventHandlers {
 /** Domain events, when a bus is configured: the `deals` consumer (documents' answers to deal actions) and this service's outbox relay. */
 function eventWorkers({ orm, logger }: { orm: MikroORM; logger: Logger }, eventBusUrl: string | null): BackgroundWorker[] {
   if (!eventBusUrl) return [];
-  const bus = new PgEventBus({ url: eventBusUrl, logger });
+  const bus = createEventBus({ url: eventBusUrl, logger });
   return [new EventConsumer({ consumer: 'deals', orm, bus, logger, handlers: dealsEventHandlers() }), new OutboxRelay({ producer: 'deals', orm, bus, logger })];
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ANONYMOUS, CounterpartyRef, counterpartyRefHandlers, EventConsumer, InboxEvent, LoaderRegistry, OutboxEvent, OutboxRelay, PgEventBus, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
+import { ANONYMOUS, CounterpartyRef, counterpartyRefHandlers, EventConsumer, InboxEvent, LoaderRegistry, OutboxEvent, OutboxRelay, createEventBus, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { defaultDocumentsSettings, type DocumentsSettings } from './config';
 import { migrationsList } from './migrations';
@@ -59,7 +59,7 @@ export function documentsEventHandlers(): EventHandlers {
 /** Domain events, when a bus is configured: the `documents` consumer (staff directory from identity) and this service's outbox relay. */
 function eventWorkers({ orm, logger }: { orm: MikroORM; logger: Logger }, eventBusUrl: string | null): BackgroundWorker[] {
   if (!eventBusUrl) return [];
-  const bus = new PgEventBus({ url: eventBusUrl, logger });
+  const bus = createEventBus({ url: eventBusUrl, logger });
   return [new EventConsumer({ consumer: 'documents', orm, bus, logger, handlers: documentsEventHandlers() }), new OutboxRelay({ producer: 'documents', orm, bus, logger })];
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CounterpartyRef, EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, PgEventBus, UserRef, userRefHandlers, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
+import { CounterpartyRef, EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, createEventBus, UserRef, userRefHandlers, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { defaultFinanceSettings, type FinanceSettings } from './config';
 import { migrationsList } from './migrations';
@@ -38,7 +38,7 @@ export function financeEventHandlers(): EventHandlers {
 /** Domain events, when a bus is configured: the `finance` consumer and this service's outbox relay. */
 function eventWorkers({ orm, logger }: { orm: MikroORM; logger: Logger }, eventBusUrl: string | null): BackgroundWorker[] {
   if (!eventBusUrl) return [];
-  const bus = new PgEventBus({ url: eventBusUrl, logger });
+  const bus = createEventBus({ url: eventBusUrl, logger });
   return [new EventConsumer({ consumer: 'finance', orm, bus, logger, handlers: financeEventHandlers() }), new OutboxRelay({ producer: 'finance', orm, bus, logger })];
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { OutboxEvent, OutboxRelay, PgEventBus, type SubgraphDefinition } from '@kartoteka/kit';
+import { OutboxEvent, OutboxRelay, createEventBus, type SubgraphDefinition } from '@kartoteka/kit';
 import type { IdentityConfig } from './config';
 import { migrationsList } from './migrations';
 import { ApiKey } from './modules/api-key/api-key.entity';
@@ -42,6 +42,6 @@ export function identitySubgraph(config: IdentitySettings): SubgraphDefinition {
     resolvers: [UserResolver, createAuthResolver(auth), ApiKeyResolver],
     references: userReference,
     internalRoutes: apiKeyRoutes,
-    workers: eventBusUrl ? ({ orm, logger }) => [new OutboxRelay({ producer: 'identity', orm, logger, bus: new PgEventBus({ url: eventBusUrl, logger }) })] : undefined,
+    workers: eventBusUrl ? ({ orm, logger }) => [new OutboxRelay({ producer: 'identity', orm, logger, bus: createEventBus({ url: eventBusUrl, logger }) })] : undefined,
   };
 }

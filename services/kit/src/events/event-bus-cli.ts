@@ -1,5 +1,5 @@
 import { createLogger } from '../server/logger';
-import { PgEventBus } from './pg-event-bus';
+import { createEventBus } from './event-bus-factory';
 
 /**
  * Operator commands for one consumer's deliveries on the bus: `parked` lists the deliveries it gave up on
@@ -8,7 +8,7 @@ import { PgEventBus } from './pg-event-bus';
  */
 export async function runEventBusCli(consumer: string, eventBusUrl: string | null, argv: readonly string[]): Promise<string> {
   if (!eventBusUrl) throw new Error('EVENT_BUS_URL is not configured');
-  const bus = new PgEventBus({ url: eventBusUrl, logger: createLogger(`${consumer}-events-cli`, 'warn') });
+  const bus = createEventBus({ url: eventBusUrl, logger: createLogger(`${consumer}-events-cli`, 'warn') });
   await bus.connect();
   try {
     const [command, ...ids] = argv;

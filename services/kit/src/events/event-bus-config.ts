@@ -2,7 +2,7 @@ import { cleanEnv, str } from 'envalid';
 import { strictEnvReporter } from '../config/env';
 
 export type EventBusConfig = {
-  /** PostgreSQL database of the event bus, shared by all services (not any service's own database). */
+  /** The event bus shared by all services: `nats://…` (NATS JetStream) or a PostgreSQL database of its own (not any service's database); see {@link createEventBus}. */
   eventBusUrl: string;
 };
 
@@ -13,7 +13,7 @@ export type EventBusConfig = {
 export function readEventBusEnv(env: NodeJS.ProcessEnv): EventBusConfig {
   const values = cleanEnv(env, {
     NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'production' }),
-    EVENT_BUS_URL: str({ devDefault: 'postgres://postgres@127.0.0.1:5432/kartoteka_events', desc: 'PostgreSQL URL of the event bus database shared by the services' }),
+    EVENT_BUS_URL: str({ devDefault: 'postgres://postgres@127.0.0.1:5432/kartoteka_events', desc: 'The event bus shared by the services: nats://host:4222 (NATS JetStream) or the PostgreSQL URL of its own database' }),
   }, { reporter: strictEnvReporter });
   return { eventBusUrl: values.EVENT_BUS_URL };
 }

@@ -28,7 +28,8 @@ export type ParkedDelivery = { consumer: string; attempts: number; lastError: st
 /**
  * Delivery of domain events between services. Every subscribed consumer gets each event of its topics at least
  * once (consumers make that exactly-once with their inbox). The default is {@link PgEventBus}, a queue in a
- * PostgreSQL database of its own; a broker (NATS JetStream with durable consumers) can sit behind the same type.
+ * PostgreSQL database of its own; in production {@link NatsEventBus} carries it on NATS JetStream with durable
+ * consumers. {@link createEventBus} picks one by `EVENT_BUS_URL`; both pass one contract suite.
  */
 export type EventBus = {
   /** Opens the bus for one user; pair every successful `connect` with one `close`. */

@@ -152,8 +152,8 @@ export class PgEventBus implements EventBus {
     for (const topic of topics) assertTopic(topic);
     if (!/^\d+$/.test(afterSeq)) throw new Error(`Invalid event position "${afterSeq}"`);
     const { rows } = await this.requirePool().query<EventRow>(
-      `select seq::text as seq, id, topic, producer, payload, occurred_at from bus_events
-       where topic = any($1::text[]) and seq > $2::bigint order by seq limit $3`,
+      `select e.seq::text as seq, e.id, e.topic, e.producer, e.payload, e.occurred_at from bus_events e
+       where e.topic = any($1::text[]) and e.seq > $2::bigint order by e.seq limit $3`,
       [[...topics], afterSeq, Math.max(1, Math.floor(limit))],
     );
     return rows.map((row) => ({ seq: row.seq, event: toEvent(row) }));

@@ -3,7 +3,7 @@ import { createOrmOptions, type OrmDefinition } from '../orm/orm-config';
 import { createLogger } from '../server/logger';
 import type { EventHandlers } from './event-consumer';
 import { runEventBusCli } from './event-bus-cli';
-import { PgEventBus } from './pg-event-bus';
+import { createEventBus } from './event-bus-factory';
 import { findDanglingReferences, formatDanglingReferences, type ReferenceCheck } from './read-models/reference-check';
 import { replayHistory } from './replay-history';
 
@@ -43,7 +43,7 @@ export async function runServiceEventsCli(options: ServiceEventsCliOptions, argv
   const model = command ? options.rebuild[command] : undefined;
   if (model) {
     if (!options.eventBusUrl) throw new Error('EVENT_BUS_URL is not configured');
-    const bus = new PgEventBus({ url: options.eventBusUrl, logger: createLogger(`${options.service}-events-cli`, 'warn') });
+    const bus = createEventBus({ url: options.eventBusUrl, logger: createLogger(`${options.service}-events-cli`, 'warn') });
     const result = await withOrm(options, (orm) => replayHistory({ orm, bus, ...model }));
     return `${options.service}: ${command}: ${result.applied} events applied${result.malformed ? `, ${result.malformed} malformed skipped` : ''}`;
   }
