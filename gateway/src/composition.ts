@@ -6,7 +6,7 @@ import { parse } from 'graphql';
 export type SubgraphListing = { name: string; schema: string; url: string };
 
 const GATEWAY_ROOT = join(__dirname, '..');
-export const SUPERGRAPH_PATH = join(GATEWAY_ROOT, 'supergraph.graphql');
+export { SUPERGRAPH_PATH } from './supergraph-path';
 
 export function readSubgraphListing(): SubgraphListing[] {
   const listing = JSON.parse(readFileSync(join(GATEWAY_ROOT, 'subgraphs.json'), 'utf8')) as { subgraphs: SubgraphListing[] };

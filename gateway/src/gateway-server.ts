@@ -6,14 +6,15 @@ import cors from 'cors';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+// no cache hints are used: the default cache-control plugin would otherwise run a hook for every resolved field
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { createFormatError, createLogger, isInternalError, jsonBodyErrorHandler, runWithRequestId, type Logger } from '@kartoteka/kit';
 import { AuthenticationError, createAuthenticator } from './authentication';
 import type { GatewayConfig } from './config';
-import { SUPERGRAPH_PATH } from './composition';
+import { SUPERGRAPH_PATH } from './supergraph-path';
 import type { GatewayContext } from './gateway-context';
 import { assignRequestId } from './request-id';
 import { requestErrorsPlugin } from './request-errors';
@@ -99,7 +100,7 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
     csrfPrevention: true,
     validationRules: armor.validationRules,
     formatError: createFormatError({ exposeInternals: !config.production }),
-    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), unavailablePathsPlugin(supergraphSdl), requestErrorsPlugin(), loggingPlugin()],
+    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), unavailablePathsPlugin(supergraphSdl), requestErrorsPlugin(), loggingPlugin()],
   });
   await apollo.start();
 

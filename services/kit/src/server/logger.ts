@@ -99,10 +99,19 @@ export function serializeError(error: unknown, depth = 0): SerializedError | unk
 }
 
 /**
+ * Where a logger writes when no destination is given: standard output through an asynchronous, buffered stream
+ * (no blocking write per line — under load, lines written while one write is under way go out together). It is
+ * flushed synchronously when the process exits (pino registers that), and by flushLogger on shutdown.
+ */
+function standardOutput(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false, minLength: 0 });
+}
+
+/**
  * Structured JSON logs, one line per event, with the service name on every line and the request id on every
  * line written while serving a request (runWithRequestId). Secrets and user data are redacted: passwords,
  * tokens, Authorization and cookies, GraphQL variables, SQL parameters; errors lose their statements.
- * `destination`: where lines go (stdout by default; tests collect them).
+ * `destination`: where lines go (buffered standard output by default; tests collect them).
  */
 export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
   return pino(
@@ -119,6 +128,19 @@ export function createLogger(service: string, level: string, destination?: Desti
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: { err: serializeError, error: serializeError },
     },
-    destination,
+    destination ?? (level === 'silent' ? undefined : standardOutput()),
   );
+}
+
+/**
+ * Writes out, synchronously, what the logger's buffered destination still holds: called before the process
+ * exits (pino also does it on the process's `exit` event). A destination that does not buffer is left alone.
+ */
+export function flushLogger(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as { flushSync?: () => void } | undefined;
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // nothing buffered, or the descriptor is gone: nothing more can be written
+  }
 }

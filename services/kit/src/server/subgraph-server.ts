@@ -5,7 +5,8 @@ import express, { type Express, type Request } from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+// no cache hints are used: the default cache-control plugin would otherwise run a hook for every resolved field
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ANONYMOUS, GATEWAY_TOKEN_HEADER, REQUEST_ID_HEADER, verifyGatewayToken, type Identity } from '../auth/identity';
 import type { SubgraphConfig } from '../config/env';
@@ -15,7 +16,7 @@ import { createOrmOptions, type OrmDefinition } from '../orm/orm-config';
 import { buildFederatedSchema, type SubgraphSchemaDefinition } from '../schema/build-subgraph';
 import { LoaderRegistry, type SubgraphContext } from './context';
 import { jsonBodyErrorHandler } from './body-errors';
-import { createLogger, runWithRequestId, type Logger } from './logger';
+import { createLogger, flushLogger, runWithRequestId, type Logger } from './logger';
 
 export type SubgraphDefinition = SubgraphSchemaDefinition &
   OrmDefinition & {
@@ -135,7 +136,7 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     formatError: createFormatError({ exposeInternals: !config.production }),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), loggingPlugin()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), loggingPlugin()],
   });
   await apollo.start();
 
@@ -182,9 +183,13 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
   const handler = (signal: string) => {
     logger.info({ signal }, 'signal received');
     stop().then(
-      () => process.exit(0),
+      () => {
+        flushLogger(logger);
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
+        flushLogger(logger);
         process.exit(1);
       },
     );

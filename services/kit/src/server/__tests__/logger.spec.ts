@@ -1,5 +1,10 @@
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger, runWithRequestId, sanitizeErrorMessage, serializeError } from '../logger';
+import pino from 'pino';
+import { createLogger, flushLogger, runWithRequestId, sanitizeErrorMessage, serializeError } from '../logger';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -96,5 +101,34 @@ describe('sanitizeErrorMessage / serializeError', () => {
 describe('a statement relayed inside an ordinary error', () => {
   it('is cut off too', () => {
     expect(sanitizeErrorMessage(`select "c0".* from "counterparties" where "inn" = '7721426013' - relation "counterparties" does not exist`, false)).toBe('relation "counterparties" does not exist');
+  });
+});
+
+describe('the default destination', () => {
+  it('writes standard output asynchronously, without a blocking write per line', () => {
+    const logger = createLogger('documents', 'info');
+    const stream = (logger as unknown as Record<symbol, { sync?: boolean; fd?: number }>)[pino.symbols.streamSym];
+    expect(stream.fd).toBe(1);
+    expect(stream.sync).toBe(false);
+  });
+
+  it('holds nothing back once flushed (on shutdown)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kartoteka-logger-'));
+    try {
+      const file = join(dir, 'out.log');
+      const destination = pino.destination({ dest: file, sync: false, minLength: 8192 });
+      await once(destination, 'ready');
+      const logger = createLogger('documents', 'info', destination);
+      for (let i = 0; i < 40; i += 1) logger.info({ i, password: 'secret' }, 'line');
+      expect(readFileSync(file, 'utf8')).toBe(''); // still buffered
+      flushLogger(logger);
+      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines).toHaveLength(40);
+      expect(lines[39]).toMatchObject({ i: 39, password: '[redacted]', service: 'documents' });
+      destination.end();
+      await once(destination, 'close');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,77 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GATEWAY_TOKEN_HEADER, verifyGatewayToken } from '@kartoteka/kit';
+import { SubgraphDataSource } from '../subgraph-data-source';
+import type { GatewayContext } from '../gateway-context';
+
+/** A stand-in subgraph: answers every POST with `answer(body)`, counting TCP connections and requests. */
+async function fakeSubgraph(answer: (body: { query: string }, req: http.IncomingMessage) => { status: number; body: unknown } | null) {
+  const seen: { token: string | undefined; body: { query: string } }[] = [];
+  let connections = 0;
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += String(chunk)));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as { query: string };
+      seen.push({ token: req.headers[GATEWAY_TOKEN_HEADER] as string | undefined, body });
+      const reply = answer(body, req);
+      if (!reply) return; // never answers
+      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+    });
+  });
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    seen,
+    connections: () => connections,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const contextOf = (requestId: string) => ({ identity: { kind: 'anonymous' }, requestId, logger: { warn: () => undefined } }) as unknown as GatewayContext;
+
+function call(source: SubgraphDataSource, context: GatewayContext, query = '{ ping }') {
+  return source.process({ kind: 'health check', request: { query }, context } as never);
+}
+
+describe('SubgraphDataSource', () => {
+  let subgraph: Awaited<ReturnType<typeof fakeSubgraph>>;
+  afterEach(() => subgraph?.close());
+
+  it('reuses kept-alive connections and signs one token per request and subgraph', async () => {
+    subgraph = await fakeSubgraph(() => ({ status: 200, body: { data: { ping: 'pong' } } }));
+    const source = new SubgraphDataSource({ name: 'deals', url: subgraph.url, secret: 'deals-secret', timeoutMs: 5000 });
+    const first = contextOf('request-1');
+    for (let i = 0; i < 5; i += 1) expect((await call(source, first)).data).toEqual({ ping: 'pong' });
+    await call(source, contextOf('request-2'));
+    expect(subgraph.connections()).toBe(1);
+    expect(subgraph.seen).toHaveLength(6);
+    expect(new Set(subgraph.seen.slice(0, 5).map((call) => call.token)).size).toBe(1);
+    expect(subgraph.seen[5].token).not.toBe(subgraph.seen[0].token);
+    expect((await verifyGatewayToken(subgraph.seen[0].token!, 'deals', 'deals-secret')).requestId).toBe('request-1');
+    expect((await verifyGatewayToken(subgraph.seen[5].token!, 'deals', 'deals-secret')).requestId).toBe('request-2');
+    await expect(verifyGatewayToken(subgraph.seen[0].token!, 'identity', 'deals-secret')).rejects.toThrow();
+  });
+
+  it('passes a typed 4xx refusal on as it is', async () => {
+    subgraph = await fakeSubgraph(() => ({ status: 400, body: { errors: [{ message: 'Enter a whole number', extensions: { code: 'BAD_USER_INPUT', field: 'amountMinor' } }] } }));
+    const source = new SubgraphDataSource({ name: 'deals', url: subgraph.url, secret: 's', timeoutMs: 5000 });
+    const error = await call(source, contextOf('r')).then(() => null, (e: { message: string; extensions: unknown }) => e);
+    expect({ message: error?.message, extensions: error?.extensions }).toEqual({ message: 'Enter a whole number', extensions: { code: 'BAD_USER_INPUT', field: 'amountMinor' } });
+  });
+
+  it('reports a subgraph that does not answer in time, or at all, as SERVICE_UNAVAILABLE', async () => {
+    subgraph = await fakeSubgraph(() => null);
+    const slow = new SubgraphDataSource({ name: 'deals', url: subgraph.url, secret: 's', timeoutMs: 200 });
+    const started = Date.now();
+    await expect(call(slow, contextOf('r'))).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', service: 'deals' } });
+    expect(Date.now() - started).toBeLessThan(2000);
+    const down = new SubgraphDataSource({ name: 'deals', url: 'http://127.0.0.1:1/graphql', secret: 's', timeoutMs: 5000 });
+    await expect(call(down, contextOf('r'))).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', service: 'deals' } });
+  });
+});

@@ -1,0 +1,195 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { freePort, ROOT, startNode, waitHealthy, type NodeProcess } from '../support/processes';
+import { JWT_SECRET, SUBGRAPH_NAMES, type Stack, type SubgraphName } from '../support/stack';
+
+/**
+ * The stack as production runs it, for the CPU figures: every subgraph and the gateway as its own OS process
+ * started from its build (`dist`), on the databases an in-process stack prepared (migrations, seeds), so the CPU
+ * each one spends can be read from /proc apart from the others and from the load generator.
+ */
+export type ProcessStack = {
+  gatewayUrl: string;
+  processes: NodeProcess[];
+  stop: () => Promise<void>;
+};
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) of a process in milliseconds, or null when it is gone. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name (field 2) may hold spaces: fields count from after its closing parenthesis
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Resident set size of a process in MiB, or null when it is gone. */
+export function processRssMb(pid: number): number | null {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The PostgreSQL backends serving `databases` (pids from pg_stat_activity, read through `client`). */
+export async function backendPids(client: Client, databases: string[]): Promise<number[]> {
+  const result = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = any($1) and pid <> pg_backend_pid()', [databases]);
+  return result.rows.map((row) => row.pid);
+}
+
+/** Reads a set of processes' CPU before and after some work. Backends started meanwhile count in full. */
+export class CpuMeter {
+  private readonly start = new Map<number, number>();
+
+  constructor(private readonly pids: () => Promise<number[]> | number[]) {}
+
+  async begin(): Promise<void> {
+    this.start.clear();
+    for (const pid of await this.pids()) this.start.set(pid, processCpuMs(pid) ?? 0);
+  }
+
+  /** CPU-ms spent since begin() by the processes alive now (those gone meanwhile are lost, rarely any). */
+  async end(): Promise<number> {
+    let total = 0;
+    for (const pid of new Set([...this.start.keys(), ...(await this.pids())])) {
+      const now = processCpuMs(pid);
+      if (now !== null) total += now - (this.start.get(pid) ?? 0);
+    }
+    return total;
+  }
+}
+
+function databaseName(url: string): string {
+  return new URL(url).pathname.slice(1);
+}
+
+/** The databases of the subgraphs and of the event bus that `stack` prepared. */
+export function stackDatabases(stack: Stack): string[] {
+  return [...SUBGRAPH_NAMES.map((name) => databaseName(stack.subgraphs[name].database.url)), databaseName(stack.eventBusUrl)];
+}
+
+/**
+ * Stops the in-process servers of `stack` (their databases stay) and starts the same subgraphs and the gateway
+ * as separate processes on them, with the same secrets. The in-process `stack.stop()` still drops the databases.
+ */
+export async function startProcessStack(stack: Stack, options: { logLevel?: string } = {}): Promise<ProcessStack> {
+  await stack.gateway.stop();
+  await Promise.all(SUBGRAPH_NAMES.map((name) => stack.subgraphs[name].stop()));
+  const logLevel = options.logLevel ?? 'info';
+  // BENCH_CPU_PROF=<dir>: every process writes a V8 CPU profile there when it stops (open in Chrome DevTools)
+  const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const start = (name: string, file: string, env: NodeJS.ProcessEnv) => (nodeArgs.length ? startNodeWithArgs(name, file, env, nodeArgs) : startNode(name, file, env));
+  const ports = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await freePort()] as const))) as Record<SubgraphName, number>;
+  const processes: NodeProcess[] = [];
+  const stop = async () => {
+    await Promise.all(processes.map((child) => child.stop('SIGTERM')));
+  };
+  try {
+    await Promise.all(
+      SUBGRAPH_NAMES.map(async (name) => {
+        const child = start(name, `services/${name}/dist/main.js`, {
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: String(ports[name]),
+          DATABASE_URL: stack.subgraphs[name].database.url,
+          EVENT_BUS_URL: stack.eventBusUrl,
+          GATEWAY_SECRET: stack.subgraphs[name].secret,
+          LOG_LEVEL: logLevel,
+          ...(name === 'identity' ? { JWT_SECRET } : {}),
+          ...(name === 'documents' ? { FILES_DIR: stack.filesDir, SMTP_URL: '' } : {}),
+        });
+        processes.push(child);
+        await waitHealthy(child, `http://127.0.0.1:${ports[name]}/health/ready`);
+      }),
+    );
+    const gatewayPort = await freePort();
+    const gateway = start('gateway', 'gateway/dist/main.js', {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(gatewayPort),
+      JWT_SECRET,
+      LOG_LEVEL: logLevel,
+      RATE_LIMIT_USER_PER_MINUTE: '0',
+      RATE_LIMIT_API_KEY_PER_MINUTE: '0',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+      ...Object.fromEntries(
+        SUBGRAPH_NAMES.flatMap((name) => [
+          [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[name]}/graphql`],
+          [`${name.toUpperCase()}_SECRET`, stack.subgraphs[name].secret],
+        ]),
+      ),
+    });
+    processes.push(gateway);
+    await waitHealthy(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`);
+    return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path)
+    .filter((entry) => entry !== '__tests__' && !entry.endsWith('.spec.ts'))
+    .reduce((newest, entry) => Math.max(newest, newestMtime(join(path, entry))), 0);
+}
+
+/** The packages whose build (`dist`) is older than their sources: the processes would run old code (`pnpm build`). */
+export function staleBuilds(): string[] {
+  const packages = [...SUBGRAPH_NAMES.map((name) => `services/${name}`), 'services/kit', 'gateway'];
+  return packages.filter((pkg) => {
+    const built = join(ROOT, pkg, 'dist');
+    return !existsSync(built) || newestMtime(join(ROOT, pkg, 'src')) > newestMtime(built);
+  });
+}
+
+/** startNode with extra node options (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
+function startNodeWithArgs(name: string, file: string, env: NodeJS.ProcessEnv, nodeArgs: string[]): NodeProcess {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, file)], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += String(chunk).slice(-100_000)));
+  child.stderr?.on('data', (chunk) => (output += String(chunk).slice(-100_000)));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
+  return {
+    name,
+    child,
+    output: () => output,
+    exited,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs `run` from `concurrency` clients at once for `durationMs`; the number of calls completed. */
+export async function underLoad(concurrency: number, durationMs: number, run: () => Promise<unknown>): Promise<number> {
+  const until = Date.now() + durationMs;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        await run();
+        done += 1;
+      }
+    }),
+  );
+  return done;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
