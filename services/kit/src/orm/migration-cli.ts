@@ -3,11 +3,35 @@ import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createOrmOptions, type OrmDefinition } from './orm-config';
 
-/** Applies pending migrations; the start/deploy step of every service. */
-export async function migrateUp(definition: OrmDefinition, databaseUrl: string): Promise<string[]> {
-  const orm = await MikroORM.init(createOrmOptions(definition, { databaseUrl, poolMax: 2 }));
+/** Second key of the two-int advisory lock migrations hold ("MIGR"), apart from the scheduled jobs' locks. */
+const MIGRATION_LOCK_NAMESPACE = 0x4d494752;
+
+/**
+ * Runs `work` while holding a session advisory lock for this service's migrations, on a connection of its own:
+ * two instances starting together (two pods, two init containers) apply the migrations one after the other —
+ * the second finds nothing pending — instead of racing to create the same tables.
+ */
+export async function withMigrationLock<T>(orm: MikroORM, service: string, work: () => Promise<T>): Promise<T> {
+  const knex = orm.em.getConnection().getKnex();
+  const connection = (await knex.client.acquireConnection()) as { query: (sql: string, params: unknown[]) => Promise<unknown> };
   try {
-    const applied = await orm.getMigrator().up();
+    await connection.query('select pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK_NAMESPACE, service]);
+    try {
+      return await work();
+    } finally {
+      await connection.query('select pg_advisory_unlock($1, hashtext($2))', [MIGRATION_LOCK_NAMESPACE, service]);
+    }
+  } finally {
+    await knex.client.releaseConnection(connection);
+  }
+}
+
+/** Applies pending migrations; the start/deploy step of every service (one instance at a time). */
+export async function migrateUp(definition: OrmDefinition, databaseUrl: string): Promise<string[]> {
+  // one connection holds the lock, the migrator works on the others
+  const orm = await MikroORM.init(createOrmOptions(definition, { databaseUrl, poolMax: 3 }));
+  try {
+    const applied = await withMigrationLock(orm, definition.service, () => orm.getMigrator().up());
     return applied.map((migration) => migration.name);
   } finally {
     await orm.close(true);
@@ -41,7 +65,7 @@ export async function runMigrationCli(definition: OrmDefinition, databaseUrl: st
   if (!definition.migrationsDir) throw new Error('migrationsDir is required for the migration CLI');
   // Only creating a migration maintains the snapshot: `migration:up` (a deploy step, and `pnpm start`) would
   // otherwise rewrite the committed snapshot in the working tree from the database it ran against.
-  const orm = await MikroORM.init(createOrmOptions(definition, { databaseUrl, poolMax: 2, snapshot: command === 'migration:create' }));
+  const orm = await MikroORM.init(createOrmOptions(definition, { databaseUrl, poolMax: 3, snapshot: command === 'migration:create' }));
   try {
     const migrator = orm.getMigrator();
     if (command === 'migration:create') {
@@ -54,7 +78,7 @@ export async function runMigrationCli(definition: OrmDefinition, databaseUrl: st
         console.log(`Created ${result.fileName}; review it before committing.`);
       }
     } else if (command === 'migration:up') {
-      const applied = await migrator.up();
+      const applied = await withMigrationLock(orm, definition.service, () => migrator.up());
       console.log(applied.length ? `Applied ${applied.map((m) => m.name).join(', ')}` : 'No pending migrations.');
     } else if (command === 'migration:down') {
       const reverted = await migrator.down();
