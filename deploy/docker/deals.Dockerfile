@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+# The deals subgraph. Build from the repository root (see deploy/README.md):
+#   docker build -f deploy/docker/deals.Dockerfile -t kartoteka/deals:0.1.0 .
+# The same image applies the service's migrations: `node dist/cli/migration.js migration:up` (the initContainer
+# of deploy/k8s/base/deals.yaml).
+
+# --- toolchain: Node and pnpm, both pinned -----------------------------------------------------------------
+FROM node:20.20.2-bookworm-slim AS base
+ENV CI=true
+RUN npm install --global pnpm@12.4.2 && npm cache clean --force
+WORKDIR /app
+
+# --- build: the service and kit with every dependency (dev ones too), compiled by tsc ----------------------
+# (a path filter: frontends/deals may share the package name of a service)
+FROM base AS build
+COPY . .
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --store-dir /pnpm/store --package-import-method=copy --ignore-scripts --filter "{services/deals}..."
+RUN pnpm --filter "{services/deals}..." run build
+
+# --- prod-deps: a pruned install, only the production dependencies of the service and kit -----------------
+FROM base AS prod-deps
+COPY . .
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --store-dir /pnpm/store --package-import-method=copy --ignore-scripts --prod --filter "{services/deals}..."
+
+# --- runtime: Node, the pruned node_modules and the compiled output; no pnpm, no sources, no compilers -----
+FROM node:20.20.2-bookworm-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4104
+WORKDIR /app
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=prod-deps /app/services/kit/package.json ./services/kit/package.json
+COPY --from=prod-deps /app/services/kit/node_modules ./services/kit/node_modules
+COPY --from=prod-deps /app/services/deals/package.json ./services/deals/package.json
+COPY --from=prod-deps /app/services/deals/node_modules ./services/deals/node_modules
+COPY --from=build /app/services/kit/dist ./services/kit/dist
+COPY --from=build /app/services/deals/dist ./services/deals/dist
+WORKDIR /app/services/deals
+# the base image's unprivileged `node` user, numeric so that Kubernetes can check runAsNonRoot
+USER 1000:1000
+EXPOSE 4104
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4104) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# The gateway: the public GraphQL entry over the committed supergraph (gateway/supergraph.graphql).
+# Build from the repository root (see deploy/README.md):
+#   docker build -f deploy/docker/gateway.Dockerfile -t kartoteka/gateway:0.1.0 .
+
+# --- toolchain: Node and pnpm, both pinned -----------------------------------------------------------------
+FROM node:20.20.2-bookworm-slim AS base
+ENV CI=true
+RUN npm install --global pnpm@12.4.2 && npm cache clean --force
+WORKDIR /app
+
+# --- build: the gateway and kit with every dependency (dev ones too), compiled by tsc ----------------------
+FROM base AS build
+COPY . .
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --store-dir /pnpm/store --package-import-method=copy --ignore-scripts --filter "{gateway}..."
+RUN pnpm --filter "{gateway}..." run build
+
+# --- prod-deps: a pruned install, only the production dependencies of the gateway and kit -----------------
+FROM base AS prod-deps
+COPY . .
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --store-dir /pnpm/store --package-import-method=copy --ignore-scripts --prod --filter "{gateway}..."
+
+# --- runtime: Node, the pruned node_modules, the compiled output and the supergraph -------------------------
+FROM node:20.20.2-bookworm-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
+WORKDIR /app
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=prod-deps /app/services/kit/package.json ./services/kit/package.json
+COPY --from=prod-deps /app/services/kit/node_modules ./services/kit/node_modules
+COPY --from=prod-deps /app/gateway/package.json ./gateway/package.json
+COPY --from=prod-deps /app/gateway/node_modules ./gateway/node_modules
+COPY --from=build /app/services/kit/dist ./services/kit/dist
+COPY --from=build /app/gateway/dist ./gateway/dist
+COPY --from=build /app/gateway/supergraph.graphql /app/gateway/subgraphs.json ./gateway/
+WORKDIR /app/gateway
+# the base image's unprivileged `node` user, numeric so that Kubernetes can check runAsNonRoot
+USER 1000:1000
+EXPOSE 4000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/main.js"]
