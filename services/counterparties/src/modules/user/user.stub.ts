@@ -1,24 +1,11 @@
-import { UserDirectory, userNameFromReadModel, type SubgraphContext } from '@kartoteka/kit';
-import { Authorized, Ctx, Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 
-/**
- * Stub of the identity subgraph's User: this subgraph stores user ids and resolves only `name`, from its own read
- * model of identity's users (kit's UserRef, fed by `identity.user.upserted`), so a display name costs the gateway no fetch to identity. `name` is
- * `@shareable` here and in identity; every other field (email, roles…) is resolved by identity.
- */
+/** Key-only stub of the identity subgraph's User: this subgraph stores user ids, identity resolves the rest. */
 @Directive('@key(fields: "id", resolvable: false)')
 @ObjectType()
 export class User {
   @Field(() => ID)
   id!: string;
-
-  /** Batched per request (one query for all users of a response); see kit's userNameFromReadModel for a user not known here. */
-  @Authorized('users:read')
-  @Directive('@shareable')
-  @Field(() => String)
-  name(@Ctx() context: SubgraphContext): Promise<string> {
-    return userNameFromReadModel(this.id, context, (ids, { em }) => new UserDirectory(em).findByIds(ids));
-  }
 }
 
 export function userStub(id: string | null): User | null {
