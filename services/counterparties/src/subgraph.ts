@@ -7,7 +7,7 @@ import { CounterpartyRating } from './modules/rating/counterparty-rating.entity'
 import { counterpartyRatingHandlers } from './modules/rating/counterparty-rating.readmodel';
 import { counterpartyReference } from './modules/counterparty/counterparty.reference';
 import { CounterpartyChangeResolver, CounterpartyResolver } from './modules/counterparty/counterparty.resolver';
-import { User } from './modules/user/user.stub';
+import { knownUsers, User } from './modules/user/user.stub';
 
 /**
  * What the `counterparties` consumer handles: the staff read model (responsible managers), from identity's user
@@ -32,6 +32,7 @@ export function counterpartiesSubgraph(settings: CounterpartiesSettings = {}): S
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
     resolvers: [CounterpartyResolver, CounterpartyChangeResolver],
     orphanedTypes: [User],
+    knownUsers,
     references: counterpartyReference,
     workers: eventBusUrl
       ? ({ orm, logger }) => {

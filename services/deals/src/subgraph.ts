@@ -16,7 +16,7 @@ import { dealEventHandlers } from './modules/deal/deal.consumer';
 import { Deal } from './modules/deal/deal.entity';
 import { dealReference } from './modules/deal/deal.reference';
 import { DealActionResolver, DealChangeResolver, DealResolver } from './modules/deal/deal.resolver';
-import { User } from './modules/user/user.stub';
+import { knownUsers, User } from './modules/user/user.stub';
 
 /**
  * Everything the `deals` consumer handles: the read models of counterparties and staff (their owners' events)
@@ -42,6 +42,7 @@ export function dealsSubgraph(settings: DealsSettings = defaultDealsSettings(), 
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
     resolvers: [CaseTemplateResolver, CaseTemplateVersionResolver, DealResolver, DealActionResolver, DealChangeResolver, DealAnalyticsResolver, CounterpartyDealsResolver],
     orphanedTypes: [Counterparty, User],
+    knownUsers,
     references: dealReference,
     workers: options.workers === false ? undefined : (deps) => eventWorkers(deps, settings.eventBusUrl),
   };

@@ -40,7 +40,7 @@ import { StaffResolver } from './modules/staff/staff.resolver';
 import { documentEventHandlers } from './modules/document/document.consumer';
 import { Deal } from './modules/deal/deal.stub';
 import { DealDocumentsResolver } from './modules/deal/deal.resolver';
-import { User } from './modules/user/user.stub';
+import { knownUsers, User } from './modules/user/user.stub';
 
 /** The context of work the service does on its own (scheduled jobs): no caller, system actor. */
 function systemContext(em: EntityManager) {
@@ -80,6 +80,7 @@ export function documentsSubgraph(settings: DocumentsSettings = defaultDocuments
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
     resolvers: [DocumentResolver, DocumentStatusHistoryResolver, DocumentStatusChangeResolver, DealDocumentsResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver],
     orphanedTypes: [Counterparty, User, Deal],
+    knownUsers,
     references: documentReference,
     workers: options.workers === false ? undefined : workers,
     internalRoutes: (router, deps) => {

@@ -25,7 +25,7 @@ import { CounterpartyPaymentsResolver, PaymentResolver } from './modules/payment
 import { StatementImportResolver } from './modules/statement/statement-import.resolver';
 import { statementImportWorker } from './modules/statement/statement-import.worker';
 import { statementRoutes } from './modules/statement/statement.routes';
-import { User } from './modules/user/user.stub';
+import { knownUsers, User } from './modules/user/user.stub';
 
 /**
  * Everything the `finance` consumer handles: the read models of counterparties and staff (their owners' events)
@@ -80,6 +80,7 @@ export function financeSubgraph(settings: FinanceSettings = defaultFinanceSettin
       StatementImportResolver,
     ],
     orphanedTypes: [Counterparty, Document, User, Payment, StatementImport],
+    knownUsers,
     workers:
       options.workers === false
         ? undefined

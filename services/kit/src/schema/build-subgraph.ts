@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { authChecker } from '../auth/auth-checker';
 import { guardInputs } from './input-guard';
+import { nullUnknownUsers, type KnownUsersLoader } from './define-reference';
 
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@interfaceObject"])';
@@ -19,6 +20,11 @@ export type SubgraphSchemaDefinition = {
   orphanedTypes?: ResolverClass[];
   /** `__resolveReference` per entity type (see defineReference). */
   references?: ReferenceResolverMap;
+  /**
+   * This subgraph's read model of identity's users (for the `User` stub's `name`): a nullable User field whose
+   * user it does not know resolves to null (see nullUnknownUsers).
+   */
+  knownUsers?: KnownUsersLoader;
 };
 
 export type BuiltSubgraphSchema = { schema: GraphQLSchema; sdl: string };
@@ -46,5 +52,6 @@ export async function buildFederatedSchema(definition: SubgraphSchemaDefinition)
   // The resolver map mixes scalars, enums and object resolvers; @apollo/subgraph accepts all of them.
   const subgraph = buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
   guardInputs(subgraph);
+  if (definition.knownUsers) nullUnknownUsers(subgraph, definition.knownUsers);
   return { schema: subgraph, sdl: printSubgraphSchema(subgraph) };
 }

@@ -1,7 +1,9 @@
 import { requirePermissions } from '../auth/auth-checker';
 import type { Permission } from '../auth/permissions';
 import { byKeys, type SubgraphContext } from '../server/context';
+import { NotFoundError } from '../errors/domain-errors';
 import { isUuid } from './ids';
+import { defaultFieldResolver, isNonNullType, isObjectType, Kind, type GraphQLResolveInfo, type GraphQLSchema, type SelectionNode } from 'graphql';
 import type { ReferenceResolverMap } from './build-subgraph';
 
 export type ReferenceDefinition<T extends { id: string }> = {
@@ -28,4 +30,90 @@ export function defineReference<T extends { id: string }>(typeName: string, defi
       },
     } as ReferenceResolverMap[string],
   };
+}
+
+/** A user as a subgraph's read model of identity's staff knows them (kit's UserRef, documents' staff directory). */
+export type KnownUserName = { id: string; name: string };
+
+/** Loads many users of a subgraph's read model of identity's users by id, in one query (ids are valid UUIDs). */
+export type KnownUsersLoader = (ids: readonly string[], context: SubgraphContext) => Promise<KnownUserName[]>;
+
+/**
+ * The per-request batch of users known to this subgraph's read model: every User field and every `User.name`
+ * of one response share it (one query for all of them, DataLoader-cached), whoever asks first.
+ */
+function knownUser(id: string, context: SubgraphContext, load: KnownUsersLoader): Promise<KnownUserName | null> {
+  const loader = context.loaders.get<KnownUserName>('user-name', async (ids) => {
+    const valid = ids.filter(isUuid);
+    return byKeys(ids, valid.length ? await load(valid, context) : [], (row) => row.id.toLowerCase());
+  });
+  return loader.load(id.toLowerCase());
+}
+
+function isCaller(id: string, context: SubgraphContext): boolean {
+  const caller = context.identity;
+  return caller.kind === 'user' && caller.id.toLowerCase() === id.toLowerCase();
+}
+
+/**
+ * `User.name` resolved by a subgraph that is not identity, from its own read model of identity's users, so the
+ * gateway need not ask identity for display names (identity declares the field `@shareable`, so does every stub
+ * that resolves it). All users of one request are loaded in one batch (`load`: many ids, one query).
+ *
+ * A user absent from the read model: the model is complete by construction, since identity publishes
+ * `identity.user.upserted` in the same transaction as every creation and change (deactivation included: the row
+ * stays, with its name) and never deletes a user, and a read model can be rebuilt from those events. The gaps
+ * are delivery lag, right after a user is created, and rows written around the API (a dangling author or
+ * owner). The likeliest lag case is the new user looking at what they have just done, answered from the
+ * caller's own identity (signed by the gateway, it carries the name). A nullable single User field never gets
+ * here with anyone else unknown: `nullUnknownUsers` has made it null, as identity's reference resolver did.
+ * Only a user in a list or a non-null User field can, and that is an error at this field's path (NOT_FOUND),
+ * never a wrong or empty name.
+ */
+export async function userNameFromReadModel(id: string, context: SubgraphContext, load: KnownUsersLoader): Promise<string> {
+  const known = await knownUser(id, context, load);
+  if (known) return known.name;
+  const caller = context.identity;
+  if (caller.kind === 'user' && isCaller(id, context)) return caller.name;
+  throw new NotFoundError('User', id);
+}
+
+/** Whether a User field's selection asks for more than its key (`id`, `__typename`): only then is the user looked up. */
+function asksBeyondKey(selections: readonly SelectionNode[], info: GraphQLResolveInfo): boolean {
+  for (const selection of selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value !== 'id' && selection.name.value !== '__typename') return true;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      if (asksBeyondKey(selection.selectionSet.selections, info)) return true;
+    } else {
+      const fragment = info.fragments[selection.name.value];
+      if (fragment && asksBeyondKey(fragment.selectionSet.selections, info)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A reference to a user this subgraph's read model does not know (a row written around the API whose author or
+ * owner id points at no user) resolves to null on its own field, with no error, exactly as when identity's
+ * reference resolver answered for it; a known user (deactivated ones included) is returned as is, and so is the
+ * caller themself (see userNameFromReadModel). Every nullable field whose type is the `User` stub is wrapped;
+ * the lookup is the per-request batch `User.name` uses, so it costs no query of its own, and happens only when
+ * the selection asks for more than the user's id (an id alone was never checked by the gateway either).
+ */
+export function nullUnknownUsers(schema: GraphQLSchema, load: KnownUsersLoader): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('_')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (isNonNullType(field.type) || !isObjectType(field.type) || field.type.name !== 'User' || field.name.startsWith('_')) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = async (source, args, context: SubgraphContext, info) => {
+        const user: unknown = await resolve(source, args, context, info);
+        const id = (user as { id?: unknown } | null)?.id;
+        if (typeof id !== 'string' || isCaller(id, context)) return user;
+        if (!info.fieldNodes.some((node) => node.selectionSet && asksBeyondKey(node.selectionSet.selections, info))) return user;
+        return (await knownUser(id, context, load)) ? user : null;
+      };
+    }
+  }
 }

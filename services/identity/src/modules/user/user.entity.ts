@@ -14,6 +14,8 @@ export class User extends BaseEntity {
   @Property({ type: 'string', length: 254 })
   email!: string;
 
+  /** Shareable: the subgraphs that keep a read model of users (kit's UserRef, documents' staff) resolve it too, so display names need no fetch here. */
+  @Directive('@shareable')
   @Field()
   @Index()
   @Property({ type: 'string', length: 200 })
