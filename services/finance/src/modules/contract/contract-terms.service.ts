@@ -1,4 +1,4 @@
-import { actorId, isCalendarDate, isUuid, LoaderRegistry, MAX_AMOUNT_MINOR, type SubgraphContext, UserInputError } from '@kartoteka/kit';
+import { actorId, DATE_MESSAGE, isCalendarDate, isUuid, LoaderRegistry, MAX_AMOUNT_MINOR, type SubgraphContext, UserInputError } from '@kartoteka/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ContractExecution } from '../execution/contract-execution.type';
@@ -38,7 +38,7 @@ export function validateSchedule(input: ContractTermsInput, contract: Pick<Finan
       if (dueDate !== null) throw new UserInputError(field('dueDate'), 'A postpayment has no fixed date: it is due days after its act');
     } else {
       if (dueDate === null) throw new UserInputError(field('dueDate'), 'Enter the due date');
-      if (!isCalendarDate(dueDate)) throw new UserInputError(field('dueDate'), 'Enter a real calendar date as YYYY-MM-DD, e.g. 2025-03-31');
+      if (!isCalendarDate(dueDate)) throw new UserInputError(field('dueDate'), DATE_MESSAGE);
       if (daysAfterAct !== null) throw new UserInputError(field('daysAfterAct'), 'Only a postpayment is due days after an act');
     }
     return { kind: line.kind, amountMinor: minor, currency: lineCurrency, dueDate, daysAfterAct, description };

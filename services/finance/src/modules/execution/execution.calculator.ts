@@ -1,3 +1,4 @@
+import { addDays, daysBetween } from '@kartoteka/kit';
 import type { ContractFacts, DocumentFact, ExecutionResult, ObligationResult, ObligationState, PaymentFact, ScheduleItemFact } from './execution.types';
 
 /**
@@ -7,23 +8,6 @@ import type { ContractFacts, DocumentFact, ExecutionResult, ObligationResult, Ob
  *
  * Dates are calendar dates (YYYY-MM-DD) counted in whole UTC days; no time zones are involved.
  */
-
-const DAY_MS = 86_400_000;
-
-/** Whole days since 1970-01-01 of a YYYY-MM-DD date. */
-export function dayNumber(date: string): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return Math.round(Date.UTC(y, m - 1, d) / DAY_MS);
-}
-
-export function addDays(date: string, days: number): string {
-  return new Date((dayNumber(date) + days) * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** b − a in whole days. */
-export function daysBetween(a: string, b: string): number {
-  return dayNumber(b) - dayNumber(a);
-}
 
 const PAYMENT_KINDS = new Set(['ADVANCE', 'PAYMENT', 'POSTPAYMENT']);
 

@@ -2,7 +2,7 @@ import { type Logger, OBLIGATION_OVERDUE, type ObligationOverdue, publishEvent, 
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { recomputeRatings } from '../rating/rating.service';
 import { computeExecution } from './execution.calculator';
-import type { ContractFacts, ObligationResult } from './execution.types';
+import type { ContractFacts, ExecutionResult, ObligationResult } from './execution.types';
 import { loadAccounts } from './finance-facts.loader';
 
 /**
@@ -21,18 +21,17 @@ export const DAILY_RATING_REFRESH_KEY = 'job:daily-rating-refresh';
 export type OverdueRunResult = { published: number; ratingsRefreshed: number };
 
 type Candidate = { facts: ContractFacts; obligation: ObligationResult; dueDate: string; overdueMinor: number };
+type Executed = { facts: ContractFacts; execution: ExecutionResult };
 
 /** Unsettled obligations past their due date, with what is still owed. */
-function overdueObligations(facts: ContractFacts, today: string): Candidate[] {
-  const execution = computeExecution(facts, today);
+function overdueObligations({ facts, execution }: Executed): Candidate[] {
   return [...execution.paymentObligations, ...execution.deliveryObligations]
     .filter((obligation) => obligation.state === 'OVERDUE' && obligation.resolvedDueDate !== null && obligation.daysLate > 0 && obligation.amountMinor > obligation.settledMinor)
     .map((obligation) => ({ facts, obligation, dueDate: obligation.resolvedDueDate as string, overdueMinor: obligation.amountMinor - obligation.settledMinor }));
 }
 
 /** Whether an account still has something to settle (its rating's OVERDUE factor can change with time alone). */
-function hasOpenObligations(facts: ContractFacts, today: string): boolean {
-  const execution = computeExecution(facts, today);
+function hasOpenObligations(execution: ExecutionResult): boolean {
   return [...execution.paymentObligations, ...execution.deliveryObligations].some((obligation) => obligation.state !== 'PAID');
 }
 
@@ -71,10 +70,12 @@ export async function runOverdueCheck(em: EntityManager, now: Date, options: { b
     ).map((row) => row.counterparty_id);
     if (batch.length === 0) break;
     const accounts = await loadAccounts(em, batch);
-    const candidates = [...accounts.values()].flat().flatMap((facts) => overdueObligations(facts, today));
+    // each account's execution is computed once and serves both the overdue notices and the rating refresh
+    const executed = new Map([...accounts].map(([id, list]) => [id, list.map((facts): Executed => ({ facts, execution: computeExecution(facts, today) }))]));
+    const candidates = [...executed.values()].flat().flatMap(overdueObligations);
     if (candidates.length) published += await announce(em, candidates, now);
     if (refreshRatings) {
-      const open = batch.filter((id) => (accounts.get(id) ?? []).some((facts) => hasOpenObligations(facts, today)));
+      const open = batch.filter((id) => (executed.get(id) ?? []).some(({ execution }) => hasOpenObligations(execution)));
       if (open.length) await recomputeRatings(em, open, now);
       ratingsRefreshed += open.length;
     }

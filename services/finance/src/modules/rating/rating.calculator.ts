@@ -1,4 +1,4 @@
-import { daysBetween } from '../execution/execution.calculator';
+import { daysBetween } from '@kartoteka/kit';
 import type { ContractFacts, DocumentFact, ExecutionResult, ObligationResult } from '../execution/execution.types';
 import {
   DAYS_PER_MONTH,

@@ -1,4 +1,4 @@
-import { Money, money, type SubgraphContext } from '@kartoteka/kit';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Money, money, type SubgraphContext } from '@kartoteka/kit';
 import { Max, Min } from 'class-validator';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Counterparty, counterpartyStub } from '../counterparty/counterparty.stub';
@@ -96,10 +96,10 @@ class PreviewArgs {
 
 @ArgsType()
 class ImportsArgs {
-  @Field(() => Int, { defaultValue: 20, description: '1..100' })
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `1..${MAX_PAGE_SIZE}` })
   @Min(1)
-  @Max(100)
-  first: number = 20;
+  @Max(MAX_PAGE_SIZE)
+  first: number = DEFAULT_PAGE_SIZE;
 }
 
 function previewRow(payment: StagedPayment): StatementPreviewRow {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, isUuid, NotFoundError, UserInputError } from '@kartoteka/kit';
+import { ConflictError, isUuid, MAX_PAGE_SIZE, NotFoundError, UserInputError } from '@kartoteka/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { counterpartySide, paymentFingerprint, PaymentMatchDirectory, rememberKnownAccounts, type Direction } from '../payment/payment.directory';
 import type { PaymentMatch } from '../payment/payment.matcher';
@@ -200,7 +200,7 @@ export async function prepareStatementImport(em: EntityManager, bytes: Buffer, f
 
 /** Imports of the list, newest first. */
 export function listStatementImports(em: EntityManager, first: number): Promise<StatementImport[]> {
-  return em.find(StatementImport, {}, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: Math.min(Math.max(first, 1), 100) });
+  return em.find(StatementImport, {}, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: Math.min(Math.max(first, 1), MAX_PAGE_SIZE) });
 }
 
 export async function findStatementImport(em: EntityManager, id: string): Promise<StatementImport | null> {

@@ -1,4 +1,4 @@
-import { MAX_AMOUNT_MINOR } from '@kartoteka/kit';
+import { isCalendarDate, MAX_AMOUNT_MINOR } from '@kartoteka/kit';
 import { isValidInn, KPP_PATTERN } from '@kartoteka/kit/requisites';
 import * as iconv from 'iconv-lite';
 
@@ -140,13 +140,8 @@ const parseDate = (value: string, line: number, field: string): string => {
   const match = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(value);
   if (match) {
     const [, dd, mm, yyyy] = match;
-    const day = Number(dd);
-    const month = Number(mm);
-    const year = Number(yyyy);
-    const check = new Date(Date.UTC(year, month - 1, day));
-    if (year >= 1900 && check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day) {
-      return `${yyyy}-${mm}-${dd}`;
-    }
+    const date = `${yyyy}-${mm}-${dd}`;
+    if (Number(yyyy) >= 1900 && isCalendarDate(date)) return date;
   }
   throw new StatementFormatError(line, `${field}: "${value}" is not a date (DD.MM.YYYY)`);
 };

@@ -1,4 +1,5 @@
-import { addDays, computeExecution, daysBetween } from '../execution.calculator';
+import { addDays, daysBetween } from '@kartoteka/kit';
+import { computeExecution } from '../execution.calculator';
 import type { ContractFacts, DocumentFact, ObligationResult, PaymentFact, ScheduleItemFact } from '../execution.types';
 
 // Hand-computed fixtures: every expected number is worked out in the comments, never by calling the code under test.
