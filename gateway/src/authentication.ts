@@ -1,5 +1,5 @@
 import { jwtVerify } from 'jose';
-import { ANONYMOUS, apiKeyIdentity, GATEWAY_TOKEN_HEADER, isApiKeyScope, isRole, signGatewayToken, userIdentity, type Identity, type RoleCode, type ApiKeyScope } from '@kartoteka/kit';
+import { ANONYMOUS, apiKeyIdentity, GATEWAY_TOKEN_HEADER, isApiKeyScope, hmacSecretKey, signGatewayToken, userIdentityFromClaims, type Identity, type ApiKeyScope } from '@kartoteka/kit';
 import type { SubgraphTarget } from './config';
 
 export class AuthenticationError extends Error {}
@@ -17,7 +17,7 @@ export type Authenticator = (authorization: string | undefined, requestId: strin
  * rate limit. A present but invalid credential is an error, not anonymity.
  */
 export function createAuthenticator(options: { jwtSecret: string; identity: SubgraphTarget; timeoutMs: number }): Authenticator {
-  const key = new TextEncoder().encode(options.jwtSecret);
+  const key = hmacSecretKey(options.jwtSecret);
   const apiKeyUrl = options.identity.url.replace(/\/graphql$/, '/internal/authenticate-api-key');
 
   return async (authorization, requestId) => {
@@ -43,9 +43,8 @@ export function createAuthenticator(options: { jwtSecret: string; identity: Subg
 
     try {
       const { payload } = await jwtVerify(credential, key, { issuer: 'kartoteka-identity', audience: 'kartoteka', algorithms: ['HS256'] });
-      const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter((role): role is RoleCode => typeof role === 'string' && isRole(role));
       if (!payload.sub) throw new AuthenticationError('The token has no subject');
-      return userIdentity(payload.sub, typeof payload.name === 'string' ? payload.name : '', roles, typeof payload.sid === 'string' ? payload.sid : undefined);
+      return userIdentityFromClaims(payload, payload.sub);
     } catch {
       throw new AuthenticationError('The session token is invalid or expired');
     }

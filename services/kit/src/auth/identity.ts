@@ -1,4 +1,5 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import { isApiKeyScope, isRole, permissionsOfRoles, type ApiKeyScope, type Permission, type RoleCode } from './permissions';
 
 /** Who is calling, as verified by the gateway. */
@@ -35,8 +36,17 @@ export function actorId(identity: Identity): string | null {
   return identity.kind === 'anonymous' ? null : identity.id;
 }
 
-function secretKey(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
+/** One HMAC key per secret (a handful: one per subgraph, the staff tokens' one), built once instead of on every signature and check. */
+const secretKeys = new Map<string, KeyObject>();
+
+/** The HS256 key of `secret` for jose's sign/verify, built once per secret. */
+export function hmacSecretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.set(secret, key);
+  }
+  return key;
 }
 
 /**
@@ -51,19 +61,25 @@ export async function signGatewayToken(identity: Identity, audience: string, sec
   if (identity.kind === 'apiKey') Object.assign(claims, { name: identity.name, scopes: identity.scopes });
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(audience).setIssuedAt().setExpirationTime('2m');
   if (identity.kind !== 'anonymous') jwt.setSubject(identity.id);
-  return jwt.sign(secretKey(secret));
+  return jwt.sign(hmacSecretKey(secret));
+}
+
+/**
+ * The staff user verified token claims describe (`name`, `roles`, `sid`; the subject is the user id): the gateway's
+ * reading of identity's access tokens and the subgraphs' reading of gateway tokens. Roles unknown here are dropped.
+ */
+export function userIdentityFromClaims(payload: JWTPayload, subject: string): Identity {
+  const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter((role): role is RoleCode => typeof role === 'string' && isRole(role));
+  return userIdentity(subject, typeof payload.name === 'string' ? payload.name : '', roles, typeof payload.sid === 'string' ? payload.sid : undefined);
 }
 
 /** Verifies a gateway token; throws when it is missing, forged, expired or meant for another subgraph. */
 export async function verifyGatewayToken(token: string, audience: string, secret: string): Promise<{ identity: Identity; requestId?: string; clientAddress?: string }> {
-  const { payload } = await jwtVerify(token, secretKey(secret), { issuer: ISSUER, audience, algorithms: ['HS256'] });
+  const { payload } = await jwtVerify(token, hmacSecretKey(secret), { issuer: ISSUER, audience, algorithms: ['HS256'] });
   const requestId = typeof payload.rid === 'string' ? payload.rid : undefined;
   const clientAddress = typeof payload.ip === 'string' ? payload.ip : undefined;
   const name = typeof payload.name === 'string' ? payload.name : '';
-  if (payload.kind === 'user' && payload.sub) {
-    const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter((r): r is RoleCode => typeof r === 'string' && isRole(r));
-    return { identity: userIdentity(payload.sub, name, roles, typeof payload.sid === 'string' ? payload.sid : undefined), requestId, clientAddress };
-  }
+  if (payload.kind === 'user' && payload.sub) return { identity: userIdentityFromClaims(payload, payload.sub), requestId, clientAddress };
   if (payload.kind === 'apiKey' && payload.sub) {
     const scopes = (Array.isArray(payload.scopes) ? payload.scopes : []).filter((s): s is ApiKeyScope => typeof s === 'string' && isApiKeyScope(s));
     return { identity: apiKeyIdentity(payload.sub, name, scopes), requestId, clientAddress };

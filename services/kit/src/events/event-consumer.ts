@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../server/logger';
 import type { BackgroundWorker } from '../server/subgraph-server';
+import type { EventContract } from './contracts/contract';
 import type { BusDelivery, BusEvent, DeliveryOutcome, EventBus } from './event-bus';
 import { WorkerLoop } from './worker-loop';
 
@@ -15,6 +16,13 @@ export type EventHandlers = Record<string, EventHandler>;
 
 /** Thrown by a handler for an event that can never be processed (a malformed payload): parked at once, not retried. */
 export class UnprocessableEventError extends Error {}
+
+/** Reads an event's payload with its contract; a malformed one is unprocessable (parked, never retried). */
+export function parseOrPark<T>(contract: EventContract<T>, event: Pick<BusEvent, 'topic' | 'payload'>): T {
+  const result = contract.parse(event);
+  if (!result.ok) throw new UnprocessableEventError(`Malformed ${event.topic} payload: ${result.error}`);
+  return result.value;
+}
 
 export type EventConsumerOptions = {
   /** Durable consumer name, e.g. the service's name; instances with one name share the deliveries. */

@@ -1,4 +1,4 @@
-import { ratingChangedContract, UnprocessableEventError, type EventHandlers, type RatingChanged } from '@kartoteka/kit';
+import { parseOrPark, ratingChangedContract, type EventHandlers, type RatingChanged } from '@kartoteka/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CounterpartyRating } from './counterparty-rating.entity';
 
@@ -31,9 +31,8 @@ export function counterpartyRatingHandlers(): EventHandlers {
     ratingChangedContract.topics.map((topic) => [
       topic,
       async (event, em) => {
-        const parsed = ratingChangedContract.parse(event);
-        if (!parsed.ok) throw new UnprocessableEventError(`Malformed ${topic} payload: ${parsed.error}`);
-        await upsertCounterpartyRating(em, { ...parsed.value, computedAt: new Date(parsed.value.computedAt) });
+        const rating = parseOrPark(ratingChangedContract, event);
+        await upsertCounterpartyRating(em, { ...rating, computedAt: new Date(rating.computedAt) });
       },
     ]),
   ) as EventHandlers;

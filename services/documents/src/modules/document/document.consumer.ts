@@ -1,17 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type BusEvent, dealApprovalRequestedContract, dealDocumentRequestedContract, DomainError, type EventContract, type EventHandlers, hasPermission, type Identity, LoaderRegistry, publishEvent, UnprocessableEventError, userIdentity, type RoleCode, ANONYMOUS } from '@kartoteka/kit';
+import { dealApprovalRequestedContract, dealDocumentRequestedContract, DomainError, type EventHandlers, hasPermission, type Identity, LoaderRegistry, parseOrPark, publishEvent, UnprocessableEventError, userIdentity, type RoleCode, ANONYMOUS } from '@kartoteka/kit';
 import { ApprovalService } from '../approval/approval.service';
 import { StaffService } from '../staff/staff.service';
 import { DEAL_APPROVAL_REQUESTED, DEAL_DOCUMENT_REQUESTED, DOCUMENT_CREATED, publishDealDocumentStatus } from './document.events';
 import { Document, DocumentType } from './document.entity';
 import { DocumentService } from './document.service';
-
-/** Reads a payload with its kit contract; a malformed one is parked, never retried. */
-function parsed<T>(contract: EventContract<T>, event: BusEvent): T {
-  const result = contract.parse(event);
-  if (!result.ok) throw new UnprocessableEventError(`Malformed ${event.topic} payload: ${result.error}`);
-  return result.value;
-}
 
 /** The staff member who asked (from the directory), acting through the deal; the system when unknown. */
 async function requester(em: EntityManager, userId: string | null): Promise<Identity> {
@@ -30,7 +23,7 @@ async function announceCreated(em: EntityManager, document: Document): Promise<v
  */
 export const documentEventHandlers: EventHandlers = {
   [DEAL_DOCUMENT_REQUESTED]: async (event, em) => {
-    const request = parsed(dealDocumentRequestedContract, event);
+    const request = parseOrPark(dealDocumentRequestedContract, event);
     const existing = await em.findOne(Document, { sourceActionId: request.actionId });
     if (existing) {
       await announceCreated(em, existing);
@@ -42,7 +35,7 @@ export const documentEventHandlers: EventHandlers = {
   },
 
   [DEAL_APPROVAL_REQUESTED]: async (event, em) => {
-    const { dealId, documentId, actionId, requestedById } = parsed(dealApprovalRequestedContract, event);
+    const { dealId, documentId, actionId, requestedById } = parseOrPark(dealApprovalRequestedContract, event);
     const document = await em.findOne(Document, { id: documentId, dealId });
     if (!document) throw new UnprocessableEventError(`Document ${documentId} of deal ${dealId} does not exist`);
     const identity = await requester(em, requestedById);

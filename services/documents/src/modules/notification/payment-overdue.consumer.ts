@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type EventHandlers, OBLIGATION_OVERDUE, type ObligationOverdue, obligationOverdueContract, UnprocessableEventError } from '@kartoteka/kit';
+import { type EventHandlers, OBLIGATION_OVERDUE, type ObligationOverdue, obligationOverdueContract, parseOrPark, UnprocessableEventError } from '@kartoteka/kit';
 import { Document } from '../document/document.entity';
 import { NotificationService } from './notification.service';
 
@@ -28,9 +28,7 @@ async function alreadyNotified(em: EntityManager, overdue: ObligationOverdue, us
  */
 export const paymentOverdueHandlers: EventHandlers = {
   [OBLIGATION_OVERDUE]: async (event, em) => {
-    const result = obligationOverdueContract.parse(event);
-    if (!result.ok) throw new UnprocessableEventError(`Malformed ${event.topic} payload: ${result.error}`);
-    const overdue = result.value;
+    const overdue = parseOrPark(obligationOverdueContract, event);
     const document = await em.findOne(Document, { id: overdue.documentId });
     if (!document) throw new UnprocessableEventError(`Document ${overdue.documentId} of the overdue obligation ${overdue.obligationKey} does not exist`);
     const userId = recipientOf(overdue, document);

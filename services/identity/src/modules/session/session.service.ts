@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SignJWT } from 'jose';
-import { isUuid, UnauthenticatedError, type SubgraphContext } from '@kartoteka/kit';
+import { hmacSecretKey, isUuid, UnauthenticatedError, type SubgraphContext } from '@kartoteka/kit';
 import { User } from '../user/user.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Session, type SessionRevokeReason } from './session.entity';
@@ -148,7 +148,7 @@ export class SessionService {
       .setAudience(STAFF_TOKEN_AUDIENCE)
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt.getTime() / 1000)
-      .sign(new TextEncoder().encode(this.settings.jwtSecret));
+      .sign(hmacSecretKey(this.settings.jwtSecret));
     return { token, expiresAt, refreshToken, refreshExpiresAt, user };
   }
 }

@@ -1,5 +1,6 @@
 import Ajv, { type JSONSchemaType, type ValidateFunction } from 'ajv';
 import type { BusEvent } from '../event-bus';
+import { isCalendarDate, isIsoDateTime } from '../../schema/input-values';
 
 /**
  * One validator for every contract: JSON Schema (draft-07) checked by ajv. `allErrors` stays off (the first
@@ -53,19 +54,12 @@ export function defineContract<T, W = T>(topics: readonly string[], schema: JSON
 /** The payload as it may arrive: the keys `K` (nullable in `T`) may also be missing. */
 export type WireOf<T, K extends keyof T> = Omit<T, K> & { [P in K]?: T[P] };
 
-/** `true` when `value` is a date-time a `Date` can hold (the pattern alone accepts 2026-02-31T…). */
+/** `true` when `value` is a date-time a `Date` can hold (the pattern alone accepts 2026-02-31T…): the inputs' rule. */
 export function isRealDateTime(value: string): boolean {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) return false;
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return isIsoDateTime(value);
 }
 
-/** `true` when `value` (YYYY-MM-DD) is a real calendar date (the pattern alone accepts 2026-02-31). */
+/** `true` when `value` (YYYY-MM-DD) is a real calendar date (the pattern alone accepts 2026-02-31): the inputs' rule. */
 export function isRealDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const [year, month, day] = value.split('-').map(Number);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return isCalendarDate(value);
 }

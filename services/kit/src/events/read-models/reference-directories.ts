@@ -4,7 +4,7 @@ import { UserInputError } from '../../errors/domain-errors';
 import { isUuid } from '../../schema/ids';
 import { ARCHIVED_COUNTERPARTY_STATUS, counterpartyUpsertedContract, type CounterpartyUpserted } from '../contracts/counterparties.contracts';
 import { USER_UPSERTED, userUpsertedContract, type UserUpserted } from '../contracts/identity.contracts';
-import { UnprocessableEventError, type EventHandlers } from '../event-consumer';
+import { parseOrPark, type EventHandlers } from '../event-consumer';
 import { CounterpartyRef } from './counterparty-ref.entity';
 import { UserRef } from './user-ref.entity';
 
@@ -87,9 +87,8 @@ export function counterpartyRefHandlers(): EventHandlers {
     counterpartyUpsertedContract.topics.map((topic) => [
       topic,
       async (event, em) => {
-        const parsed = counterpartyUpsertedContract.parse(event);
-        if (!parsed.ok) throw new UnprocessableEventError(`Malformed ${topic} payload: ${parsed.error}`);
-        await new CounterpartyDirectory(em).upsert({ ...parsed.value, updatedAt: new Date(parsed.value.updatedAt) });
+        const counterparty = parseOrPark(counterpartyUpsertedContract, event);
+        await new CounterpartyDirectory(em).upsert({ ...counterparty, updatedAt: new Date(counterparty.updatedAt) });
       },
     ]),
   ) as EventHandlers;
@@ -99,9 +98,8 @@ export function counterpartyRefHandlers(): EventHandlers {
 export function userRefHandlers(): EventHandlers {
   return {
     [USER_UPSERTED]: async (event, em) => {
-      const parsed = userUpsertedContract.parse(event);
-      if (!parsed.ok) throw new UnprocessableEventError(`Malformed ${USER_UPSERTED} payload: ${parsed.error}`);
-      await new UserDirectory(em).upsert({ ...parsed.value, updatedAt: new Date(parsed.value.updatedAt) });
+      const user = parseOrPark(userUpsertedContract, event);
+      await new UserDirectory(em).upsert({ ...user, updatedAt: new Date(user.updatedAt) });
     },
   };
 }
