@@ -1,4 +1,4 @@
-import { ANONYMOUS, type BusEvent, dealDocumentNewsContract, type DealDocumentNews, type EventHandlers, LoaderRegistry, UnprocessableEventError } from '@kartoteka/kit';
+import { ANONYMOUS, dealDocumentNewsContract, type EventHandlers, LoaderRegistry, parseOrPark } from '@kartoteka/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DOCUMENT_CREATED, DOCUMENT_STATUS_CHANGED } from './deal.events';
 import { DealService } from './deal.service';
@@ -8,24 +8,17 @@ function systemService(em: EntityManager): DealService {
   return new DealService({ em, identity: ANONYMOUS, loaders: new LoaderRegistry() });
 }
 
-/** Reads documents' news with its kit contract; a malformed payload is parked, never retried. */
-function parseNews(event: BusEvent): DealDocumentNews {
-  const result = dealDocumentNewsContract.parse(event);
-  if (!result.ok) throw new UnprocessableEventError(`Malformed ${event.topic} payload: ${result.error}`);
-  return result.value;
-}
-
 /**
  * The documents service's answers to deal actions (run by the `deals` event consumer, each in a transaction
  * with the inbox insert; repeats of the same news change nothing).
  */
 export const dealEventHandlers: EventHandlers = {
   [DOCUMENT_CREATED]: async (event, em) => {
-    const news = parseNews(event);
+    const news = parseOrPark(dealDocumentNewsContract, event);
     await systemService(em).recordDocumentCreated(em, news);
   },
   [DOCUMENT_STATUS_CHANGED]: async (event, em) => {
-    const news = parseNews(event);
+    const news = parseOrPark(dealDocumentNewsContract, event);
     await systemService(em).recordDocumentStatus(em, news);
   },
 };

@@ -6,19 +6,11 @@ import {
   documentSignedContract,
   type EventHandlers,
   signedDocumentChangedContract,
-  UnprocessableEventError,
+  parseOrPark,
   type BusEvent,
-  type EventContract,
 } from '@kartoteka/kit';
 import { rematchPending } from '../payment/payment.service';
 import { afterLedgerChange, recordSignedDocument, recordSignedDocumentChange } from './ledger.service';
-
-/** Reads a payload with its kit contract; a malformed one is parked, never retried. */
-function parse<T>(contract: EventContract<T>, event: BusEvent): T {
-  const result = contract.parse(event);
-  if (!result.ok) throw new UnprocessableEventError(`Malformed ${event.topic} payload: ${result.error}`);
-  return result.value;
-}
 
 /**
  * Documents' verified facts (run by the `finance` event consumer, each in a transaction with the inbox insert):
@@ -28,11 +20,11 @@ function parse<T>(contract: EventContract<T>, event: BusEvent): T {
  */
 export const ledgerEventHandlers: EventHandlers = {
   [DOCUMENT_SIGNED]: async (event, em) => {
-    const change = await recordSignedDocument(em, parse(documentSignedContract, event));
+    const change = await recordSignedDocument(em, parseOrPark(documentSignedContract, event));
     await afterLedgerChange(em, change);
   },
   [DOCUMENT_VERIFIED_CHANGED]: async (event, em) => {
-    const change = await recordSignedDocumentChange(em, parse(signedDocumentChangedContract, event));
+    const change = await recordSignedDocumentChange(em, parseOrPark(signedDocumentChangedContract, event));
     await afterLedgerChange(em, change);
   },
 };
@@ -48,7 +40,7 @@ export function counterpartyHandlers(): EventHandlers {
       topic,
       async (event: BusEvent, em: Parameters<typeof handler>[1]) => {
         await handler(event, em);
-        await rematchPending(em, { counterpartyIds: [parse(counterpartyUpsertedContract, event).id] });
+        await rematchPending(em, { counterpartyIds: [parseOrPark(counterpartyUpsertedContract, event).id] });
       },
     ]),
   );
