@@ -1,7 +1,7 @@
 import { getPortalConfig } from './config';
 import { onPortalEvent } from './events';
 import { clearSession, readSession, saveSession, type StoredSession } from './session';
-import { readSharedSession, sessionIdOf, writeSharedSession } from './session-shared';
+import { claimsOf, readSharedSession, sessionIdOf, writeSharedSession } from './session-shared';
 
 /** Refresh this long before the access token expires (clock skew, a slow network, throttled background timers). */
 const REFRESH_MARGIN_MS = 90_000;
@@ -20,13 +20,10 @@ export type RefreshOutcome = { kind: 'refreshed'; token: string } | { kind: 'end
 
 /** The access token's lifetime from its claims (exp − iat), or null when unreadable. */
 const lifetimeMs = (token: string): number | null => {
-  try {
-    const payload = token.split('.')[1] ?? '';
-    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { iat?: unknown; exp?: unknown };
-    return typeof claims.iat === 'number' && typeof claims.exp === 'number' && claims.exp > claims.iat ? (claims.exp - claims.iat) * 1000 : null;
-  } catch {
-    return null;
-  }
+  const claims = claimsOf(token);
+  const iat = claims?.iat;
+  const exp = claims?.exp;
+  return typeof iat === 'number' && typeof exp === 'number' && exp > iat ? (exp - iat) * 1000 : null;
 };
 
 /** How long before expiry to refresh: the margin, but at most a quarter of the token's life (short test lifetimes). */

@@ -64,13 +64,19 @@ export const writeSharedSession = async (session: StoredSession | null): Promise
   });
 };
 
-/** The session family (`sid` claim) of an access token, or null when unreadable. */
-export const sessionIdOf = (token: string): string | null => {
+/** The claims of an access token (its JWT payload), or null when unreadable. */
+export const claimsOf = (token: string): Record<string, unknown> | null => {
   try {
     const payload = token.split('.')[1] ?? '';
-    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sid?: unknown };
-    return typeof claims.sid === 'string' ? claims.sid : null;
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+    return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : null;
   } catch {
     return null;
   }
+};
+
+/** The session family (`sid` claim) of an access token, or null when unreadable. */
+export const sessionIdOf = (token: string): string | null => {
+  const sid = claimsOf(token)?.sid;
+  return typeof sid === 'string' ? sid : null;
 };

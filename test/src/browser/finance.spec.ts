@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { DEMO_USERS } from '@kartoteka/kit';
+import { DEMO_USERS, russianDate } from '@kartoteka/kit';
+import { bankStatement, isoDay } from '../support/bank-statement';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
 import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
@@ -28,10 +29,6 @@ const MANAGER = 'manager@kartoteka.local';
 
 const CONTRACT_MINOR = 1_000_000_00;
 const ADVANCE_MINOR = 300_000_00;
-const DAY = 86_400_000;
-const isoDay = (offsetDays: number): string => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
-/** DD.MM.YYYY, as a bank statement writes dates. */
-const statementDay = (offsetDays: number): string => isoDay(offsetDays).split('-').reverse().join('.');
 const SAMPLE_STATEMENT = join(__dirname, '..', '..', '..', 'services', 'finance', 'demo', 'sample-statement.txt');
 
 let stack: Stack;
@@ -119,62 +116,15 @@ const financeOf = async (): Promise<{ finance: FinanceFigures; rating: RatingDat
   return data.counterparty;
 };
 
-const OUR_ACCOUNT = '40702810900000000001';
-
-/** A `СекцияДокумент=Платежное поручение` of an incoming payment to our account. */
-const incomingPayment = (fields: { number: string; date: string; amount: string; payerInn: string; payerName: string; payerAccount: string; purpose: string }): string[] => [
-  'СекцияДокумент=Платежное поручение',
-  `Номер=${fields.number}`,
-  `Дата=${fields.date}`,
-  `Сумма=${fields.amount}`,
-  `ПлательщикСчет=${fields.payerAccount}`,
-  `ДатаСписано=${fields.date}`,
-  `Плательщик=ИНН ${fields.payerInn} ${fields.payerName}`,
-  `ПлательщикИНН=${fields.payerInn}`,
-  `Плательщик1=${fields.payerName}`,
-  'ПлательщикБИК=044525225',
-  `ПолучательСчет=${OUR_ACCOUNT}`,
-  `ДатаПоступило=${fields.date}`,
-  'Получатель=ИНН 7736207543 ООО «Картотека»',
-  'ПолучательИНН=7736207543',
-  'Получатель1=ООО «Картотека»',
-  'ПолучательБИК=044525974',
-  'ВидОплаты=01',
-  'Очередность=5',
-  `НазначениеПлатежа=${fields.purpose}`,
-  'КонецДокумента',
-];
-
 /** A UTF-8 statement of two incoming payments: the counterparty pays the advance; an unknown payer pays something. */
-const statementFileLines = (): string[] => {
-  const from = statementDay(-3);
-  const to = statementDay(-1);
-  return [
-    '1CClientBankExchange',
-    'ВерсияФормата=1.03',
-    'Кодировка=UTF-8',
-    'Отправитель=Бухгалтерия предприятия',
-    `ДатаСоздания=${statementDay(0)}`,
-    `ДатаНачала=${from}`,
-    `ДатаКонца=${to}`,
-    `РасчСчет=${OUR_ACCOUNT}`,
-    'Документ=Платежное поручение',
-    'СекцияРасчСчет',
-    `ДатаНачала=${from}`,
-    `ДатаКонца=${to}`,
-    `РасчСчет=${OUR_ACCOUNT}`,
-    'НачальныйОстаток=0.00',
-    'ВсегоПоступило=312345.67',
-    'ВсегоСписано=0.00',
-    'КонечныйОстаток=312345.67',
-    'КонецРасчСчет',
-    ...incomingPayment({ number: '501', date: to, amount: '300000.00', payerInn: counterpartyInn, payerName: 'ООО «Северный Ветер»', payerAccount: '40702810638000000000', purpose: 'Аванс по договору поставки № 7/26-Ф. В т.ч. НДС 20%' }),
-    ...incomingPayment({ number: '502', date: to, amount: '12345.67', payerInn: '7707083893', payerName: 'ООО «Незнакомец»', payerAccount: '40702810100000000777', purpose: 'Оплата услуг. Без НДС' }),
-    'КонецФайла',
-  ];
-};
-
-const encode = (lines: readonly string[]): Buffer => Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
+const statementFile = (): Buffer =>
+  bankStatement(
+    [
+      { number: '501', date: isoDay(-1), amountMinor: ADVANCE_MINOR, direction: 'INCOMING', party: { name: 'ООО «Северный Ветер»', inn: counterpartyInn, account: '40702810638000000000' }, purpose: 'Аванс по договору поставки № 7/26-Ф. В т.ч. НДС 20%' },
+      { number: '502', date: isoDay(-1), amountMinor: 12_345_67, direction: 'INCOMING', party: { name: 'ООО «Незнакомец»', inn: '7707083893', account: '40702810100000000777' }, purpose: 'Оплата услуг. Без НДС' },
+    ],
+    { from: isoDay(-3), to: isoDay(-1) },
+  );
 
 beforeAll(async () => {
   const portalPort = await freePort();
@@ -286,7 +236,7 @@ describe('finance in the portal', () => {
     await form.getByTestId('terms-item-add').click();
     const added = form.getByTestId('terms-item').nth(2);
     await added.getByTestId('terms-item-amount').locator('input').fill('5000,00');
-    await added.getByTestId('terms-item-due-date').locator('input').fill(isoDay(90).split('-').reverse().join('.'));
+    await added.getByTestId('terms-item-due-date').locator('input').fill(russianDate(isoDay(90)));
     await page.keyboard.press('Enter');
     await form.getByTestId('terms-save').click();
     const refusal = form.getByTestId('error-schedule');
@@ -306,8 +256,7 @@ describe('finance in the portal', () => {
     expect(sample.status).toBe(200);
     expect(Buffer.from(await sample.arrayBuffer()).equals(readFileSync(SAMPLE_STATEMENT))).toBe(true);
 
-    const lines = statementFileLines();
-    const file = encode(lines);
+    const file = statementFile();
     await page.getByTestId('import-file').setInputFiles({ name: 'statement.txt', mimeType: 'text/plain', buffer: file });
     await page.getByTestId('import-upload-submit').click();
     const preview = page.locator('[data-testid="import-preview"][data-total="2"][data-duplicates="0"]');
@@ -355,12 +304,13 @@ describe('finance in the portal', () => {
     await page.getByTestId('import-upload').waitFor();
 
     // a truncated file (no КонецФайла) is refused with its last line, and nothing of it is imported
-    const truncated = lines.slice(0, -1);
-    await page.getByTestId('import-file').setInputFiles({ name: 'broken.txt', mimeType: 'text/plain', buffer: encode(truncated) });
+    const truncated = file.toString('utf8').replace(/КонецФайла\r\n$/, '');
+    expect(truncated.length).toBeLessThan(file.toString('utf8').length);
+    await page.getByTestId('import-file').setInputFiles({ name: 'broken.txt', mimeType: 'text/plain', buffer: Buffer.from(truncated, 'utf8') });
     await page.getByTestId('import-upload-submit').click();
     const refused = page.getByTestId('import-refused');
     await refused.waitFor();
-    await expect(refused.getAttribute('data-line')).resolves.toBe(String(truncated.length));
+    await expect(refused.getAttribute('data-line')).resolves.toBe(String(truncated.split('\r\n').length - 1));
     // the browser logs the refusal's 4xx answer itself; nothing else may fail
     expect(consoleErrors.filter((text) => !/status of 4\d\d/.test(text))).toEqual([]);
   });
@@ -373,9 +323,9 @@ describe('finance in the portal', () => {
     await page.keyboard.type(counterpartyInn);
     await page.locator('.n-base-select-option', { hasText: counterpartyInn }).first().click();
     const paymentId = await row.getAttribute('data-id');
+    expect(paymentId).toBeTruthy();
     await row.getByTestId('review-match').click();
     await page.locator(`[data-testid="review-list"] [data-testid="payment-row"][data-id="${paymentId}"]`).waitFor({ state: 'detached' });
-    expect(paymentId).toBeTruthy();
 
     await page.goto(`${portal.url}finance/payments?status=MATCHED`);
     const matched = page.locator(`[data-testid="payments-table"] [data-testid="payment-row"][data-id="${paymentId}"]`);

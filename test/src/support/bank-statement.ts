@@ -1,3 +1,5 @@
+import { addDays, russianDate, todayUtc } from '@kartoteka/kit';
+
 /**
  * A 1CClientBankExchange statement (UTF-8) for the specs and the benchmark: the payments of our account, incoming
  * or outgoing, as the bank client would export them.
@@ -16,7 +18,7 @@ export type StatementLine = {
   purpose: string;
 };
 
-const ddmmyyyy = (date: string): string => date.split('-').reverse().join('.');
+const ddmmyyyy = russianDate;
 const rubles = (minor: number): string => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
 
 export function bankStatement(lines: readonly StatementLine[], period: { from: string; to: string }): Buffer {
@@ -48,4 +50,4 @@ export function bankStatement(lines: readonly StatementLine[], period: { from: s
 }
 
 /** Today and days before/after it as UTC calendar dates, YYYY-MM-DD. */
-export const isoDay = (offsetDays = 0): string => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+export const isoDay = (offsetDays = 0): string => addDays(todayUtc(), offsetDays);

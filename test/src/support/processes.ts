@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -59,13 +59,6 @@ export function startNode(name: string, file: string, env: NodeJS.ProcessEnv): N
       return exited;
     },
   };
-}
-
-/** Runs `node <file>` to completion (a migration or seed step); fails with its output when it fails. */
-export function runNode(file: string, env: NodeJS.ProcessEnv): string {
-  const result = spawnSync(process.execPath, [join(ROOT, file)], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${file} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  return result.stdout;
 }
 
 /** Waits until `url` answers 2xx, failing early (with its output) if the process exits meanwhile. */
