@@ -144,6 +144,17 @@ export class DocumentApprovalResolver {
     return userStub(document.signedById);
   }
 
+  @FieldResolver(() => [ApprovalStep], { description: 'Steps of this document waiting for a decision now, by anyone (empty when it is not on approval)' })
+  pendingSteps(@Root() document: Document, @Ctx() context: SubgraphContext): Promise<ApprovalStep[]> {
+    return new ApprovalService(context).pendingStepsOf(document.id);
+  }
+
+  @FieldResolver(() => [User], { description: 'Who must act on this document now: the approvers of its pending steps, each once, in step order (empty when nobody must)' })
+  async awaitingActionFrom(@Root() document: Document, @Ctx() context: SubgraphContext): Promise<User[]> {
+    const steps = await new ApprovalService(context).pendingStepsOf(document.id);
+    return [...new Set(steps.flatMap((step) => step.assigneeIds))].map((id) => userStub(id) as User);
+  }
+
   @FieldResolver(() => [ApprovalStep], { description: 'Steps of this document waiting for my decision' })
   myPendingSteps(@Root() document: Document, @Ctx() context: SubgraphContext): Promise<ApprovalStep[]> {
     return new ApprovalService(context).myPendingStepsOf(document.id);

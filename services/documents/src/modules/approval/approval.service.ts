@@ -283,6 +283,19 @@ export class ApprovalService {
       .load(stageId);
   }
 
+  /**
+   * The steps of a document waiting for a decision now (any approver; batched across documents): whoever holds
+   * one of them must act. Empty when the document is not on approval.
+   */
+  async pendingStepsOf(documentId: string): Promise<ApprovalStep[]> {
+    const steps = await this.context.loaders
+      .get<ApprovalStep[]>('approval:pending', async (ids) =>
+        groupByKeys(ids, await this.context.em.find(ApprovalStep, { documentId: { $in: [...ids] }, status: StepStatus.PENDING }, { orderBy: { position: 'asc', id: 'asc' } }), (step) => step.documentId),
+      )
+      .load(documentId);
+    return steps ?? [];
+  }
+
   /** The caller's pending steps on a document (batched across documents, e.g. the card's list). */
   async myPendingStepsOf(documentId: string): Promise<ApprovalStep[]> {
     const identity = this.context.identity;

@@ -128,6 +128,15 @@ describe('approval routes', () => {
     const lawyerView = ok(await subgraph.request<{ document: { myPendingSteps: { id: string; canDecide: boolean; stageName: string; signOff: boolean }[] } }>(PENDING, { id }, lawyer));
     expect(lawyerView.document.myPendingSteps).toEqual([{ id: await myStep(id, lawyer), canDecide: true, stageName: 'Юрист и финансы', signOff: false }]);
     expect(ok(await subgraph.request<{ document: { myPendingSteps: unknown[] } }>(PENDING, { id }, director)).document.myPendingSteps).toEqual([]);
+    // who must act now, as any reader sees it (no walk over approvalRoute.stages[].steps[])
+    const AWAITING = `query($id: ID!) { document(id: $id) { awaitingActionFrom { id } pendingSteps { id status role stageName } } }`;
+    type Awaiting = { document: { awaitingActionFrom: { id: string }[]; pendingSteps: { id: string; status: string; role: string | null; stageName: string }[] } };
+    const directorView = ok(await subgraph.request<Awaiting>(AWAITING, { id }, director)).document;
+    expect(directorView.awaitingActionFrom.map((user) => user.id)).toEqual([idOf(lawyer), idOf(accountant)]);
+    expect(directorView.pendingSteps.map((step) => [step.role, step.status, step.stageName])).toEqual([
+      ['LAWYER', 'PENDING', 'Юрист и финансы'],
+      ['ACCOUNTANT', 'PENDING', 'Юрист и финансы'],
+    ]);
 
     expect(ok(await approve((await myStep(id, lawyer))!, lawyer, 'Юридически чисто')).approveStep.status).toBe('APPROVED');
     expect((await view(id)).status).toBe('ON_APPROVAL');
@@ -135,6 +144,7 @@ describe('approval routes', () => {
     const approved = await view(id);
     expect(approved.status).toBe('APPROVED');
     expect(approved.approvalRoute?.stages[1].status).toBe('ACTIVE');
+    expect(ok(await subgraph.request<Awaiting>(AWAITING, { id }, manager)).document.awaitingActionFrom.map((user) => user.id)).toEqual([idOf(director)]);
     expect(approved.verified).toBe(false);
 
     ok(await approve((await myStep(id, director))!, director));
@@ -144,6 +154,7 @@ describe('approval routes', () => {
     expect(signed.signedAt).not.toBeNull();
     expect(signed.number).toMatch(/^Д-\d{4}-\d{5}$/);
     expect(signed.approvalRoute?.status).toBe('COMPLETED');
+    expect(ok(await subgraph.request<Awaiting>(AWAITING, { id }, manager)).document).toEqual({ awaitingActionFrom: [], pendingSteps: [] });
     expect(signed.approvalRoute?.stages[0].steps[0]).toMatchObject({ comment: 'Юридически чисто', decisionVersionNumber: 1, decidedBy: { id: idOf(lawyer) } });
     expect(await auditActions(id)).toEqual(['DOCUMENT_CREATED', 'VERSION_ADDED', 'ROUTE_STARTED', 'STEP_APPROVED', 'STEP_APPROVED', 'STEP_APPROVED', 'DOCUMENT_REGISTERED', 'DOCUMENT_SIGNED', 'STATUS_CHANGED']);
 
