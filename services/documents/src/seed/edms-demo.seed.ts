@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import PDFDocument from 'pdfkit';
 import { DEMO_USERS, type Identity, LoaderRegistry, preloadDemoCounterpartyRefs, userIdentity } from '@kartoteka/kit';
 import { AcknowledgementService } from '../modules/acknowledgement/acknowledgement.service';
 import { ApprovalRoute } from '../modules/approval/approval-route.entity';
@@ -16,27 +17,23 @@ import type { FileStorage } from '../modules/file/file.storage';
 import { StoredFile } from '../modules/file/stored-file.entity';
 import { fillStaffFromDemoUsers } from '../modules/staff/staff.fixtures';
 
-/** A one-page PDF with a few lines of text (standard Helvetica: ASCII only). */
-export function demoPdf(lines: string[]): Buffer {
-  const escape = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`);
-  const content = ['BT', '/F1 14 Tf', '72 760 Td', '18 TL', ...lines.map((line) => `(${escape(line)}) Tj T*`), 'ET'].join('\n');
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-    `<< /Length ${Buffer.byteLength(content)} >>\nstream\n${content}\nendstream`,
-  ];
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((object, index) => {
-    offsets.push(Buffer.byteLength(body));
-    body += `${index + 1} 0 obj\n${object}\nendobj\n`;
+/** DejaVu Sans (a free font covering Cyrillic), embedded and subset into each demo PDF. */
+const DEMO_FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+/** A fixed creation date keeps the demo files byte-identical from one seeding to the next. */
+const DEMO_PDF_DATE = new Date('2026-01-01T00:00:00Z');
+
+/** A one-page A4 PDF with a few lines of text, Cyrillic included (pdfkit, DejaVu Sans embedded). */
+export function demoPdf(lines: string[], title = lines[0] ?? 'Kartoteka'): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const pdf = new PDFDocument({ size: 'A4', margin: 72, info: { Title: title, Producer: 'Kartoteka', Creator: 'Kartoteka demo', CreationDate: DEMO_PDF_DATE, ModDate: DEMO_PDF_DATE } });
+    const chunks: Buffer[] = [];
+    pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+    pdf.font(DEMO_FONT).fontSize(14);
+    for (const line of lines) pdf.text(line, { lineGap: 4 });
+    pdf.end();
   });
-  const xref = Buffer.byteLength(body);
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')}`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, 'latin1');
 }
 
 const person = (email: string): Identity => {
@@ -61,7 +58,7 @@ export async function seedEdmsDemo(em: EntityManager, options: { storage: FileSt
   const as = (identity: Identity) => ({ em, identity, loaders: new LoaderRegistry() });
   try {
     const upload = async (name: string, lines: string[]): Promise<string> => {
-      const content = demoPdf(lines);
+      const content = await demoPdf(lines);
       const sha256 = createHash('sha256').update(content).digest('hex');
       const path = join(scratch, sha256);
       await writeFile(path, content);
@@ -71,7 +68,7 @@ export async function seedEdmsDemo(em: EntityManager, options: { storage: FileSt
       return file.id;
     };
     const create = async (input: Omit<CreateDocumentInput, 'counterpartyId'>, counterpartyIndex: number, fileName: string) =>
-      new DocumentService(as(manager)).create(Object.assign(input, { counterpartyId: options.counterpartyIds[counterpartyIndex], fileIds: [await upload(fileName, [input.title.replace(/[^\x20-\x7e]/g, '?'), 'Kartoteka demo document', `File: ${fileName.replace(/[^\x20-\x7e]/g, '_')}`])] }) as CreateDocumentInput);
+      new DocumentService(as(manager)).create(Object.assign(input, { counterpartyId: options.counterpartyIds[counterpartyIndex], fileIds: [await upload(fileName, [input.title, 'Демонстрационный документ Картотеки', `Файл: ${fileName}`])] }) as CreateDocumentInput);
     const pendingStep = async (documentId: string, email: string): Promise<string> => {
       const identity = person(email);
       const steps = await em.find(ApprovalStep, { documentId, status: StepStatus.PENDING });
