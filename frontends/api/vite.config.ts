@@ -1,10 +1,13 @@
 import { defineConfig } from 'vite';
 import { isSharedModule } from '@kartoteka/frontend-tooling/externals';
+import { moduleGraph } from '@kartoteka/frontend-tooling/module-graph';
 
 // The utility module is loaded once through the import map, as two entries: the core
 // (@kartoteka/portal-api) and its Vue side (@kartoteka/portal-api/vue, which imports the core by
 // name). Every shared module stays external so every app sees one instance.
 export default defineConfig({
+  // modules.json: what each entry imports, for the portal server's preload list
+  plugins: [moduleGraph()],
   define: { 'process.env.NODE_ENV': '"production"' },
   build: {
     outDir: 'dist',

@@ -2,6 +2,8 @@
  * Builds the portal root into dist/:
  *   vendor/*.js      the shared libraries, each an ES module listed in the import map
  *   root-config.js   the framework-free single-spa root (layout, login, routes)
+ *   routes.mjs       the portal's routes and the apps each one mounts, for the portal server (preload lists)
+ *   modules.json     (and vendor/modules.json) the static imports of each module built here
  *   index.html       with the import map generated from @kartoteka/frontend-tooling/externals
  */
 import { copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { importMap, naiveUiExports } from '@kartoteka/frontend-tooling/externals';
+import { moduleGraph } from '@kartoteka/frontend-tooling/module-graph';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(root, 'dist');
@@ -58,6 +61,7 @@ const buildVendor = () =>
     root,
     logLevel: 'warn',
     publicDir: false,
+    plugins: [moduleGraph()],
     define: productionDefines,
     build: {
       outDir: path.join(dist, 'vendor'),
@@ -82,6 +86,7 @@ const buildRoot = () =>
     root,
     logLevel: 'warn',
     publicDir: false,
+    plugins: [moduleGraph()],
     define: { 'process.env.NODE_ENV': '"production"' },
     build: {
       outDir: dist,
@@ -97,6 +102,23 @@ const buildRoot = () =>
     },
   });
 
+/** The route table (src/routes.ts, no dependencies) as a module the portal server imports. */
+const buildRoutes = () =>
+  build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    publicDir: false,
+    build: {
+      outDir: dist,
+      emptyOutDir: false,
+      target: 'node20',
+      reportCompressedSize: false,
+      lib: { entry: 'src/routes.ts', formats: ['es'], fileName: () => 'routes.mjs' },
+      rolldownOptions: { output: { minify: false } },
+    },
+  });
+
 const copyVue = async () => {
   const vueDir = path.dirname(require.resolve('vue/package.json'));
   await copyFile(path.join(vueDir, 'dist', 'vue.runtime.esm-browser.prod.js'), path.join(dist, 'vendor', 'vue.js'));
@@ -109,7 +131,8 @@ const writeIndexHtml = async () => {
     .join('\n    ');
   const html = template
     .replace('<!--kartoteka:importmap-->', `<script type="importmap">${JSON.stringify(importMap)}</script>`)
-    .replace('<!--kartoteka:preload-->', `${preload}\n    <link rel="modulepreload" href="/root-config.js" />`);
+    // the server adds the modules of the page's apps (and all they import) at the route marker: see portal-server.mjs
+    .replace('<!--kartoteka:preload-->', `${preload}\n    <link rel="modulepreload" href="/root-config.js" />\n    <!--kartoteka:route-preload-->`);
   await writeFile(path.join(dist, 'index.html'), html);
 };
 
@@ -120,6 +143,7 @@ await writeVendorEntries();
 await buildVendor();
 await copyVue();
 await buildRoot();
+await buildRoutes();
 await cp(path.join(root, 'public'), dist, { recursive: true });
 await writeIndexHtml();
 console.log(`root-config: built dist/ in ${Date.now() - started} ms`);

@@ -3,16 +3,18 @@
  *   /                       frontends/root-config/dist (index.html, root-config.js, vendor/*)
  *   /apps/<name>/<file>     frontends/<name>/dist/<file> for the utility module and each microfrontend
  *   any other path without a file extension -> index.html (the single-spa routes), with the portal
- *   config injected as window.__KARTOTEKA__ and a Content-Security-Policy that allows its inline scripts.
+ *   config injected as window.__KARTOTEKA__, a Content-Security-Policy that allows its inline scripts, and
+ *   a `<link rel="modulepreload">` for every module the page's apps need (see routePreloads).
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { servedApps } from '@kartoteka/frontend-tooling/externals';
+import { MODULE_GRAPH_FILE } from '@kartoteka/frontend-tooling/module-graph';
 
 const gzip = promisify(zlib.gzip);
 
@@ -62,12 +64,28 @@ const originOf = (url) => {
   }
 };
 
-/** index.html with the config injected, plus a CSP hashing its inline scripts (config and import map). */
-const renderIndex = (template, config) => {
+const importMapOf = (template) => {
+  try {
+    return JSON.parse(/<script type="importmap">([\s\S]*?)<\/script>/.exec(template)?.[1] ?? '{}').imports ?? {};
+  } catch {
+    return {};
+  }
+};
+
+const preloadedIn = (template) => [...template.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((match) => match[1]);
+
+const escapeAttribute = (value) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** index.html with the config and the route's preloads injected, plus a CSP hashing its inline scripts (config and import map). */
+const renderIndex = (template, config, preloads = []) => {
   const script = `<script>${configScript(config)}</script>`;
-  const html = template.includes('<!--kartoteka:config-->')
+  const links = preloads.map((url) => `<link rel="modulepreload" href="${escapeAttribute(url)}" />`).join('\n    ');
+  const withConfig = template.includes('<!--kartoteka:config-->')
     ? template.replace('<!--kartoteka:config-->', script)
     : template.replace('</head>', `${script}</head>`);
+  const html = withConfig.includes('<!--kartoteka:route-preload-->')
+    ? withConfig.replace('<!--kartoteka:route-preload-->', links)
+    : withConfig.replace('</head>', `${links}</head>`);
   const inlineHashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => sha256(m[1]));
   const gatewayOrigin = originOf(config.gatewayUrl);
   const csp = [
@@ -85,6 +103,75 @@ const renderIndex = (template, config) => {
     "frame-ancestors 'none'",
   ].join('; ');
   return { html, csp };
+};
+
+const readJson = async (file) => {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The modules a page needs, as URLs in the order to preload them: the import-map modules of the apps mounted on
+ * the route (`modulesOfPath` of the built route table, dist/routes.mjs) and everything they import statically,
+ * followed through the `modules.json` each build writes (chunks by file, shared libraries through the import
+ * map). Lazy chunks (dynamic imports) are left out. Without the route table or a graph, fewer links: never an error.
+ * Read once at start (like the import map, the builds are fixed while the server runs): restart it after a rebuild.
+ */
+const createRoutePreloads = async ({ rootDist, appDists }) => {
+  const routes = await import(pathToFileURL(path.join(rootDist, 'routes.mjs')).href).catch(() => null);
+  /** URL path -> the dist folder serving it (`root`), the file in it and the URL of that folder. */
+  const locate = (url) => {
+    const app = /^\/apps\/([^/]+)\/(.+)$/.exec(url);
+    if (app) return appDists.has(app[1]) ? { root: appDists.get(app[1]), file: app[2], urlBase: `/apps/${app[1]}/` } : null;
+    return { root: rootDist, file: url.replace(/^\//, ''), urlBase: '/' };
+  };
+  const graphs = new Map();
+  const graphOf = async (dir) => {
+    if (!graphs.has(dir)) graphs.set(dir, (await readJson(path.join(dir, MODULE_GRAPH_FILE)))?.modules ?? null);
+    return graphs.get(dir);
+  };
+  /** The static imports of the module at `url`: from the modules.json of its folder or the nearest one above, up to its dist. */
+  const importsOf = async (url) => {
+    const place = locate(url);
+    if (!place) return [];
+    const file = path.join(place.root, place.file);
+    for (let dir = path.dirname(file); dir === place.root || isInside(place.root, dir); dir = path.dirname(dir)) {
+      const graph = await graphOf(dir);
+      const key = path.relative(dir, file).split(path.sep).join('/');
+      if (graph?.[key]) {
+        const base = place.urlBase + path.relative(place.root, dir).split(path.sep).filter(Boolean).map((part) => `${part}/`).join('');
+        return graph[key].imports.map((imported) => ({ imported, base }));
+      }
+      if (dir === place.root) break;
+    }
+    return [];
+  };
+  const cache = new Map();
+  /** URLs to preload for the page at `pathname`, leaving out those the template already preloads (their imports are not). */
+  return async (pathname, importMap, alreadyListed) => {
+    const specifiers = routes?.modulesOfPath?.(pathname) ?? [];
+    const key = specifiers.join(' ');
+    if (!cache.has(key)) {
+      const urls = [];
+      const listed = new Set(alreadyListed);
+      const seen = new Set();
+      const visit = async (url) => {
+        if (!url || seen.has(url)) return;
+        seen.add(url);
+        if (!listed.has(url)) urls.push(url);
+        for (const { imported, base } of await importsOf(url)) {
+          await visit(importMap[imported] ?? (imported.startsWith('/') ? imported : base + imported));
+        }
+      };
+      for (const url of alreadyListed) await visit(url);
+      for (const specifier of specifiers) await visit(importMap[specifier]);
+      cache.set(key, urls);
+    }
+    return cache.get(key);
+  };
 };
 
 const isInside = (dir, file) => {
@@ -111,6 +198,8 @@ export const startPortalServer = async ({
   gatewayUrl = DEFAULT_GATEWAY_URL,
   rootDist = path.join(here, 'dist'),
   appsDir = frontendsDir,
+  /** `false`: no preloads of the route's modules (only the template's own): for comparing in benchmarks. */
+  preloadRoutes = true,
   log = () => {},
 } = {}) => {
   const indexFile = path.join(rootDist, 'index.html');
@@ -120,6 +209,7 @@ export const startPortalServer = async ({
 
   const config = { gatewayUrl };
   const appDists = new Map(servedApps.map((name) => [name, path.join(appsDir, name, 'dist')]));
+  const routePreloads = preloadRoutes ? await createRoutePreloads({ rootDist, appDists }) : async () => [];
 
   /** Cache of file contents (and gzip) keyed by path, invalidated by mtime and size. */
   const cache = new Map();
@@ -127,7 +217,7 @@ export const startPortalServer = async ({
     const key = `${info.mtimeMs}:${info.size}`;
     const hit = cache.get(file);
     if (hit && hit.key === key) return hit;
-    const entry = { key, body: await readFile(file), gzipped: null, index: null };
+    const entry = { key, body: await readFile(file), gzipped: null, index: new Map() };
     cache.set(file, entry);
     return entry;
   };
@@ -158,16 +248,19 @@ export const startPortalServer = async ({
     res.end(req.method === 'HEAD' ? undefined : payload);
   };
 
-  const serveIndex = async (req, res) => {
+  /** index.html for the page at `pathname`: one rendering per set of preloaded modules. */
+  const serveIndex = async (req, res, pathname) => {
     const info = await statFile(indexFile);
     if (!info) return sendText(res, 503, 'Portal is not built');
     const entry = await load(indexFile, info);
-    if (!entry.index) {
-      const { html, csp } = renderIndex(entry.body.toString('utf8'), config);
-      const body = Buffer.from(html, 'utf8');
-      entry.index = { body, csp, gzipped: null };
+    const template = entry.body.toString('utf8');
+    const preloads = await routePreloads(pathname, importMapOf(template), preloadedIn(template));
+    const key = preloads.join(' ');
+    if (!entry.index.has(key)) {
+      const { html, csp } = renderIndex(template, config, preloads);
+      entry.index.set(key, { body: Buffer.from(html, 'utf8'), csp, gzipped: null });
     }
-    const index = entry.index;
+    const index = entry.index.get(key);
     return send(
       req,
       res,
@@ -200,9 +293,9 @@ export const startPortalServer = async ({
     if (pathname.includes('\0')) return sendText(res, 400, 'Bad Request');
 
     const { file, fallback } = resolveFile(pathname);
-    if (file === indexFile) return serveIndex(req, res);
+    if (file === indexFile) return serveIndex(req, res, pathname);
     const info = file ? await statFile(file) : null;
-    if (!info) return fallback ? serveIndex(req, res) : sendText(res, 404, 'Not Found');
+    if (!info) return fallback ? serveIndex(req, res, pathname) : sendText(res, 404, 'Not Found');
 
     const ext = path.extname(file).toLowerCase();
     const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;

@@ -12,7 +12,9 @@ const readConfig = () => {
   const port = Number(process.env.PORTAL_PORT ?? DEFAULT_PORTAL_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORTAL_PORT must be a port number, got "${process.env.PORTAL_PORT}"`);
   const gatewayUrl = process.env.GATEWAY_PUBLIC_URL || DEFAULT_GATEWAY_URL;
-  return { port, host: process.env.PORTAL_HOST || DEFAULT_PORTAL_HOST, gatewayUrl };
+  // PORTAL_PRELOAD_ROUTES=false: pages preload only the root config's modules (a baseline for `pnpm bench:portal`)
+  const preloadRoutes = !/^(0|false|off|no)$/i.test(process.env.PORTAL_PRELOAD_ROUTES ?? '');
+  return { port, host: process.env.PORTAL_HOST || DEFAULT_PORTAL_HOST, gatewayUrl, preloadRoutes };
 };
 
 try {

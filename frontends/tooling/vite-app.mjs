@@ -1,5 +1,6 @@
 import vue from '@vitejs/plugin-vue';
 import { isSharedModule, naiveUiExports } from './externals.mjs';
+import { moduleGraph } from './module-graph.mjs';
 
 const CSS_FILE = /\.css$/;
 
@@ -60,7 +61,7 @@ const checkNaiveUiImports = () => ({
  */
 export const defineMicrofrontendConfig = ({ name, root, entry = 'src/main.ts' }) => ({
   root,
-  plugins: [vue(), injectCssIntoEntry(name), checkNaiveUiImports()],
+  plugins: [vue(), injectCssIntoEntry(name), checkNaiveUiImports(), moduleGraph()],
   define: {
     'process.env.NODE_ENV': '"production"',
   },

@@ -95,3 +95,83 @@ describe('portal server', () => {
     assert.equal(res.status, 405);
   });
 });
+
+describe('portal server: the modules of a page, preloaded with it', () => {
+  let dir;
+  let portal;
+  const IMPORT_MAP = { imports: { vue: '/vendor/vue.js', '@x/deals': '/apps/deals/deals.js', '@x/documents': '/apps/documents/documents.js' } };
+  const PAGE = `<!doctype html><html><head><!--kartoteka:config--><script type="importmap">${JSON.stringify(IMPORT_MAP)}</script>
+<link rel="modulepreload" href="/root-config.js" />
+<!--kartoteka:route-preload-->
+</head><body></body></html>`;
+  const graph = (modules) => JSON.stringify({ modules });
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'kartoteka-portal-preload-'));
+    const rootDist = path.join(dir, 'root-config', 'dist');
+    const deals = path.join(dir, 'deals', 'dist');
+    await mkdir(path.join(rootDist, 'vendor', 'chunks'), { recursive: true });
+    await mkdir(deals, { recursive: true });
+    await mkdir(path.join(dir, 'documents', 'dist'), { recursive: true });
+    await writeFile(path.join(rootDist, 'index.html'), PAGE);
+    // the route table the root config builds: apps of the card, none on the login page
+    await writeFile(path.join(rootDist, 'routes.mjs'), "export const modulesOfPath = (p) => (p.startsWith('/card/') ? ['@x/deals', '@x/documents'] : []);\n");
+    await writeFile(path.join(rootDist, 'modules.json'), graph({ 'root-config.js': { entry: true, imports: ['vue'] } }));
+    await writeFile(path.join(rootDist, 'vendor', 'modules.json'), graph({ 'vue.js': { entry: true, imports: ['chunks/shared-1.js'] }, 'chunks/shared-1.js': { entry: false, imports: [] } }));
+    // deals: its entry imports two levels of chunks, a shared library and another app; lazy.js is imported only dynamically
+    await writeFile(
+      path.join(deals, 'modules.json'),
+      graph({
+        'deals.js': { entry: true, imports: ['chunk-a.js', 'vue', '@x/documents'] },
+        'chunk-a.js': { entry: false, imports: ['chunk-b.js'] },
+        'chunk-b.js': { entry: false, imports: ['chunk-a.js'] },
+        'lazy.js': { entry: false, imports: ['chunk-b.js'] },
+      }),
+    );
+    portal = await startPortalServer({ port: 0, rootDist, appsDir: dir });
+  });
+
+  after(async () => {
+    await portal?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const preloadsOf = async (url) => {
+    const res = await fetch(new URL(url, portal.url));
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    return { html, csp: res.headers.get('content-security-policy'), links: [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]) };
+  };
+
+  it('lists every module the route needs once, following static imports through the import map, never lazy chunks', async () => {
+    const { links } = await preloadsOf('/card/42');
+    assert.deepEqual(links, [
+      '/root-config.js',
+      // the template's own preload imports vue, which imports a chunk of the vendor build
+      '/vendor/vue.js',
+      '/vendor/chunks/shared-1.js',
+      '/apps/deals/deals.js',
+      '/apps/deals/chunk-a.js',
+      '/apps/deals/chunk-b.js',
+      '/apps/documents/documents.js',
+    ]);
+  });
+
+  it('leaves the route preloads out when asked to (the baseline of the portal benchmark)', async () => {
+    const plain = await startPortalServer({ port: 0, rootDist: path.join(dir, 'root-config', 'dist'), appsDir: dir, preloadRoutes: false });
+    try {
+      const html = await (await fetch(new URL('/card/42', plain.url))).text();
+      assert.deepEqual([...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]), ['/root-config.js']);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('adds only what the root config imports for a page without apps, and keeps the CSP of the inline scripts', async () => {
+    const login = await preloadsOf('/login');
+    assert.deepEqual(login.links, ['/root-config.js', '/vendor/vue.js', '/vendor/chunks/shared-1.js']);
+    const card = await preloadsOf('/card/7');
+    assert.equal(card.csp, login.csp, 'the preload links add no inline script');
+    assert.ok(!login.html.includes('kartoteka:route-preload'));
+  });
+});

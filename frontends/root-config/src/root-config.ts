@@ -19,34 +19,8 @@ import { h } from './dom';
 import { t, type RootMessageKey } from './i18n';
 import { renderShell, type AppSlot } from './layout';
 import { renderLogin } from './login';
-import {
-  isCardRoute,
-  isCounterpartiesRoute,
-  isDealFunnelRoute,
-  isDealPagesRoute,
-  isDocumentPageRoute,
-  isDocumentPagesRoute,
-  isFinancePagesRoute,
-  isPortalPage,
-  isTasksRoute,
-  matchRoute,
-  type PortalRoute,
-} from './routes';
+import { appRoutes, isDocumentPagesRoute, matchRoute, type MicrofrontendName, type PortalRoute } from './routes';
 import './styles.css';
-
-/** An app is a module of the import map, or a named export of one (`<module>#<export>`). */
-type MicrofrontendName =
-  | '@kartoteka/counterparties'
-  | '@kartoteka/documents'
-  | '@kartoteka/deals'
-  | '@kartoteka/documents#tasksPage'
-  | '@kartoteka/documents#notificationBell'
-  | '@kartoteka/documents#documentPages'
-  | '@kartoteka/deals#funnelPages'
-  | '@kartoteka/deals#dealPages'
-  | '@kartoteka/finance'
-  | '@kartoteka/finance#documentExecution'
-  | '@kartoteka/finance#financePages';
 
 type Microfrontend = {
   name: MicrofrontendName;
@@ -57,19 +31,21 @@ type Microfrontend = {
   errorNotice?: boolean;
 };
 
-const microfrontends: Microfrontend[] = [
-  { name: '@kartoteka/counterparties', slot: 'counterparties', label: 'appCounterparties', isActive: isCounterpartiesRoute },
-  { name: '@kartoteka/documents', slot: 'documents', label: 'appDocuments', isActive: isCardRoute },
-  { name: '@kartoteka/deals', slot: 'deals', label: 'appDeals', isActive: isCardRoute },
-  { name: '@kartoteka/documents#tasksPage', slot: 'tasks', label: 'appTasks', isActive: isTasksRoute },
-  { name: '@kartoteka/documents#notificationBell', slot: 'notifications', label: 'appNotifications', isActive: isPortalPage, errorNotice: false },
-  { name: '@kartoteka/documents#documentPages', slot: 'documentPages', label: 'appDocuments', isActive: isDocumentPagesRoute },
-  { name: '@kartoteka/deals#funnelPages', slot: 'dealFunnel', label: 'appDeals', isActive: isDealFunnelRoute },
-  { name: '@kartoteka/deals#dealPages', slot: 'dealPages', label: 'appDeals', isActive: isDealPagesRoute },
-  { name: '@kartoteka/finance', slot: 'finance', label: 'appFinance', isActive: isCardRoute },
-  { name: '@kartoteka/finance#documentExecution', slot: 'documentFinance', label: 'appFinance', isActive: isDocumentPageRoute },
-  { name: '@kartoteka/finance#financePages', slot: 'financePages', label: 'appFinance', isActive: isFinancePagesRoute },
-];
+const microfrontends: Microfrontend[] = (
+  [
+    { name: '@kartoteka/counterparties', slot: 'counterparties', label: 'appCounterparties' },
+    { name: '@kartoteka/documents', slot: 'documents', label: 'appDocuments' },
+    { name: '@kartoteka/deals', slot: 'deals', label: 'appDeals' },
+    { name: '@kartoteka/documents#tasksPage', slot: 'tasks', label: 'appTasks' },
+    { name: '@kartoteka/documents#notificationBell', slot: 'notifications', label: 'appNotifications', errorNotice: false },
+    { name: '@kartoteka/documents#documentPages', slot: 'documentPages', label: 'appDocuments' },
+    { name: '@kartoteka/deals#funnelPages', slot: 'dealFunnel', label: 'appDeals' },
+    { name: '@kartoteka/deals#dealPages', slot: 'dealPages', label: 'appDeals' },
+    { name: '@kartoteka/finance', slot: 'finance', label: 'appFinance' },
+    { name: '@kartoteka/finance#documentExecution', slot: 'documentFinance', label: 'appFinance' },
+    { name: '@kartoteka/finance#financePages', slot: 'financePages', label: 'appFinance' },
+  ] satisfies Omit<Microfrontend, 'isActive'>[]
+).map((app) => ({ ...app, isActive: appRoutes[app.name] }));
 
 /** The lifecycles of an app: the module itself, or its named export for `<module>#<export>`. */
 const loadApp = async (name: MicrofrontendName): Promise<LifeCycles> => {
@@ -80,6 +56,10 @@ const loadApp = async (name: MicrofrontendName): Promise<LifeCycles> => {
   if (!lifecycles) throw new Error(`${specifier} exports no application "${exportName}"`);
   return lifecycles;
 };
+
+// Confirms the stored session with the gateway (an expired token sends the user to the login page): first
+// thing, so its answer comes in parallel with the apps' loading and their first queries.
+const sessionChecked = isAuthenticated() ? refreshCurrentUser() : null;
 
 const portal = document.getElementById('portal') ?? document.body.appendChild(h('div', { id: 'portal' }));
 const shell = renderShell(portal);
@@ -199,16 +179,26 @@ onPortalEvent('kartoteka:auth-changed', ({ user }) => {
 });
 
 // The live stream (notifications, document changes): open while someone is logged in; `data-live` on
-// the portal element tells its state (`listening` once no change can be missed).
+// the portal element tells its state (`listening` once no change can be missed). It holds one of the
+// browser's few connections to the gateway for good, so it opens once the route's apps are mounted (the
+// first routing event): their first queries go out without waiting for a free connection.
 portal.dataset.live = liveStatus();
 onPortalEvent('kartoteka:live-status', ({ status }) => {
   portal.dataset.live = status;
 });
-startLiveUpdates();
+const LIVE_START_FALLBACK_MS = 3000;
+let liveStarted = false;
+const startLive = (): void => {
+  if (liveStarted) return;
+  liveStarted = true;
+  startLiveUpdates();
+};
+window.addEventListener('single-spa:routing-event', () => window.setTimeout(startLive, 0), { once: true });
+// a route whose apps take long to load: open it anyway
+window.setTimeout(startLive, LIVE_START_FALLBACK_MS);
 
 guard();
 renderRoute();
 start({ urlRerouteOnly: true });
 
-// Confirms the stored session with the gateway (an expired token sends the user to the login page).
-if (isAuthenticated()) void refreshCurrentUser().then(() => shell.refresh());
+void sessionChecked?.then(() => shell.refresh());

@@ -91,3 +91,42 @@ export const isDocumentPageRoute = (route: PortalRoute): boolean => route.name =
 /** The finance pages of the finance app: the payments registry, the statement import, the review queue. */
 export const isFinancePagesRoute = (route: PortalRoute): boolean =>
   route.name === 'finance-payments' || route.name === 'finance-import' || route.name === 'finance-review';
+
+/** An app is a module of the import map, or a named export of one (`<module>#<export>`). */
+export type MicrofrontendName =
+  | '@kartoteka/counterparties'
+  | '@kartoteka/documents'
+  | '@kartoteka/deals'
+  | '@kartoteka/documents#tasksPage'
+  | '@kartoteka/documents#notificationBell'
+  | '@kartoteka/documents#documentPages'
+  | '@kartoteka/deals#funnelPages'
+  | '@kartoteka/deals#dealPages'
+  | '@kartoteka/finance'
+  | '@kartoteka/finance#documentExecution'
+  | '@kartoteka/finance#financePages';
+
+/** Where each app is mounted (for a logged-in user). */
+export const appRoutes: Record<MicrofrontendName, (route: PortalRoute) => boolean> = {
+  '@kartoteka/counterparties': isCounterpartiesRoute,
+  '@kartoteka/documents': isCardRoute,
+  '@kartoteka/deals': isCardRoute,
+  '@kartoteka/documents#tasksPage': isTasksRoute,
+  '@kartoteka/documents#notificationBell': isPortalPage,
+  '@kartoteka/documents#documentPages': isDocumentPagesRoute,
+  '@kartoteka/deals#funnelPages': isDealFunnelRoute,
+  '@kartoteka/deals#dealPages': isDealPagesRoute,
+  '@kartoteka/finance': isCardRoute,
+  '@kartoteka/finance#documentExecution': isDocumentPageRoute,
+  '@kartoteka/finance#financePages': isFinancePagesRoute,
+};
+
+/**
+ * The import-map modules of the apps a page mounts. The portal server (built as dist/routes.mjs) preloads them,
+ * and everything they import statically, with the page itself: one round of script requests.
+ */
+export const modulesOfPath = (pathname: string): string[] => {
+  const route = matchRoute(pathname);
+  const names = (Object.keys(appRoutes) as MicrofrontendName[]).filter((name) => appRoutes[name](route));
+  return [...new Set(names.map((name) => name.split('#')[0]))];
+};

@@ -3,7 +3,7 @@
  * the card panel's lifecycles: "My tasks" (`tasksPage`, the /tasks route) and the notifications bell
  * (`notificationBell`, in the layout header on every page). The root config registers each one.
  */
-import { defineComponent, h } from 'vue';
+import { defineAsyncComponent, defineComponent, h } from 'vue';
 import singleSpaVue from 'single-spa-vue';
 import { DefaultApolloClient } from '@vue/apollo-composable';
 import { addTypePolicies, connectionFieldPolicy, refetchOnLiveUpdates } from '@kartoteka/portal-api';
@@ -12,7 +12,9 @@ import { NOTIFICATION_QUERY_NAMES } from '../api/notification.queries';
 import { TASK_QUERY_NAMES } from '../api/tasks.queries';
 import { i18n } from '../i18n';
 import NotificationBell from '../notifications/NotificationBell.vue';
-import TasksPage from './TasksPage.vue';
+
+/** "My tasks" is a chunk of its own, loaded on its first visit: the bell and the card do not carry it. */
+const TasksPage = defineAsyncComponent(() => import('./TasksPage.vue'));
 
 addTypePolicies({
   Query: {

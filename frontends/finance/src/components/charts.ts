@@ -5,9 +5,19 @@ import type { FinanceMonth, RatingPoint } from '../api/finance.queries';
 import type { ChartOption } from './echarts-setup';
 import { majorOf } from '../model/format';
 
-/** The chart component, with ECharts, as a chunk of its own: loaded when a chart is first shown. */
+/**
+ * Resolves when the browser is idle (at the latest after `timeout` ms): the chart's chunk, ECharts, is large to
+ * parse, and the card's panels render their data first.
+ */
+const whenIdle = (timeout: number): Promise<void> =>
+  new Promise((resolve) => {
+    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(() => resolve(), { timeout });
+    else window.setTimeout(resolve, 0);
+  });
+
+/** The chart component, with ECharts, as a chunk of its own: loaded when a chart is first shown, once the page is idle. */
 export const FinanceChart = defineAsyncComponent({
-  loader: () => import('./FinanceChart.vue'),
+  loader: () => whenIdle(1000).then(() => import('./FinanceChart.vue')),
   loadingComponent: NSkeleton,
   delay: 100,
 });
