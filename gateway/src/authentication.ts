@@ -1,6 +1,7 @@
 import { jwtVerify } from 'jose';
 import { ANONYMOUS, apiKeyIdentity, GATEWAY_TOKEN_HEADER, isApiKeyScope, hmacSecretKey, signGatewayToken, userIdentityFromClaims, type Identity, type ApiKeyScope } from '@kartoteka/kit';
 import type { SubgraphTarget } from './config';
+import { isConnectionRefused, SubgraphInstances, type SubgraphInstance } from './subgraph-instances';
 
 export class AuthenticationError extends Error {}
 
@@ -16,9 +17,33 @@ export type Authenticator = (authorization: string | undefined, requestId: strin
  * checked by the identity service on every call, so a revoked key stops working at once, and bring their own
  * rate limit. A present but invalid credential is an error, not anonymity.
  */
-export function createAuthenticator(options: { jwtSecret: string; identity: SubgraphTarget; timeoutMs: number }): Authenticator {
+export function createAuthenticator(options: { jwtSecret: string; identity: SubgraphTarget; timeoutMs: number; instances?: SubgraphInstances }): Authenticator {
   const key = hmacSecretKey(options.jwtSecret);
-  const apiKeyUrl = options.identity.url.replace(/\/graphql$/, '/internal/authenticate-api-key');
+  const pool = options.instances ?? new SubgraphInstances(options.identity.urls.length ? options.identity.urls : [options.identity.url]);
+  const apiKeyUrl = (instance: SubgraphInstance) => instance.url.href.replace(/\/graphql\/?$/, '/internal/authenticate-api-key');
+
+  /** The key check on one identity instance; a refused connection goes once to another (the check only reads). */
+  const checkApiKey = async (credential: string, token: string, requestId: string, except?: SubgraphInstance): Promise<Response> => {
+    const instance = (except ? pool.pick(except) : pool.pick()) as SubgraphInstance;
+    try {
+      const response = await fetch(apiKeyUrl(instance), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [GATEWAY_TOKEN_HEADER]: token, 'x-request-id': requestId },
+        body: JSON.stringify({ key: credential }),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      pool.succeeded(instance);
+      return response;
+    } catch (error) {
+      const refused = isConnectionRefused((error as { cause?: unknown }).cause);
+      if (refused) pool.refused(instance);
+      else pool.failed(instance);
+      if (refused && !except && pool.instances.length > 1) return checkApiKey(credential, token, requestId, instance);
+      throw error;
+    } finally {
+      pool.done(instance);
+    }
+  };
 
   return async (authorization, requestId) => {
     if (!authorization) return ANONYMOUS;
@@ -28,12 +53,7 @@ export function createAuthenticator(options: { jwtSecret: string; identity: Subg
 
     if (credential.startsWith('ktk_')) {
       const token = await signGatewayToken(ANONYMOUS, 'identity', options.identity.secret, requestId);
-      const response = await fetch(apiKeyUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [GATEWAY_TOKEN_HEADER]: token, 'x-request-id': requestId },
-        body: JSON.stringify({ key: credential }),
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
+      const response = await checkApiKey(credential, token, requestId);
       if (response.status === 401) throw new AuthenticationError('The API key is invalid or revoked');
       if (!response.ok) throw new Error(`identity answered ${response.status} to an API key check`);
       const body = (await response.json()) as { id: string; name: string; scopes: string[]; rateLimitPerMinute?: number | null };

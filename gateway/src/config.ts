@@ -1,7 +1,12 @@
 import { strictEnvReporter } from '@kartoteka/kit';
 import { bool, cleanEnv, num, str } from 'envalid';
+import { DEFAULT_INSTANCE_DOWN_MS } from './subgraph-instances';
 
-export type SubgraphTarget = { url: string; secret: string };
+/**
+ * Where a subgraph runs: `url` is its first (or only) instance, `urls` every instance (replicas) the gateway
+ * spreads its calls over, and the secret shared with it.
+ */
+export type SubgraphTarget = { url: string; urls: string[]; secret: string };
 
 /** Requests per minute and caller class at the gateway (0: that class is not limited). */
 export type RateLimitSettings = { userPerMinute: number; apiKeyPerMinute: number; anonymousPerMinute: number };
@@ -15,6 +20,8 @@ export type GatewayConfig = {
   /** Origins allowed by CORS: the portal. */
   corsOrigins: string[];
   subgraphTimeoutMs: number;
+  /** How long an instance that refused a connection gets no calls before one call probes it again. */
+  instanceDownMs: number;
   /** Per-subgraph URL (overrides the supergraph's) and the secret shared with it. */
   subgraphs: Record<string, SubgraphTarget>;
   limits: { maxDepth: number; maxCost: number; maxAliases: number; maxDirectives: number; maxTokens: number };
@@ -55,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       const key = name.toUpperCase();
       return [
         [`${key}_URL`, str({ default: `http://127.0.0.1:${DEFAULT_PORTS[name]}/graphql` })],
+        [`${key}_URLS`, str({ default: '', desc: `Comma-separated GraphQL URLs of every ${name} instance (replicas); set, it replaces ${key}_URL` })],
         [`${key}_SECRET`, str({ devDefault: `dev-only-${name}-gateway-secret`, desc: `Secret shared with the ${name} subgraph` })],
       ];
     }),
@@ -66,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     JWT_SECRET: str({ devDefault: 'dev-only-jwt-secret-change-me' }),
     CORS_ORIGINS: str({ default: 'http://127.0.0.1:8080,http://localhost:8080', desc: 'Comma-separated portal origins' }),
     SUBGRAPH_TIMEOUT_MS: num({ default: 10000 }),
+    SUBGRAPH_INSTANCE_DOWN_MS: num({ default: DEFAULT_INSTANCE_DOWN_MS, desc: 'How long a subgraph instance that refused a connection is skipped before it is probed again' }),
     MAX_DEPTH: num({ default: 12 }),
     MAX_COST: num({ default: 20000 }),
     MAX_ALIASES: num({ default: 15 }),
@@ -86,6 +95,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const restServices = String(values.REST_SERVICES).split(',').map((name) => name.trim()).filter(Boolean);
   const unknownRest = restServices.filter((name) => !(SUBGRAPHS as readonly string[]).includes(name));
   if (unknownRest.length) throw new Error(`Invalid configuration:\n  REST_SERVICES: unknown service ${unknownRest.join(', ')}`);
+  const subgraphs = Object.fromEntries(
+    SUBGRAPHS.map((name) => {
+      const key = name.toUpperCase();
+      const listed = String(values[`${key}_URLS`]).split(',').map((url) => url.trim()).filter(Boolean);
+      const urls = listed.length ? [...new Set(listed)] : [String(values[`${key}_URL`])];
+      const invalid = urls.filter((url) => !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol));
+      if (invalid.length) throw new Error(`Invalid configuration:\n  ${key}_URLS: not an http(s) URL: ${invalid.join(', ')}`);
+      return [name, { url: urls[0], urls, secret: String(values[`${key}_SECRET`]) }];
+    }),
+  );
   return {
     production: values.NODE_ENV === 'production',
     host: String(values.HOST),
@@ -93,7 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     jwtSecret: String(values.JWT_SECRET),
     corsOrigins: String(values.CORS_ORIGINS).split(',').map((origin) => origin.trim()).filter(Boolean),
     subgraphTimeoutMs: Number(values.SUBGRAPH_TIMEOUT_MS),
-    subgraphs: Object.fromEntries(SUBGRAPHS.map((name) => [name, { url: String(values[`${name.toUpperCase()}_URL`]), secret: String(values[`${name.toUpperCase()}_SECRET`]) }])),
+    instanceDownMs: Number(values.SUBGRAPH_INSTANCE_DOWN_MS),
+    subgraphs,
     limits: { maxDepth: Number(values.MAX_DEPTH), maxCost: Number(values.MAX_COST), maxAliases: Number(values.MAX_ALIASES), maxDirectives: Number(values.MAX_DIRECTIVES), maxTokens: Number(values.MAX_TOKENS) },
     logLevel: String(values.LOG_LEVEL),
     shutdownGraceMs: Number(values.SHUTDOWN_GRACE_MS),

@@ -21,6 +21,7 @@ import { requestErrorsPlugin } from './request-errors';
 import { createRateLimiter, memoryRateLimitStore, rateLimit } from './rate-limit';
 import { createRestProxy } from './rest-proxy';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { SubgraphInstances } from './subgraph-instances';
 import { unavailablePathsPlugin } from './unavailable-paths';
 
 export type RunningGateway = { url: string; port: number; logger: Logger; stop: () => Promise<void> };
@@ -58,16 +59,19 @@ function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
 export async function startGateway(config: GatewayConfig, options: { supergraphSdl?: string; logger?: Logger } = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
+  // one instance choice per subgraph (its replicas, their pools and health), shared by GraphQL fetches and REST calls
+  const instances = new Map(Object.entries(config.subgraphs).map(([name, target]) => [name, new SubgraphInstances(target.urls.length ? target.urls : [target.url], { downMs: config.instanceDownMs })]));
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const target = config.subgraphs[name];
-      return new SubgraphDataSource({ name, url: target?.url ?? url ?? '', secret: target?.secret ?? '', timeoutMs: config.subgraphTimeoutMs });
+      // a subgraph the configuration does not name keeps the supergraph's routing URL
+      return new SubgraphDataSource({ name, url: target?.url ?? url ?? '', instances: instances.get(name), secret: target?.secret ?? '', timeoutMs: config.subgraphTimeoutMs });
     },
   });
   const identityTarget = config.subgraphs.identity;
   if (!identityTarget) throw new Error('The identity subgraph must be configured');
-  const authenticate = createAuthenticator({ jwtSecret: config.jwtSecret, identity: identityTarget, timeoutMs: config.subgraphTimeoutMs });
+  const authenticate = createAuthenticator({ jwtSecret: config.jwtSecret, identity: identityTarget, timeoutMs: config.subgraphTimeoutMs, instances: instances.get('identity') });
   // one count per caller for /graphql and /rest; in memory (a Redis store for replicas: rate-limit.ts)
   const limitRate = createRateLimiter({ settings: config.rateLimit, store: memoryRateLimitStore(), logger });
 
@@ -142,7 +146,7 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
   app.use('/graphql', jsonBodyErrorHandler(logger));
 
   // REST pass-through (files, event streams): same authentication, bodies streamed both ways
-  const rest = createRestProxy({ settings: config.rest, subgraphs: config.subgraphs, corsOrigins: config.corsOrigins, trustRequestId: config.trustRequestId, authenticate, limitRate, logger });
+  const rest = createRestProxy({ settings: config.rest, subgraphs: config.subgraphs, instances, corsOrigins: config.corsOrigins, trustRequestId: config.trustRequestId, authenticate, limitRate, logger });
   app.use('/rest', rest.router);
 
   await new Promise<void>((resolve, reject) => {
@@ -163,6 +167,7 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
         logger.info('shutting down: finishing in-flight requests');
         rest.close();
         await apollo.stop();
+        for (const pool of instances.values()) pool.close();
         logger.info('stopped');
       })()),
   };

@@ -8,6 +8,7 @@ import type { RateLimiter } from './rate-limit';
 import type { RestSettings, SubgraphTarget } from './config';
 import { assignRequestId } from './request-id';
 import { subgraphRequestHeaders } from './subgraph-data-source';
+import { isConnectionRefused, SubgraphInstances, type SubgraphInstance } from './subgraph-instances';
 
 /** Request headers a service may see; everything else (credentials, cookies, hop-by-hop headers) stays here. */
 const FORWARDED_REQUEST_HEADERS = [
@@ -43,6 +44,8 @@ class UpstreamTimeoutError extends Error {}
 export type RestProxyOptions = {
   settings: RestSettings;
   subgraphs: Record<string, SubgraphTarget>;
+  /** The instance choice per subgraph, shared with the GraphQL data sources; built from `subgraphs` when absent. */
+  instances?: ReadonlyMap<string, SubgraphInstances>;
   corsOrigins: string[];
   trustRequestId: boolean;
   authenticate: Authenticator;
@@ -69,7 +72,9 @@ export function createRestProxy(options: RestProxyOptions): RestProxy {
   const targets = new Map(
     settings.services.flatMap((name) => {
       const target = options.subgraphs[name];
-      return target ? [[name, { name, secret: target.secret, base: `${target.url.replace(/\/graphql\/?$/, '')}/internal/rest` }] as const] : [];
+      if (!target) return [];
+      const pool = options.instances?.get(name) ?? new SubgraphInstances(target.urls.length ? target.urls : [target.url]);
+      return [[name, { name, secret: target.secret, pool }] as const];
     }),
   );
   const openStreams = new Set<{ res: Response; upstream: ClientRequest }>();
@@ -127,8 +132,19 @@ export function createRestProxy(options: RestProxyOptions): RestProxy {
       if (value !== undefined) headers[name] = value;
     }
     Object.assign(headers, await subgraphRequestHeaders(target, identity, requestId));
-    const upstreamUrl = new URL(`${target.base}${upstreamPath}${url.search}`);
-    const upstream = (upstreamUrl.protocol === 'https:' ? https : http).request(upstreamUrl, { method: req.method, headers });
+    // the least busy instance that is up; a GET or HEAD that finds it refusing connections goes once to another
+    const { pool } = target;
+    let instance = pool.pick() as SubgraphInstance;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      if (!answered) pool.failed(instance); // ended without an answer (the client left): a probe in progress is over
+      pool.done(instance);
+    };
+    const retriable = req.method === 'GET' || req.method === 'HEAD';
+    let retried = false;
+    let bodyEnded = false;
 
     let answered = false;
     let upstreamBroken = false;
@@ -140,39 +156,65 @@ export function createRestProxy(options: RestProxyOptions): RestProxy {
       sendError(res, 503, { message: `The ${service} service is unavailable, try again shortly`, code: 'SERVICE_UNAVAILABLE', extensions: { service } });
     };
 
-    upstream.on('response', (upstreamRes: IncomingMessage) => {
-      answered = true;
-      clearTimeout(timer);
-      res.status(upstreamRes.statusCode ?? 502);
-      for (const [name, value] of Object.entries(upstreamRes.headers)) {
-        if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name) && !name.startsWith('access-control-')) res.setHeader(name, value);
-      }
-      res.setHeader(REQUEST_ID_HEADER, requestId);
-      if (String(upstreamRes.headers['content-type'] ?? '').startsWith('text/event-stream')) {
-        res.setHeader('X-Accel-Buffering', 'no'); // and no proxy in front of us should buffer it either
-        const stream = { res, upstream };
-        openStreams.add(stream);
-        res.once('close', () => openStreams.delete(stream));
-      }
-      res.flushHeaders();
-      upstreamRes.on('error', () => undefined);
-      upstreamRes.on('close', () => {
-        if (!upstreamRes.complete && !res.writableEnded) res.destroy(); // cut short upstream: the client must see it too
+    const connect = (current: SubgraphInstance): ClientRequest => {
+      const upstreamUrl = new URL(`${current.url.href.replace(/\/graphql\/?$/, '')}/internal/rest${upstreamPath}${url.search}`);
+      const request = (upstreamUrl.protocol === 'https:' ? https : http).request(upstreamUrl, { method: req.method, headers });
+      request.on('response', (upstreamRes: IncomingMessage) => {
+        answered = true;
+        pool.succeeded(current);
+        clearTimeout(timer);
+        res.status(upstreamRes.statusCode ?? 502);
+        for (const [name, value] of Object.entries(upstreamRes.headers)) {
+          if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name) && !name.startsWith('access-control-')) res.setHeader(name, value);
+        }
+        res.setHeader(REQUEST_ID_HEADER, requestId);
+        if (String(upstreamRes.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+          res.setHeader('X-Accel-Buffering', 'no'); // and no proxy in front of us should buffer it either
+          const stream = { res, upstream: request };
+          openStreams.add(stream);
+          res.once('close', () => openStreams.delete(stream));
+        }
+        res.flushHeaders();
+        upstreamRes.on('error', () => undefined);
+        upstreamRes.on('close', () => {
+          if (!upstreamRes.complete && !res.writableEnded) res.destroy(); // cut short upstream: the client must see it too
+        });
+        upstreamRes.pipe(res);
       });
-      upstreamRes.pipe(res);
-    });
 
-    upstream.on('error', (error) => {
-      clearTimeout(timer);
-      upstreamBroken = true;
-      req.resume();
-      if (answered || overLimit || res.headersSent) return; // the answer is on its way (or was refused here)
-      unavailable(error instanceof UpstreamTimeoutError ? 'timeout' : error.message);
-    });
+      request.on('error', (error) => {
+        clearTimeout(timer);
+        if (isConnectionRefused(error)) pool.refused(current);
+        else pool.failed(current);
+        if (retriable && !retried && !answered && !overLimit && !res.headersSent && isConnectionRefused(error)) {
+          const next = pool.pick(current);
+          if (next) {
+            retried = true;
+            logger.warn({ requestId, service, instance: current.url.host, retryOn: next.url.host }, 'REST service instance refused; retried on another');
+            pool.done(current);
+            instance = next;
+            upstream = connect(next);
+            if (bodyEnded) {
+              upstream.end();
+              const retry = upstream;
+              timer = setTimeout(() => retry.destroy(new UpstreamTimeoutError('no answer in time')), settings.responseTimeoutMs);
+            }
+            return;
+          }
+        }
+        upstreamBroken = true;
+        req.resume();
+        if (answered || overLimit || res.headersSent) return; // the answer is on its way (or was refused here)
+        unavailable(error instanceof UpstreamTimeoutError ? 'timeout' : error.message);
+      });
+      return request;
+    };
+    let upstream = connect(instance);
 
     // the client went away (or the response is done): nothing more to fetch
     res.once('close', () => {
       clearTimeout(timer);
+      release();
       if (!res.writableFinished) upstream.destroy();
       const identityLabel = identity.kind === 'anonymous' ? 'anonymous' : `${identity.kind}:${identity.id}`;
       logger.info({ requestId, method: req.method, service, path: upstreamPath, status: res.statusCode, bytesIn: received, actor: identityLabel, durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10, completed: res.writableFinished }, 'rest request');
@@ -199,9 +241,11 @@ export function createRestProxy(options: RestProxyOptions): RestProxy {
       }
     });
     req.on('end', () => {
+      bodyEnded = true;
       if (overLimit || upstreamBroken) return;
       upstream.end();
-      if (!answered) timer = setTimeout(() => upstream.destroy(new UpstreamTimeoutError('no answer in time')), settings.responseTimeoutMs);
+      const sent = upstream;
+      if (!answered) timer = setTimeout(() => sent.destroy(new UpstreamTimeoutError('no answer in time')), settings.responseTimeoutMs);
     });
     req.on('error', () => upstream.destroy());
   };

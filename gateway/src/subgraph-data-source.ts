@@ -4,6 +4,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { GATEWAY_TOKEN_HEADER, REQUEST_ID_HEADER, signGatewayToken, type Identity } from '@kartoteka/kit';
 import type { GatewayContext } from './gateway-context';
+import { isConnectionRefused, SubgraphInstances, type SubgraphInstance } from './subgraph-instances';
 
 /**
  * The headers of every gateway → subgraph call (GraphQL and REST): a short-lived token carrying the verified
@@ -53,23 +54,54 @@ class SubgraphTimeoutError extends Error {
   override name = 'TimeoutError';
 }
 
+/** Errors raised before the instance started to answer (the request may not have reached it). */
+const beforeAnswer = new WeakSet<object>();
+
+/** Connection errors that end a request before any answer: the instance went away (or was never there). */
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+
+/**
+ * Whether a subgraph operation only reads: the gateway's fetches of a `query` operation (and entity lookups)
+ * are `query …` or `{ … }`; a mutation's are `mutation …`. Only those that read are ever sent twice.
+ */
+export function isReadOperation(query: string | undefined): boolean {
+  return typeof query === 'string' && /^\s*(?:query\b|\{)/.test(query);
+}
+
+export type SubgraphDataSourceOptions = {
+  name: string;
+  /** The subgraph's (first) instance; used when neither `urls` nor `instances` is given. */
+  url: string;
+  /** Every instance of the subgraph (replicas); each fetch goes to one of them. */
+  urls?: readonly string[];
+  /** The instance choice shared with the REST pass-through; built from `urls` when absent. */
+  instances?: SubgraphInstances;
+  secret: string;
+  timeoutMs: number;
+};
+
 /**
  * A call to one subgraph: carries a short-lived token signed with that subgraph's own secret (the verified
  * identity and the request id), times out, and reports an unreachable subgraph as SERVICE_UNAVAILABLE so
- * the rest of the response still arrives. Calls go over a pool of kept-alive connections to the subgraph
+ * the rest of the response still arrives. Calls go over a pool of kept-alive connections per instance
  * (no TCP handshake per fetch) with plain node:http — no fetch Request/Response/stream objects per call —
  * and one request's fetches to the same subgraph share one signed token.
+ *
+ * A subgraph may run as several instances: each fetch goes to the least busy instance that is up
+ * (`SubgraphInstances`). A fetch that fails on one instance is sent once more to another when that cannot do
+ * anything twice: a refused connection (nothing reached the instance; any operation), or — for a read (a
+ * `query` fetch, never a mutation's) — a connection lost before any answer or a 503. A timeout is never
+ * retried: the time is spent.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly agent: http.Agent;
-  private readonly target: URL;
+  readonly instances: SubgraphInstances;
   private readonly tokens = new WeakMap<object, Promise<Record<string, string>>>();
+  private readonly subgraph: { name: string; secret: string; timeoutMs: number };
 
-  constructor(private readonly subgraph: { name: string; url: string; secret: string; timeoutMs: number }) {
-    super({ url: subgraph.url });
-    this.target = new URL(subgraph.url);
-    const options: http.AgentOptions = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: 128, maxFreeSockets: 64, scheduling: 'lifo' };
-    this.agent = this.target.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+  constructor(options: SubgraphDataSourceOptions) {
+    super({ url: options.urls?.[0] ?? options.url });
+    this.subgraph = { name: options.name, secret: options.secret, timeoutMs: options.timeoutMs };
+    this.instances = options.instances ?? new SubgraphInstances(options.urls?.length ? options.urls : [options.url]);
     // no cache hints are kept (every answer is private and fresh): nothing to read from the subgraph's headers
     this.honorSubgraphCacheControlHeader = false;
     // RemoteGraphQLDataSource's own sendRequest (private in its typings) builds fetch objects for every call
@@ -88,15 +120,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   /**
-   * One POST over the kept-alive pool; the whole answer is read, then parsed once. A kept-alive connection the
-   * subgraph closed just as it was reused (ECONNRESET before any answer) is the one case tried again, once, on
-   * a new connection: the request never reached the subgraph.
+   * One POST to `instance` over its kept-alive pool; the whole answer is read, then parsed once. A kept-alive
+   * connection the instance closed just as it was reused (ECONNRESET before any answer) is the one case tried
+   * again, once, on a new connection to the same instance.
    */
-  private post(body: string, headers: Record<string, string>, retried = false): Promise<SubgraphResponse> {
+  private post(instance: SubgraphInstance, body: string, headers: Record<string, string>, retried = false): Promise<SubgraphResponse> {
     return new Promise((resolve, reject) => {
-      const request = (this.target.protocol === 'https:' ? https : http).request(
-        this.target,
-        { method: 'POST', agent: this.agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      const target = instance.url;
+      const request = (target.protocol === 'https:' ? https : http).request(
+        target,
+        { method: 'POST', agent: instance.agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -106,7 +139,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
           });
           response.on('end', () => {
             clearTimeout(timer);
-            resolve(new SubgraphResponse(this.subgraph.url, response.statusCode ?? 0, response.statusMessage ?? '', response.headers, Buffer.concat(chunks).toString('utf8')));
+            resolve(new SubgraphResponse(target.href, response.statusCode ?? 0, response.statusMessage ?? '', response.headers, Buffer.concat(chunks).toString('utf8')));
           });
         },
       );
@@ -115,11 +148,48 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       request.on('response', () => (answered = true));
       request.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        if (!retried && !answered && request.reusedSocket && error.code === 'ECONNRESET') resolve(this.post(body, headers, true));
-        else reject(error);
+        if (!retried && !answered && request.reusedSocket && error.code === 'ECONNRESET') {
+          resolve(this.post(instance, body, headers, true));
+          return;
+        }
+        if (!answered && error.code && CONNECTION_ERRORS.has(error.code)) beforeAnswer.add(error);
+        reject(error);
       });
       request.end(body);
     });
+  }
+
+  /** One attempt on `instance`, its outcome reported to the instance choice. */
+  private async attempt(instance: SubgraphInstance, body: string, headers: Record<string, string>): Promise<{ response: SubgraphResponse } | { error: unknown }> {
+    try {
+      const response = await this.post(instance, body, headers);
+      this.instances.succeeded(instance);
+      return { response };
+    } catch (error) {
+      if (isConnectionRefused(error)) this.instances.refused(instance);
+      else this.instances.failed(instance);
+      return { error };
+    } finally {
+      this.instances.done(instance);
+    }
+  }
+
+  /** The fetch on one instance, and once more on another when that is safe (see the class comment). */
+  private async fetchWithFailover(body: string, headers: Record<string, string>, read: boolean, context: GatewayContext | undefined): Promise<SubgraphResponse> {
+    const first = this.instances.pick() as SubgraphInstance; // never null without an exception
+    let outcome = await this.attempt(first, body, headers);
+    const retryable =
+      'error' in outcome ? isConnectionRefused(outcome.error) || (read && typeof outcome.error === 'object' && outcome.error !== null && beforeAnswer.has(outcome.error)) : read && outcome.response.status === 503;
+    if (retryable) {
+      const second = this.instances.pick(first);
+      if (second) {
+        const reason = 'error' in outcome ? String((outcome.error as Error | null)?.message) : `HTTP ${outcome.response.status}`;
+        context?.logger?.warn({ subgraph: this.subgraph.name, instance: first.url.host, retryOn: second.url.host, reason }, 'subgraph instance failed; retried on another');
+        outcome = await this.attempt(second, body, headers);
+      }
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.response;
   }
 
   /** As RemoteGraphQLDataSource's, over `post` instead of a fetch per call. */
@@ -130,7 +200,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     for (const [name, value] of httpRequest.headers) headers[name] = value;
     let response: SubgraphResponse | undefined;
     try {
-      response = await this.post(JSON.stringify(withoutHttp), headers);
+      response = await this.fetchWithFailover(JSON.stringify(withoutHttp), headers, isReadOperation(withoutHttp.query), context);
       if (!response.ok) throw await this.errorFromResponse(response as unknown as FetcherResponse);
       const body = await this.parseBody(response as unknown as FetcherResponse);
       if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${String(body)}`);

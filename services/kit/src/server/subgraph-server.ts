@@ -77,7 +77,7 @@ function loggingPlugin(): ApolloServerPlugin<SubgraphContext> {
  */
 export async function startSubgraphServer(definition: SubgraphDefinition, config: SubgraphConfig, runtime: SubgraphRuntime = {}): Promise<RunningSubgraph> {
   const logger = runtime.logger ?? createLogger(config.service, config.logLevel);
-  const orm = await MikroORM.init(createOrmOptions(definition, { databaseUrl: config.databaseUrl, onQuery: runtime.onQuery }));
+  const orm = await MikroORM.init(createOrmOptions(definition, { databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax, onQuery: runtime.onQuery }));
   const { schema, sdl } = await buildFederatedSchema(definition);
 
   const app: Express = express();
