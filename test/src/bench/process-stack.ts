@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, ROOT, startNode, waitHealthy, type NodeProcess } from '../support/processes';
+import { freePort, ROOT, waitHealthy, type NodeProcess } from '../support/processes';
 import { JWT_SECRET, SUBGRAPH_NAMES, type Stack, type SubgraphName } from '../support/stack';
 
 /**
@@ -15,6 +15,17 @@ export type ProcessStack = {
   processes: NodeProcess[];
   stop: () => Promise<void>;
 };
+
+/**
+ * The node options every service and the gateway run with in production: scripts/start.mjs and the images
+ * (deploy/docker/*.Dockerfile, NODE_OPTIONS) set the same, so the benchmarks measure what production runs.
+ * Why: RSS under load is almost all V8 heap (external memory and buffers stay near 4 MiB), and node's defaults size
+ * it far above the 40–70 MiB each process keeps alive: 32 MiB of young generation (two 16 MiB semi-spaces), and an
+ * old generation allowed to grow to 4× its live size before a full collection (a limit of GiBs selects V8's
+ * largest heap-growing factor; 256 MiB selects its smallest, 1.3×). `pnpm bench:soak` checks the result;
+ * BENCH_SOAK_COMPARE=1 measures these options against node's defaults (RSS and CPU-ms per card) in one run.
+ */
+export const PRODUCTION_NODE_FLAGS: string[] = ['--max-semi-space-size=8', '--max-old-space-size=256'];
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -82,13 +93,19 @@ export function stackDatabases(stack: Stack): string[] {
  * Stops the in-process servers of `stack` (their databases stay) and starts the same subgraphs and the gateway
  * as separate processes on them, with the same secrets. The in-process `stack.stop()` still drops the databases.
  */
-export async function startProcessStack(stack: Stack, options: { logLevel?: string } = {}): Promise<ProcessStack> {
+export async function startProcessStack(stack: Stack, options: { logLevel?: string; nodeArgs?: string[] } = {}): Promise<ProcessStack> {
   await stack.gateway.stop();
   await Promise.all(SUBGRAPH_NAMES.map((name) => stack.subgraphs[name].stop()));
   const logLevel = options.logLevel ?? 'info';
-  // BENCH_CPU_PROF=<dir>: every process writes a V8 CPU profile there when it stops (open in Chrome DevTools)
-  const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const start = (name: string, file: string, env: NodeJS.ProcessEnv) => (nodeArgs.length ? startNodeWithArgs(name, file, env, nodeArgs) : startNode(name, file, env));
+  const nodeArgs = [
+    ...(options.nodeArgs ?? PRODUCTION_NODE_FLAGS),
+    // BENCH_NODE_ARGS: extra node options for every process (e.g. `--heapsnapshot-signal=SIGUSR2`, or other V8 flags to compare)
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    // BENCH_CPU_PROF=<dir>: every process writes a V8 CPU profile there when it stops (open in Chrome DevTools)
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+  ];
+  // output kept bounded (the last 100 kB): a long run under load logs far more than a test needs to show
+  const start = (name: string, file: string, env: NodeJS.ProcessEnv) => startNodeWithArgs(name, file, env, nodeArgs);
   const ports = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await freePort()] as const))) as Record<SubgraphName, number>;
   const processes: NodeProcess[] = [];
   const stop = async () => {
@@ -155,7 +172,7 @@ export function staleBuilds(): string[] {
   });
 }
 
-/** startNode with extra node options (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
+/** support's startNode with node options (e.g. --cpu-prof, which NODE_OPTIONS does not take), its output bounded. */
 function startNodeWithArgs(name: string, file: string, env: NodeJS.ProcessEnv, nodeArgs: string[]): NodeProcess {
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, file)], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
