@@ -16,7 +16,17 @@ import { dealEventHandlers } from './modules/deal/deal.consumer';
 import { Deal } from './modules/deal/deal.entity';
 import { dealReference } from './modules/deal/deal.reference';
 import { DealActionResolver, DealChangeResolver, DealResolver } from './modules/deal/deal.resolver';
+import { ProjectChange } from './modules/project/project-change.entity';
+import { Project } from './modules/project/project.entity';
+import { projectReference } from './modules/project/project.reference';
+import { CounterpartyProjectsResolver, ProjectChangeResolver, ProjectResolver } from './modules/project/project.resolver';
+import { TaskComment } from './modules/task/task-comment.entity';
+import { taskReminderJob } from './modules/task/task-reminder.job';
+import { Task } from './modules/task/task.entity';
+import { taskReference } from './modules/task/task.reference';
+import { TaskCommentResolver, TaskResolver } from './modules/task/task.resolver';
 import { knownUsers, User } from './modules/user/user.stub';
+import { WorkResolver } from './modules/work/work.resolver';
 
 /**
  * Everything the `deals` consumer handles: the read models of counterparties and staff (their owners' events)
@@ -37,13 +47,34 @@ function eventWorkers({ orm, logger }: { orm: MikroORM; logger: Logger }, eventB
 export function dealsSubgraph(settings: DealsSettings = defaultDealsSettings(), options: { workers?: boolean } = {}): SubgraphDefinition {
   return {
     service: 'deals',
-    entities: [CaseTemplate, CaseTemplateVersion, Deal, DealAction, DealStageVisit, DealChange, CounterpartyRef, UserRef, InboxEvent, OutboxEvent],
+    entities: [CaseTemplate, CaseTemplateVersion, Deal, DealAction, DealStageVisit, DealChange, Project, ProjectChange, Task, TaskComment, CounterpartyRef, UserRef, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
-    resolvers: [CaseTemplateResolver, CaseTemplateVersionResolver, DealResolver, DealActionResolver, DealChangeResolver, DealAnalyticsResolver, CounterpartyDealsResolver],
+    resolvers: [
+      CaseTemplateResolver,
+      CaseTemplateVersionResolver,
+      DealResolver,
+      DealActionResolver,
+      DealChangeResolver,
+      DealAnalyticsResolver,
+      CounterpartyDealsResolver,
+      ProjectResolver,
+      ProjectChangeResolver,
+      CounterpartyProjectsResolver,
+      TaskResolver,
+      TaskCommentResolver,
+      WorkResolver,
+    ],
     orphanedTypes: [Counterparty, User],
     knownUsers,
-    references: dealReference,
-    workers: options.workers === false ? undefined : (deps) => eventWorkers(deps, settings.eventBusUrl),
+    references: { ...dealReference, ...projectReference, ...taskReference },
+    workers:
+      options.workers === false
+        ? undefined
+        : (deps) => [
+            ...eventWorkers(deps, settings.eventBusUrl),
+            // task reminders go through the outbox: they are published whenever the relay runs
+            ...(settings.taskReminderIntervalMs > 0 ? [taskReminderJob({ ...deps, intervalMs: settings.taskReminderIntervalMs, leadMs: settings.taskReminderLeadMs })] : []),
+          ],
   };
 }

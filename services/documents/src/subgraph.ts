@@ -34,6 +34,7 @@ import { JournalResolver } from './modules/journal/journal.resolver';
 import { NOTIFICATION_ENTITIES, NOTIFICATION_RESOLVERS, notificationRoutes, notificationWorkers } from './modules/notification/notification.module';
 import type { OverdueCheck } from './modules/notification/overdue-check.worker';
 import { paymentOverdueHandlers } from './modules/notification/payment-overdue.consumer';
+import { taskReminderHandlers } from './modules/notification/task-reminder.consumer';
 import { StaffMemberEntity } from './modules/staff/staff-member.entity';
 import { staffEventHandlers } from './modules/staff/staff.consumer';
 import { StaffResolver } from './modules/staff/staff.resolver';
@@ -53,7 +54,7 @@ function systemContext(em: EntityManager) {
  * The rebuild commands replay the first two.
  */
 export function documentsEventHandlers(): EventHandlers {
-  return { ...staffEventHandlers, ...counterpartyRefHandlers(), ...documentEventHandlers, ...paymentOverdueHandlers };
+  return { ...staffEventHandlers, ...counterpartyRefHandlers(), ...documentEventHandlers, ...paymentOverdueHandlers, ...taskReminderHandlers };
 }
 
 /** Domain events, when a bus is configured: the `documents` consumer (staff directory from identity) and this service's outbox relay. */

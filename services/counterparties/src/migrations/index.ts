@@ -4,10 +4,12 @@ import { Migration20261127131857 } from './Migration20261127131857';
 import { Migration20261206010200 } from './Migration20261206010200';
 import { Migration20261206014249 } from './Migration20261206014249';
 import { Migration20261206031538 } from './Migration20261206031538';
+import { Migration20261206061300 } from './Migration20261206061300';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131857', class: Migration20261127131857 },
   { name: 'Migration20261206010200', class: Migration20261206010200 },
   { name: 'Migration20261206014249', class: Migration20261206014249 },
   { name: 'Migration20261206031538', class: Migration20261206031538 },
+  { name: 'Migration20261206061300', class: Migration20261206061300 },
 ];

@@ -3,9 +3,13 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127132058 } from './Migration20261127132058';
 import { Migration20261127164555 } from './Migration20261127164555';
 import { Migration20261206010632 } from './Migration20261206010632';
+import { Migration20261206055457 } from './Migration20261206055457';
+import { Migration20261206061100 } from './Migration20261206061100';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127132058', class: Migration20261127132058 },
   { name: 'Migration20261127164555', class: Migration20261127164555 },
   { name: 'Migration20261206010632', class: Migration20261206010632 },
+  { name: 'Migration20261206055457', class: Migration20261206055457 },
+  { name: 'Migration20261206061100', class: Migration20261206061100 },
 ];

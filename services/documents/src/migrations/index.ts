@@ -7,6 +7,8 @@ import { Migration20261127235900 } from './Migration20261127235900';
 import { Migration20261206010148 } from './Migration20261206010148';
 import { Migration20261206010526 } from './Migration20261206010526';
 import { Migration20261206031705 } from './Migration20261206031705';
+import { Migration20261206060709 } from './Migration20261206060709';
+import { Migration20261206061000 } from './Migration20261206061000';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131717', class: Migration20261127131717 },
@@ -16,4 +18,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206010148', class: Migration20261206010148 },
   { name: 'Migration20261206010526', class: Migration20261206010526 },
   { name: 'Migration20261206031705', class: Migration20261206031705 },
+  { name: 'Migration20261206060709', class: Migration20261206060709 },
+  { name: 'Migration20261206061000', class: Migration20261206061000 },
 ];

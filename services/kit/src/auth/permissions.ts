@@ -30,6 +30,17 @@ export const PERMISSIONS = [
   'payments:match',
   /** Change the rating weights (a new method version). ADMIN only; never an API key scope. */
   'rating:configure',
+  /** Read projects (every role). */
+  'projects:read',
+  /** Create and change projects: their team, counterparties, budget, linked deals and documents. */
+  'projects:write',
+  /** Read general tasks (every role). */
+  'tasks:read',
+  /**
+   * Create tasks and change any task. A task's author and assignee may change it without this permission
+   * (except a read-only role: VIEWER has neither).
+   */
+  'tasks:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -46,16 +57,16 @@ export const API_KEY_SCOPES = [
 ] as const satisfies readonly Permission[];
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
-const READ_ALL: Permission[] = ['users:read', 'counterparties:read', 'documents:read', 'deals:read', 'finance:read'];
+const READ_ALL: Permission[] = ['users:read', 'counterparties:read', 'documents:read', 'deals:read', 'finance:read', 'projects:read', 'tasks:read'];
 
 export const ROLE_PERMISSIONS: Record<RoleCode, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  MANAGER: [...READ_ALL, 'counterparties:write', 'documents:write', 'deals:write', 'finance:write'],
-  APPROVER: [...READ_ALL, 'documents:approve'],
+  MANAGER: [...READ_ALL, 'counterparties:write', 'documents:write', 'deals:write', 'finance:write', 'projects:write', 'tasks:write'],
+  APPROVER: [...READ_ALL, 'documents:approve', 'tasks:write'],
   VIEWER: READ_ALL,
-  LAWYER: [...READ_ALL, 'documents:approve'],
-  ACCOUNTANT: [...READ_ALL, 'documents:write', 'documents:approve', 'finance:write', 'payments:import', 'payments:match'],
-  DIRECTOR: [...READ_ALL, 'documents:approve'],
+  LAWYER: [...READ_ALL, 'documents:approve', 'tasks:write'],
+  ACCOUNTANT: [...READ_ALL, 'documents:write', 'documents:approve', 'finance:write', 'payments:import', 'payments:match', 'tasks:write'],
+  DIRECTOR: [...READ_ALL, 'documents:approve', 'projects:write', 'tasks:write'],
 };
 
 export function isRole(value: string): value is RoleCode {

@@ -14,4 +14,6 @@ export const DEALS_REFERENCE_CHECKS: readonly ReferenceCheck[] = [
   { table: 'deals', column: 'counterparty_id', readModel: 'counterparty_refs' },
   { table: 'deals', column: 'owner_id', readModel: 'user_refs' },
   { table: 'deal_actions', column: 'assignee_id', readModel: 'user_refs' },
+  { table: 'tasks', column: 'assignee_id', readModel: 'user_refs' },
+  { table: 'tasks', column: 'counterparty_id', readModel: 'counterparty_refs' },
 ];

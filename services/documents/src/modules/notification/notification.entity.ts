@@ -3,7 +3,17 @@ import { Entity, Enum, Index, PrimaryKey, Property, type Opt } from '@mikro-orm/
 import { Money, money } from '@kartoteka/kit';
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 
-export const NOTIFICATION_KINDS = ['APPROVAL_TASK', 'REWORK_NEEDED', 'ACKNOWLEDGEMENT_REQUESTED', 'DEADLINE_PASSED', 'DOCUMENT_SIGNED', 'DECISION_MADE', 'PAYMENT_OVERDUE'] as const;
+export const NOTIFICATION_KINDS = [
+  'APPROVAL_TASK',
+  'REWORK_NEEDED',
+  'ACKNOWLEDGEMENT_REQUESTED',
+  'DEADLINE_PASSED',
+  'DOCUMENT_SIGNED',
+  'DECISION_MADE',
+  'PAYMENT_OVERDUE',
+  'TASK_DUE_SOON',
+  'TASK_OVERDUE',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** The GraphQL enum of kinds: names and values are the kind codes. */
@@ -20,6 +30,8 @@ registerEnumType(NotificationKindEnum, {
     DOCUMENT_SIGNED: { description: 'A document passed its final sign-off' },
     DECISION_MADE: { description: 'Someone decided on a document you follow' },
     PAYMENT_OVERDUE: { description: 'A payment under a contract or invoice you are responsible for is overdue (from finance)' },
+    TASK_DUE_SOON: { description: 'A task assigned to you is due soon (from deals)' },
+    TASK_OVERDUE: { description: 'A task assigned to you is overdue (from deals)' },
   },
 });
 
@@ -37,6 +49,20 @@ export type NotificationParams = {
   dueAt: string | null;
   /** PAYMENT_OVERDUE: the overdue obligation as finance reported it. */
   payment?: PaymentOverdueParams | null;
+  /** TASK_DUE_SOON, TASK_OVERDUE: the task as deals reported it. */
+  task?: TaskReminderParams | null;
+};
+
+/** The task of a TASK_DUE_SOON / TASK_OVERDUE notification (deals.task.due-soon / deals.task.overdue). */
+export type TaskReminderParams = {
+  taskId: string;
+  title: string;
+  /** ISO 8601: the due time the reminder is for (one notification per task, kind and due time). */
+  dueAt: string;
+  priority: string;
+  counterpartyId: string | null;
+  dealId: string | null;
+  projectId: string | null;
 };
 
 /** The overdue obligation of a PAYMENT_OVERDUE notification (finance.obligation.overdue). */
@@ -61,6 +87,7 @@ export type PaymentOverdueParams = {
 @ObjectType({ description: 'An in-app notification of the current staff member' })
 @Entity({ tableName: 'notifications' })
 @Index({ name: 'notifications_inbox_index', properties: ['userId', 'createdAt', 'id'] })
+@Index({ name: 'notifications_task_index', expression: 'create index "notifications_task_index" on "notifications" ("task_id") where "task_id" is not null' })
 @Index({
   name: 'notifications_unread_index',
   expression: 'create index "notifications_unread_index" on "notifications" ("user_id", "created_at") where "read_at" is null',
@@ -78,9 +105,15 @@ export class Notification {
   @Enum({ items: () => [...NOTIFICATION_KINDS] })
   kind!: NotificationKind;
 
-  @Field(() => ID)
-  @Property({ type: 'uuid' })
-  documentId!: string;
+  /** The document it is about; null for a task's reminder without a document. */
+  @Field(() => ID, { nullable: true, description: 'The document it is about; null for a reminder of a task not linked to a document' })
+  @Property({ type: 'uuid', nullable: true })
+  documentId: string | null = null;
+
+  /** TASK_DUE_SOON, TASK_OVERDUE: the task of the deals subgraph it reminds of. */
+  @Field(() => ID, { nullable: true, description: 'The task (deals subgraph) a TASK_DUE_SOON / TASK_OVERDUE notification reminds of' })
+  @Property({ type: 'uuid', nullable: true })
+  taskId: string | null = null;
 
   @Property({ type: 'jsonb' })
   params!: NotificationParams;
@@ -93,7 +126,15 @@ export class Notification {
   @Property({ type: 'timestamptz', nullable: true })
   readAt: Date | null = null;
 
-  @Field(() => String, { description: 'Title of the document when the notification was written' })
+  /**
+   * When the work behind it was done (a reminded task completed or cancelled): a handled notification is read too,
+   * so the bell stops counting it.
+   */
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the work it is about was done (e.g. its task completed); it then counts as read' })
+  @Property({ type: 'timestamptz', nullable: true })
+  handledAt: Date | null = null;
+
+  @Field(() => String, { description: 'Title of the document (of the task, for a task reminder) when the notification was written' })
   get documentTitle(): Opt<string> {
     return this.params.documentTitle;
   }
@@ -113,7 +154,7 @@ export class Notification {
     return this.params.comment ?? null;
   }
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Deadline of the task, if any' })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Deadline of the task (approval step or general task), if any' })
   get dueAt(): Date | null {
     return this.params.dueAt ? new Date(this.params.dueAt) : null;
   }

@@ -10,7 +10,10 @@ export const LIVE_CHANNEL = 'documents_live';
 export type LiveNotification = {
   id: string;
   kind: NotificationKind;
-  documentId: string;
+  /** Null for a task's reminder without a document. */
+  documentId: string | null;
+  /** The task of a TASK_DUE_SOON / TASK_OVERDUE notification. */
+  taskId?: string | null;
   documentTitle: string;
   documentNumber: string | null;
   actorName: string | null;
@@ -20,7 +23,9 @@ export type LiveNotification = {
 /** Payloads on LIVE_CHANNEL (JSON). PostgreSQL limits one payload to 8000 bytes, hence recipient chunks. */
 export type LiveMessage =
   | { type: 'notification'; notification: Omit<LiveNotification, 'id'>; recipients: { userId: string; id: string }[] }
-  | { type: 'document'; documentId: string; /** Set for a restricted document: only these users hear of it. */ userIds?: string[] };
+  | { type: 'document'; documentId: string; /** Set for a restricted document: only these users hear of it. */ userIds?: string[] }
+  /** Some of these users' notifications were marked read by the system (their task was done): their unread count changed. */
+  | { type: 'read'; userIds: string[] };
 
 /** A subscriber hears every message and, after (re)connecting, `{ type: 'listening' }`: it may have missed some. */
 export type LiveEvent = LiveMessage | { type: 'listening' };
@@ -30,7 +35,7 @@ function parseMessage(payload: string | undefined): LiveMessage | null {
   if (!payload) return null;
   try {
     const value = JSON.parse(payload) as { type?: unknown };
-    if (value.type === 'notification' || value.type === 'document') return value as LiveMessage;
+    if (value.type === 'notification' || value.type === 'document' || value.type === 'read') return value as LiveMessage;
   } catch {
     // not ours
   }

@@ -73,7 +73,7 @@ export class NotificationResolver {
   /** Loaded in one batch for the whole request; null when it is gone or the caller may not read documents. */
   @FieldResolver(() => Document, { nullable: true, description: 'The document; null if you may not read it' })
   async document(@Root() notification: Notification, @Ctx() context: SubgraphContext): Promise<Document | null> {
-    if (context.identity.kind === 'anonymous' || !context.identity.permissions.includes('documents:read')) return null;
+    if (!notification.documentId || context.identity.kind === 'anonymous' || !context.identity.permissions.includes('documents:read')) return null;
     return new DocumentReader(context).readableById(notification.documentId);
   }
 }

@@ -58,6 +58,9 @@ class StreamHub {
       const chunk = sseEvent('document', { documentId: event.documentId });
       const streams = event.userIds ? event.userIds.flatMap((userId) => [...(this.byUser.get(userId) ?? [])]) : this.all;
       for (const stream of streams) stream.write(chunk);
+    } else if (event.type === 'read') {
+      const chunk = sseEvent('notifications-read', {});
+      for (const userId of event.userIds) for (const stream of this.byUser.get(userId) ?? []) stream.write(chunk);
     } else if (event.type === 'notification') {
       for (const recipient of event.recipients) {
         const streams = this.byUser.get(recipient.userId);
@@ -72,7 +75,8 @@ class StreamHub {
 
 /**
  * `GET /rest/stream` (the gateway's `/rest/documents/stream`): Server-Sent Events for the calling staff
- * member — `event: notification` with their own new notifications, `event: document` with `{ documentId }`
+ * member — `event: notification` with their own new notifications, `event: notifications-read` when the system
+ * marked some of theirs read (their task was done), `event: document` with `{ documentId }`
  * whenever a document changes. Anonymous callers get 401, API keys 403.
  */
 export function registerNotificationRoutes(router: Router, deps: NotificationRoutesDeps): void {

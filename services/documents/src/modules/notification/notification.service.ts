@@ -16,7 +16,7 @@ import { personalReadersSql } from '../document/document-access';
 import { StaffService } from '../staff/staff.service';
 import { MailOutboxMessage } from './mail-outbox.entity';
 import { LIVE_CHANNEL, type LiveMessage } from './notification.events';
-import { Notification, NOTIFICATION_KINDS, type NotificationKind, type NotificationParams, type PaymentOverdueParams } from './notification.entity';
+import { Notification, NOTIFICATION_KINDS, type NotificationKind, type NotificationParams, type PaymentOverdueParams, type TaskReminderParams } from './notification.entity';
 import { NotificationPreference } from './notification-preference.entity';
 import { renderNotificationMail } from './notification.templates';
 
@@ -25,7 +25,8 @@ export type { NotificationKind } from './notification.entity';
 export type NotifyInput = {
   userIds: string[];
   kind: NotificationKind;
-  documentId: string;
+  /** Null only for a task's reminder without a document. */
+  documentId: string | null;
   documentTitle: string;
   documentNumber: string | null;
   actorName?: string | null;
@@ -33,6 +34,8 @@ export type NotifyInput = {
   dueAt?: Date | null;
   /** PAYMENT_OVERDUE: the overdue obligation (shown in the inbox and the e-mail). */
   payment?: PaymentOverdueParams | null;
+  /** TASK_DUE_SOON, TASK_OVERDUE: the task (its link opens the task). */
+  task?: TaskReminderParams | null;
 };
 
 /** What notification e-mail needs to know about the service: links and language. */
@@ -114,20 +117,31 @@ export class NotificationService {
       comment: input.comment ?? null,
       dueAt: input.dueAt ? input.dueAt.toISOString() : null,
       ...(input.payment ? { payment: input.payment } : {}),
+      ...(input.task ? { task: input.task } : {}),
     };
     const staff = new Map((await new StaffService(this.em).findByIds(userIds)).map((member) => [member.id.toLowerCase(), member]));
     const muted = new Set(
       (await this.em.find(NotificationPreference, { userId: { $in: userIds }, kind: input.kind, emailMuted: true }, { fields: ['userId'] })).map((row) => row.userId),
     );
     const mail = renderNotificationMail(
-      { kind: input.kind, documentId: input.documentId, documentTitle: params.documentTitle, documentNumber: params.documentNumber, actorName: params.actorName, comment: params.comment, dueAt: input.dueAt ?? null, payment: input.payment ?? null },
+      {
+        kind: input.kind,
+        documentId: input.documentId,
+        taskId: input.task?.taskId ?? null,
+        documentTitle: params.documentTitle,
+        documentNumber: params.documentNumber,
+        actorName: params.actorName,
+        comment: params.comment,
+        dueAt: input.dueAt ?? null,
+        payment: input.payment ?? null,
+      },
       { locale: this.settings.mail.locale, portalUrl: this.settings.portalUrl },
     );
     const domain = messageIdDomain(this.settings.mail.from);
     const createdAt = new Date();
     const recipients: { userId: string; id: string }[] = [];
     for (const userId of userIds) {
-      const notification = this.em.create(Notification, { userId, kind: input.kind, documentId: input.documentId, params, createdAt });
+      const notification = this.em.create(Notification, { userId, kind: input.kind, documentId: input.documentId, taskId: input.task?.taskId ?? null, params, createdAt });
       this.em.persist(notification);
       recipients.push({ userId, id: notification.id });
       const member = staff.get(userId);
@@ -149,6 +163,7 @@ export class NotificationService {
     const preview = {
       kind: input.kind,
       documentId: input.documentId,
+      ...(input.task ? { taskId: input.task.taskId } : {}),
       documentTitle: clip(params.documentTitle, PING_TEXT_MAX),
       documentNumber: params.documentNumber && clip(params.documentNumber, PING_TEXT_MAX),
       actorName: params.actorName && clip(params.actorName, PING_TEXT_MAX),
@@ -157,6 +172,23 @@ export class NotificationService {
     for (let i = 0; i < recipients.length; i += RECIPIENTS_PER_PING) {
       await this.ping({ type: 'notification', notification: preview, recipients: recipients.slice(i, i + RECIPIENTS_PER_PING) });
     }
+  }
+
+  /**
+   * The work behind a task's reminders is done (the task completed or cancelled): its notifications count as handled
+   * and read, so the bell stops counting them. Inside the caller's transaction; returns how many changed. Every
+   * recipient with one that was unread gets a live ping to refresh the count.
+   */
+  async taskHandled(taskId: string, at: Date): Promise<number> {
+    const rows = await this.em.execute<{ user_id: string; was_unread: boolean }[]>(
+      `update notifications n set handled_at = ?, read_at = coalesce(n.read_at, ?)
+         from (select id, read_at is null as was_unread from notifications where task_id = ? and handled_at is null for update) o
+        where n.id = o.id returning n.user_id, o.was_unread`,
+      [at, at, taskId],
+    );
+    const userIds = [...new Set(rows.filter((row) => row.was_unread).map((row) => row.user_id))];
+    for (let start = 0; start < userIds.length; start += 100) await this.ping({ type: 'read', userIds: userIds.slice(start, start + 100) });
+    return rows.length;
   }
 
   /**

@@ -4,7 +4,10 @@ import type { NotificationKind, PaymentOverdueParams } from './notification.enti
 /** What an e-mail is made of: the values are user-supplied and escaped where they land in HTML. */
 export type MailContentInput = {
   kind: NotificationKind;
-  documentId: string;
+  /** Null for a task's reminder without a document. */
+  documentId: string | null;
+  /** TASK_DUE_SOON, TASK_OVERDUE: the task; the link opens it. */
+  taskId?: string | null;
   documentTitle: string;
   documentNumber: string | null;
   actorName: string | null;
@@ -43,6 +46,8 @@ type LocaleTexts = {
   due: string;
   comment: string;
   open: string;
+  openTask: string;
+  task: (title: string) => string;
   footer: string;
   kinds: Record<NotificationKind, Phrases>;
 };
@@ -62,6 +67,8 @@ const TEXTS: Record<MailLocale, LocaleTexts> = {
     due: 'Срок',
     comment: 'Комментарий',
     open: 'Открыть документ',
+    openTask: 'Открыть задачу',
+    task: (title) => `«${title}»`,
     footer: 'Письмо отправлено автоматически системой «Картотека». Письма этого вида можно отключить в настройках уведомлений на портале.',
     kinds: {
       APPROVAL_TASK: {
@@ -92,6 +99,14 @@ const TEXTS: Record<MailLocale, LocaleTexts> = {
         subject: (title) => `Просрочена оплата: ${title}`,
         lead: (doc, actor) => `Просрочена оплата по документу ${doc}${actor ? ` (${actor})` : ''}.`,
       },
+      TASK_DUE_SOON: {
+        subject: (title) => `Скоро срок задачи: ${title}`,
+        lead: (task) => `Скоро срок вашей задачи ${task}.`,
+      },
+      TASK_OVERDUE: {
+        subject: (title) => `Задача просрочена: ${title}`,
+        lead: (task) => `Истёк срок вашей задачи ${task}.`,
+      },
     },
   },
   en: {
@@ -108,6 +123,8 @@ const TEXTS: Record<MailLocale, LocaleTexts> = {
     due: 'Due',
     comment: 'Comment',
     open: 'Open the document',
+    openTask: 'Open the task',
+    task: (title) => `“${title}”`,
     footer: 'This message was sent automatically by Kartoteka. You can turn off e-mail of this kind in the notification settings of the portal.',
     kinds: {
       APPROVAL_TASK: {
@@ -138,6 +155,14 @@ const TEXTS: Record<MailLocale, LocaleTexts> = {
         subject: (title) => `Payment overdue: ${title}`,
         lead: (doc, actor) => `A payment under the document ${doc}${actor ? ` (${actor})` : ''} is overdue.`,
       },
+      TASK_DUE_SOON: {
+        subject: (title) => `Task due soon: ${title}`,
+        lead: (task) => `Your task ${task} is due soon.`,
+      },
+      TASK_OVERDUE: {
+        subject: (title) => `Task overdue: ${title}`,
+        lead: (task) => `Your task ${task} is overdue.`,
+      },
     },
   },
 };
@@ -159,6 +184,11 @@ function truncate(value: string, max: number): string {
 
 export function documentLink(portalUrl: string, documentId: string): string {
   return `${portalUrl.replace(/\/+$/, '')}/documents/${encodeURIComponent(documentId)}`;
+}
+
+/** The portal page of a general task (deals' tasks). */
+export function taskLink(portalUrl: string, taskId: string): string {
+  return `${portalUrl.replace(/\/+$/, '')}/tasks/${encodeURIComponent(taskId)}`;
 }
 
 /** An amount in minor units as the locale writes money (15 000,00 ₽ / RUB 15,000.00). */
@@ -206,25 +236,28 @@ export function renderNotificationMail(input: MailContentInput, options: { local
   const actor = input.actorName ? oneLine(input.actorName) : null;
   const comment = input.comment?.trim() ? input.comment.trim() : null;
   const due = input.dueAt ? formatDate(input.dueAt, texts.dateLocale) : null;
-  const link = documentLink(options.portalUrl, input.documentId);
+  // a task's reminder opens the task; everything else its document
+  const taskId = input.taskId ?? null;
+  const link = taskId ? taskLink(options.portalUrl, taskId) : documentLink(options.portalUrl, input.documentId ?? '');
+  const openLabel = taskId ? texts.openTask : texts.open;
 
   const subject = truncate(oneLine(phrases.subject(title)), SUBJECT_MAX);
 
   const payment = input.payment ? paymentLines(input.payment, texts) : [];
 
-  const textLines = [phrases.lead(texts.document(title, number), actor)];
+  const textLines = [phrases.lead(taskId ? texts.task(title) : texts.document(title, number), actor)];
   for (const [label, value] of payment) textLines.push(`${label}: ${value}`);
   if (due) textLines.push(`${texts.due}: ${due}`);
   if (comment) textLines.push(`${texts.comment}: ${comment}`);
-  textLines.push('', `${texts.open}: ${link}`, '', '—', texts.footer);
+  textLines.push('', `${openLabel}: ${link}`, '', '—', texts.footer);
   const text = textLines.join('\n');
 
-  const escapedDocument = texts.document(escapeHtml(title), number ? escapeHtml(number) : null);
+  const escapedDocument = taskId ? texts.task(escapeHtml(title)) : texts.document(escapeHtml(title), number ? escapeHtml(number) : null);
   const htmlParts = [`<p>${phrases.lead(`<b>${escapedDocument}</b>`, actor ? escapeHtml(actor) : null)}</p>`];
   if (payment.length) htmlParts.push(`<p>${payment.map(([label, value]) => `${escapeHtml(label)}: <b>${escapeHtml(value)}</b>`).join('<br>')}</p>`);
   if (due) htmlParts.push(`<p>${escapeHtml(texts.due)}: ${escapeHtml(due)}</p>`);
   if (comment) htmlParts.push(`<p>${escapeHtml(texts.comment)}:</p><blockquote style="margin:0 0 1em;padding-left:1em;border-left:3px solid #ccc;white-space:pre-wrap">${escapeHtml(comment)}</blockquote>`);
-  htmlParts.push(`<p><a href="${escapeHtml(link)}">${escapeHtml(texts.open)}</a></p>`);
+  htmlParts.push(`<p><a href="${escapeHtml(link)}">${escapeHtml(openLabel)}</a></p>`);
   htmlParts.push(`<p style="color:#888;font-size:12px">${escapeHtml(texts.footer)}</p>`);
   const html = `<!DOCTYPE html><html lang="${options.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:Arial,sans-serif;font-size:14px;line-height:1.5">${htmlParts.join('')}</body></html>`;
   return { subject, text, html };

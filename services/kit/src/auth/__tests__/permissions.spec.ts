@@ -23,7 +23,22 @@ describe('permissions: finance (issue 9)', () => {
   });
 
   it('a VIEWER and MANAGER keep what they had', () => {
-    expect(permissionsOfRoles(['VIEWER']).sort()).toEqual(['counterparties:read', 'deals:read', 'documents:read', 'finance:read', 'users:read']);
-    expect(permissionsOfRoles(['MANAGER', 'VIEWER']).sort()).toEqual(['counterparties:read', 'counterparties:write', 'deals:read', 'deals:write', 'documents:read', 'documents:write', 'finance:read', 'finance:write', 'users:read']);
+    expect(permissionsOfRoles(['VIEWER']).sort()).toEqual(['counterparties:read', 'deals:read', 'documents:read', 'finance:read', 'projects:read', 'tasks:read', 'users:read']);
+    expect(permissionsOfRoles(['MANAGER', 'VIEWER']).sort()).toEqual([
+      'counterparties:read', 'counterparties:write', 'deals:read', 'deals:write', 'documents:read', 'documents:write', 'finance:read', 'finance:write',
+      'projects:read', 'projects:write', 'tasks:read', 'tasks:write', 'users:read',
+    ]);
+  });
+});
+
+describe('permissions: projects and tasks (issue 11)', () => {
+  it('every role reads projects and tasks; the viewer writes neither', () => {
+    for (const role of ROLES) expect({ role, read: ['projects:read', 'tasks:read'].every((permission) => ROLE_PERMISSIONS[role].includes(permission as never)) }).toEqual({ role, read: true });
+    expect(ROLE_PERMISSIONS.VIEWER.filter((permission) => permission.endsWith(':write'))).toEqual([]);
+  });
+
+  it('projects:write for ADMIN, MANAGER and DIRECTOR; tasks:write for every role but VIEWER', () => {
+    expect(ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('projects:write'))).toEqual(['ADMIN', 'MANAGER', 'DIRECTOR']);
+    expect(ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('tasks:write'))).toEqual(['ADMIN', 'MANAGER', 'APPROVER', 'LAWYER', 'ACCOUNTANT', 'DIRECTOR']);
   });
 });

@@ -1,5 +1,5 @@
 import type { JSONSchemaType } from 'ajv';
-import { defineContract, UUID_PATTERN, type WireOf } from './contract';
+import { DATE_TIME_PATTERN, defineContract, isRealDateTime, UUID_PATTERN, type WireOf } from './contract';
 
 /** deals → documents: make a draft document for a deal action (SEND_OFFER → COMMERCIAL_OFFER, PREPARE_CONTRACT → CONTRACT). */
 export const DEAL_DOCUMENT_REQUESTED = 'deals.document.requested';
@@ -67,3 +67,89 @@ export const dealApprovalRequestedContract = defineContract<DealApprovalRequeste
   documentId: value.documentId.toLowerCase(),
   requestedById: lower(value.requestedById),
 }));
+
+/**
+ * deals → documents: a general task (deals' task module) comes due soon (`deals.task.due-soon`, once per task and
+ * due time, the configured lead time before it) or fell overdue (`deals.task.overdue`, once per task and due time).
+ * Documents turns them into TASK_DUE_SOON / TASK_OVERDUE notifications of `assigneeId` (in-app and e-mail).
+ */
+export const TASK_DUE_SOON = 'deals.task.due-soon';
+export const TASK_OVERDUE = 'deals.task.overdue';
+
+export type TaskReminder = {
+  taskId: string;
+  title: string;
+  /** The staff member to remind. */
+  assigneeId: string;
+  /** The due time the reminder is for (ISO-8601, UTC): a task whose due time moves is reminded again. */
+  dueAt: string;
+  priority: 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
+  /** What the task is linked to, if anything (for the notification's link). */
+  counterpartyId: string | null;
+  documentId: string | null;
+  dealId: string | null;
+  projectId: string | null;
+};
+
+/** deals → documents: a general task was completed (or cancelled): its reminders count as handled. */
+export const TASK_COMPLETED = 'deals.task.completed';
+
+export type TaskCompleted = {
+  taskId: string;
+  /** DONE or CANCELLED. */
+  status: 'DONE' | 'CANCELLED';
+  /** ISO-8601. */
+  completedAt: string;
+  completedById: string | null;
+};
+
+type TaskReminderWire = WireOf<TaskReminder, 'counterpartyId' | 'documentId' | 'dealId' | 'projectId'>;
+type TaskCompletedWire = WireOf<TaskCompleted, 'completedById'>;
+
+const taskReminderSchema: JSONSchemaType<TaskReminderWire> = {
+  type: 'object',
+  properties: {
+    taskId: uuid,
+    title: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' },
+    assigneeId: uuid,
+    dueAt: { type: 'string', pattern: DATE_TIME_PATTERN },
+    priority: { type: 'string', enum: ['LOW', 'NORMAL', 'HIGH', 'URGENT'] },
+    counterpartyId: optionalUuid,
+    documentId: optionalUuid,
+    dealId: optionalUuid,
+    projectId: optionalUuid,
+  },
+  required: ['taskId', 'title', 'assigneeId', 'dueAt', 'priority'],
+  additionalProperties: true,
+};
+
+const taskCompletedSchema: JSONSchemaType<TaskCompletedWire> = {
+  type: 'object',
+  properties: {
+    taskId: uuid,
+    status: { type: 'string', enum: ['DONE', 'CANCELLED'] },
+    completedAt: { type: 'string', pattern: DATE_TIME_PATTERN },
+    completedById: optionalUuid,
+  },
+  required: ['taskId', 'status', 'completedAt'],
+  additionalProperties: true,
+};
+
+export const taskReminderContract = defineContract<TaskReminder, TaskReminderWire>([TASK_DUE_SOON, TASK_OVERDUE], taskReminderSchema, (value) =>
+  isRealDateTime(value.dueAt)
+    ? {
+        ...value,
+        taskId: value.taskId.toLowerCase(),
+        title: value.title.trim().slice(0, 500),
+        assigneeId: value.assigneeId.toLowerCase(),
+        counterpartyId: lower(value.counterpartyId),
+        documentId: lower(value.documentId),
+        dealId: lower(value.dealId),
+        projectId: lower(value.projectId),
+      }
+    : 'dueAt is not a real date-time',
+);
+
+export const taskCompletedContract = defineContract<TaskCompleted, TaskCompletedWire>([TASK_COMPLETED], taskCompletedSchema, (value) =>
+  isRealDateTime(value.completedAt) ? { ...value, taskId: value.taskId.toLowerCase(), completedById: lower(value.completedById) } : 'completedAt is not a real date-time',
+);

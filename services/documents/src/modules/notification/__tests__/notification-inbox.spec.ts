@@ -112,7 +112,7 @@ describe('the inbox', () => {
   it('lists every kind with its e-mail choice and changes one', async () => {
     const before = await subgraph.request<{ notificationPreferences: { kind: string; emailMuted: boolean }[] }>(PREFERENCES, {}, manager);
     expect(before.data!.notificationPreferences).toEqual(
-      ['APPROVAL_TASK', 'REWORK_NEEDED', 'ACKNOWLEDGEMENT_REQUESTED', 'DEADLINE_PASSED', 'DOCUMENT_SIGNED', 'DECISION_MADE', 'PAYMENT_OVERDUE'].map((kind) => ({ kind, emailMuted: false })),
+      ['APPROVAL_TASK', 'REWORK_NEEDED', 'ACKNOWLEDGEMENT_REQUESTED', 'DEADLINE_PASSED', 'DOCUMENT_SIGNED', 'DECISION_MADE', 'PAYMENT_OVERDUE', 'TASK_DUE_SOON', 'TASK_OVERDUE'].map((kind) => ({ kind, emailMuted: false })),
     );
     const muted = await subgraph.request<{ updateNotificationPreference: unknown }>(UPDATE_PREFERENCE, { input: { kind: 'DECISION_MADE', emailMuted: true } }, manager);
     expect(muted.data!.updateNotificationPreference).toEqual({ kind: 'DECISION_MADE', emailMuted: true });

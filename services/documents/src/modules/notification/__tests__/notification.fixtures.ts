@@ -27,7 +27,8 @@ export async function notifyCommitted(orm: MikroORM, input: NotifyInput): Promis
   await orm.em.fork().transactional((em) => new NotificationService(em).notify(input));
 }
 
-export function notifyInput(userIds: string[], overrides: Partial<NotifyInput> = {}): NotifyInput {
+/** A notification of a document (its id always set). */
+export function notifyInput(userIds: string[], overrides: Partial<NotifyInput> & { documentId?: string } = {}): NotifyInput & { documentId: string } {
   return {
     userIds,
     kind: 'APPROVAL_TASK',
