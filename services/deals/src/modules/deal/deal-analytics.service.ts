@@ -50,11 +50,14 @@ export class DealAnalyticsService {
     const connection = this.context.em.getConnection();
     const [rows, totals] = await Promise.all([
       connection.execute<Record<string, unknown>[]>(
-        `select x.* from (
-           select d.*, row_number() over (partition by d.stage order by d.stage_entered_at desc, d.id desc) as board_rank
-           from deals d where d.template_id = ? and d.stage in (?)
-         ) x where x.board_rank <= ? order by x.stage, x.board_rank`,
-        [template.id, keys, BOARD_COLUMN_SIZE],
+        // per stage, the newest BOARD_COLUMN_SIZE from the (template, stage, entered, id) index: a few index pages
+        // per column, not a ranking of every deal of the template
+        `select x.* from unnest(array[?]::text[]) as k(stage)
+           cross join lateral (
+             select d.* from deals d where d.template_id = ? and d.stage = k.stage order by d.stage_entered_at desc, d.id desc limit ?
+           ) x
+         order by x.stage, x.stage_entered_at desc, x.id desc`,
+        [keys, template.id, BOARD_COLUMN_SIZE],
       ),
       connection.execute<{ stage: string; total: number; sum: string }[]>(
         `select d.stage, count(*)::int as total, coalesce(sum(d.amount_minor) filter (where d.currency = '${BASE_CURRENCY}'), 0)::bigint as sum
@@ -64,8 +67,7 @@ export class DealAnalyticsService {
     ]);
     const dealsByStage = new Map<string, Deal[]>();
     for (const row of rows) {
-      const { board_rank: _rank, ...columns } = row;
-      const deal = this.context.em.map(Deal, columns);
+      const deal = this.context.em.map(Deal, row);
       dealsByStage.set(deal.stageKey, [...(dealsByStage.get(deal.stageKey) ?? []), deal]);
     }
     const totalsByStage = new Map(totals.map((total) => [total.stage, total]));
