@@ -27,4 +27,5 @@ export * from './schema/input-fields';
 export * from './schema/ids';
 export * from './schema/input-values';
 export * from './schema/input-guard';
+export * from './schema/selection';
 export * from './events';

@@ -42,12 +42,29 @@ export type KnownUsersLoader = (ids: readonly string[], context: SubgraphContext
  * The per-request batch of users known to this subgraph's read model: every User field and every `User.name`
  * of one response share it (one query for all of them, DataLoader-cached), whoever asks first.
  */
+const KNOWN_USERS_LOADER = 'user-name';
+
 function knownUser(id: string, context: SubgraphContext, load: KnownUsersLoader): Promise<KnownUserName | null> {
-  const loader = context.loaders.get<KnownUserName>('user-name', async (ids) => {
+  const loader = context.loaders.get<KnownUserName>(KNOWN_USERS_LOADER, async (ids) => {
     const valid = ids.filter(isUuid);
     return byKeys(ids, valid.length ? await load(valid, context) : [], (row) => row.id.toLowerCase());
   });
   return loader.load(id.toLowerCase());
+}
+
+/**
+ * Tells the per-request batch of known users (see knownUser) what a query already read from this subgraph's read
+ * model of identity's users along with something else (a join on the user ids of the rows it loaded): `ids` were
+ * looked up, `found` are those the read model knows; the others are primed as unknown (null), exactly what the
+ * batch would have answered. Their `User.name` and nullable User fields then cost no query of their own.
+ */
+export function primeKnownUsers(context: Pick<SubgraphContext, 'loaders'>, ids: readonly (string | null | undefined)[], found: readonly KnownUserName[]): void {
+  const names = new Map(found.map((user) => [user.id.toLowerCase(), user]));
+  for (const id of ids) {
+    if (typeof id !== 'string' || !isUuid(id)) continue;
+    const key = id.toLowerCase();
+    context.loaders.prime<KnownUserName>(KNOWN_USERS_LOADER, key, names.get(key) ?? null);
+  }
 }
 
 function isCaller(id: string, context: SubgraphContext): boolean {

@@ -6,14 +6,39 @@ import type { Identity } from '../auth/identity';
 /** Per-request DataLoaders, created lazily by name so every batched lookup happens once per request. */
 export class LoaderRegistry {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+  /** Values primed before their loader was first asked for (it is created lazily, with its batch function). */
+  private readonly primed = new Map<string, Map<string, unknown>>();
 
   get<V>(name: string, batch: (keys: readonly string[]) => Promise<(V | null | Error)[]>): DataLoader<string, V | null> {
     let loader = this.loaders.get(name);
     if (!loader) {
       loader = new DataLoader<string, unknown>(batch, { maxBatchSize: 500 });
       this.loaders.set(name, loader);
+      const pending = this.primed.get(name);
+      if (pending) {
+        for (const [key, value] of pending) loader.prime(key, value);
+        this.primed.delete(name);
+      }
     }
     return loader as DataLoader<string, V | null>;
+  }
+
+  /**
+   * Tells loader `name` the value of `key`, already read along with something else (a join in the query that
+   * loaded the parent): a later `load(key)` then costs no query. A key already loaded or primed keeps its value.
+   */
+  prime<V>(name: string, key: string, value: V | null): void {
+    const loader = this.loaders.get(name);
+    if (loader) {
+      loader.prime(key, value);
+      return;
+    }
+    let pending = this.primed.get(name);
+    if (!pending) {
+      pending = new Map();
+      this.primed.set(name, pending);
+    }
+    if (!pending.has(key)) pending.set(key, value);
   }
 }
 

@@ -112,6 +112,22 @@ function invalidCursor(): never {
   throw new UserInputError('after', 'The cursor is not valid for this list');
 }
 
+/** What the card asks for besides the counterparty's own columns (`historyFirst`: the size of the history's first page). */
+export type CardParts = { contacts: boolean; bankAccounts: boolean; historyFirst: number | null };
+
+type KnownUserRow = { id: string; name: string };
+
+/** A counterparty read for its card, with the parts asked for and the users the read model knows among `userIds`. */
+export type CardRow = {
+  counterparty: Counterparty;
+  contacts?: CounterpartyContact[];
+  bankAccounts?: CounterpartyBankAccount[];
+  history?: ConnectionShape<CounterpartyChange>;
+  /** The user ids the card refers to (manager, history actors) and those of them the read model knows. */
+  userIds: (string | null)[];
+  users: KnownUserRow[];
+};
+
 /** SQL of the counterparties subgraph: list and search, batched loads of the card's parts, row locks. */
 export class CounterpartyRepository {
   constructor(private readonly em: EntityManager) {}
@@ -160,17 +176,34 @@ export class CounterpartyRepository {
       page = sql`select c.* from ${from} where ${where}${keyset} order by c.name asc, c.id asc limit ${limit}`;
       cursorOf = (row) => encodeCursor(['n', String(row.name), String(row.id)]);
     } else if (order === 'RATING') {
-      let keyset = EMPTY;
+      // Two index walks, each stopping after a page: the rated ones best first (the ratings' score index, then the
+      // name within a score), then the unrated ones by name. Sorting all 100k rows by the joined score is not needed.
+      let ratedKeyset = EMPTY;
+      let unratedKeyset = EMPTY;
+      let rated = true;
       if (query.after) {
         const [tag, score, name, id] = decodeCursor(query.after, ['string', 'decimal?', 'string', 'uuid']);
         if (tag !== 'r') invalidCursor();
         const next = sql`(c.name, c.id) > (${name}, ${id}::uuid)`;
-        keyset =
-          score === null
-            ? sql` and r.score is null and ${next}`
-            : sql` and (r.score < ${score}::numeric or r.score is null or (r.score = ${score}::numeric and ${next}))`;
+        if (score === null) {
+          rated = false;
+          unratedKeyset = sql` and ${next}`;
+        } else {
+          ratedKeyset = sql` and r.score <= ${score}::numeric and (r.score < ${score}::numeric or ${next})`;
+        }
       }
-      page = sql`select c.*, r.score as rating_score from ${from} where ${where}${keyset} order by r.score desc nulls last, c.name asc, c.id asc limit ${limit}`;
+      const ratedPage = sql`select c.*, r.score as rating_score from counterparty_ratings r join counterparties c on c.id = r.counterparty_id
+        where r.score is not null and ${where}${ratedKeyset} order by r.score desc nulls last, c.name asc, c.id asc limit ${limit}`;
+      // a rating filter leaves the unrated ones out
+      const unratedPage = ratingFilters.length
+        ? null
+        : sql`select c.*, null::numeric as rating_score from counterparties c
+            where not exists (select 1 from counterparty_ratings r where r.counterparty_id = c.id and r.score is not null) and ${where}${unratedKeyset}
+            order by c.name asc, c.id asc limit ${limit}`;
+      const parts = [...(rated ? [ratedPage] : []), ...(unratedPage ? [unratedPage] : [])].map((part) => sql`(${part})`);
+      page = parts.length
+        ? sql`select u.* from (${joinSql(parts, ' union all ')}) u order by u.rating_score desc nulls last, u.name asc, u.id asc limit ${limit}`
+        : sql`select c.*, null::numeric as rating_score from counterparties c where false`;
       cursorOf = (row) => encodeCursor(['r', row.rating_score === null || row.rating_score === undefined ? null : String(row.rating_score), String(row.name), String(row.id)]);
     } else {
       let keyset = EMPTY;
@@ -202,6 +235,42 @@ export class CounterpartyRepository {
       return counterparty;
     });
     return toConnection(counterparties, query.first, total, (counterparty) => cursors.get(counterparty.id) ?? '');
+  }
+
+  /**
+   * The card: one counterparty with, in the same statement, the parts its card asks for (`parts`), so the card
+   * costs one round trip here instead of one per part: the responsible manager's name (always: a left join), the
+   * contacts and bank accounts, and the first page of the history with its total and its actors' names. Rows are
+   * mapped to the same entities the batched loads (contactsOf, bankAccountsOf, historyOf) return.
+   */
+  async findCard(id: string, parts: CardParts): Promise<CardRow | null> {
+    if (!isUuid(id)) return null;
+    const columns: Sql[] = [raw('c.*'), raw('mu.id as card_manager_id, mu.name as card_manager_name')];
+    if (parts.contacts) columns.push(raw(`(select coalesce(jsonb_agg(to_jsonb(x) order by x.sort_order), '[]'::jsonb) from counterparty_contacts x where x.counterparty_id = c.id) as card_contacts`));
+    if (parts.bankAccounts) columns.push(raw(`(select coalesce(jsonb_agg(to_jsonb(x) order by x.sort_order), '[]'::jsonb) from counterparty_bank_accounts x where x.counterparty_id = c.id) as card_bank_accounts`));
+    if (parts.historyFirst !== null) {
+      columns.push(
+        sql`(select coalesce(jsonb_agg(to_jsonb(h) || jsonb_build_object('card_actor_id', u.id, 'card_actor_name', u.name) order by h.version desc), '[]'::jsonb) from (select x.* from counterparty_changes x where x.counterparty_id = c.id order by x.version desc limit ${parts.historyFirst + 1}) h left join user_refs u on u.id = h.actor_id) as card_history`,
+        raw('(select count(*)::int from counterparty_changes x where x.counterparty_id = c.id) as card_history_total'),
+      );
+    }
+    const [row] = await this.rows(sql`select ${joinSql(columns, ', ')} from counterparties c left join user_refs mu on mu.id = c.responsible_manager_id where c.id = ${id}`);
+    if (!row) return null;
+    const { card_manager_id: managerId, card_manager_name: managerName, card_contacts: contacts, card_bank_accounts: bankAccounts, card_history: history, card_history_total: historyTotal, ...own } = row;
+    const counterparty = this.em.map(Counterparty, own);
+    const users: KnownUserRow[] = managerId ? [{ id: String(managerId), name: String(managerName) }] : [];
+    const card: CardRow = { counterparty, users, userIds: [counterparty.responsibleManagerId] };
+    if (Array.isArray(contacts)) card.contacts = contacts.map((contact: Record<string, unknown>) => this.em.map(CounterpartyContact, contact));
+    if (Array.isArray(bankAccounts)) card.bankAccounts = bankAccounts.map((account: Record<string, unknown>) => this.em.map(CounterpartyBankAccount, account));
+    if (Array.isArray(history) && parts.historyFirst !== null) {
+      const changes = history.map(({ card_actor_id: actorId, card_actor_name: actorName, ...change }: Record<string, unknown>) => {
+        if (actorId) users.push({ id: String(actorId), name: String(actorName) });
+        return this.em.map(CounterpartyChange, { ...change, at: new Date(String(change.at)) });
+      });
+      for (const change of changes) if (change.actorKind === 'user') card.userIds.push(change.actorId);
+      card.history = toConnection(changes, parts.historyFirst, Number(historyTotal ?? 0), (change) => encodeCursor([change.version]));
+    }
+    return card;
   }
 
   findByIds(ids: readonly string[]): Promise<Counterparty[]> {

@@ -1,13 +1,32 @@
-import { ConnectionArgs, ConnectionType, type ConnectionShape, type SubgraphContext } from '@kartoteka/kit';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { argumentValue, ConnectionArgs, ConnectionType, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, selectedFields, type ConnectionShape, type SubgraphContext } from '@kartoteka/kit';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User, userStub } from '../user/user.stub';
 import { Counterparty, CounterpartyBankAccount, CounterpartyContact } from './counterparty.entity';
 import { CounterpartyChange } from './counterparty-change.entity';
 import { CounterpartiesArgs, CreateCounterpartyInput, UpdateCounterpartyInput } from './counterparty.input';
-import { CounterpartyService } from './counterparty.service';
+import type { CardParts } from './counterparty.repository';
+import { CARD_LOADERS, CounterpartyService } from './counterparty.service';
 
 export const CounterpartyConnection = ConnectionType(Counterparty, 'Counterparty');
 export const CounterpartyChangeConnection = ConnectionType(CounterpartyChange, 'CounterpartyChange');
+
+/**
+ * The parts of the card the query asks for under `counterparty`, read with it in one statement. The history's
+ * first page only when its arguments are a valid first page (no `after`): anything else is left to the field
+ * resolver, whose arguments are checked before it runs.
+ */
+function cardPartsOf(info: GraphQLResolveInfo): CardParts {
+  const fields = selectedFields(info);
+  const history = fields.get('history');
+  let historyFirst: number | null = null;
+  const after = history ? argumentValue(history, 'after', info) : undefined;
+  if (history && (after === undefined || after === null)) {
+    const first = argumentValue(history, 'first', info) ?? DEFAULT_PAGE_SIZE;
+    if (typeof first === 'number' && Number.isInteger(first) && first >= 1 && first <= MAX_PAGE_SIZE) historyFirst = first;
+  }
+  return { contacts: fields.has('contacts'), bankAccounts: fields.has('bankAccounts'), historyFirst };
+}
 
 @Resolver(() => Counterparty)
 export class CounterpartyResolver {
@@ -19,8 +38,8 @@ export class CounterpartyResolver {
 
   @Authorized('counterparties:read')
   @Query(() => Counterparty, { nullable: true, description: 'A counterparty, archived or not; null when there is none with this id' })
-  counterparty(@Arg('id', () => ID) id: string, @Ctx() context: SubgraphContext): Promise<Counterparty | null> {
-    return new CounterpartyService(context).findById(id);
+  counterparty(@Arg('id', () => ID) id: string, @Ctx() context: SubgraphContext, @Info() info: GraphQLResolveInfo): Promise<Counterparty | null> {
+    return new CounterpartyService(context).findCard(id, cardPartsOf(info), context.loaders);
   }
 
   @Authorized('counterparties:write')
@@ -49,13 +68,13 @@ export class CounterpartyResolver {
 
   @FieldResolver(() => [CounterpartyBankAccount])
   async bankAccounts(@Root() counterparty: Counterparty, @Ctx() context: SubgraphContext): Promise<CounterpartyBankAccount[]> {
-    const loader = context.loaders.get('counterparty:bankAccounts', (ids) => new CounterpartyService(context).bankAccountsOf(ids));
+    const loader = context.loaders.get(CARD_LOADERS.bankAccounts, (ids) => new CounterpartyService(context).bankAccountsOf(ids));
     return (await loader.load(counterparty.id)) ?? [];
   }
 
   @FieldResolver(() => [CounterpartyContact])
   async contacts(@Root() counterparty: Counterparty, @Ctx() context: SubgraphContext): Promise<CounterpartyContact[]> {
-    const loader = context.loaders.get('counterparty:contacts', (ids) => new CounterpartyService(context).contactsOf(ids));
+    const loader = context.loaders.get(CARD_LOADERS.contacts, (ids) => new CounterpartyService(context).contactsOf(ids));
     return (await loader.load(counterparty.id)) ?? [];
   }
 
@@ -67,7 +86,7 @@ export class CounterpartyResolver {
   @FieldResolver(() => CounterpartyChangeConnection, { description: 'Changes, newest first' })
   async history(@Root() counterparty: Counterparty, @Args() args: ConnectionArgs, @Ctx() context: SubgraphContext): Promise<ConnectionShape<CounterpartyChange>> {
     // One loader per page shape: the same page of many counterparties' histories is loaded in one batch.
-    const loader = context.loaders.get(`counterparty:history:${args.first}:${args.after ?? ''}`, (ids) => new CounterpartyService(context).historyOf(ids, args.first, args.after));
+    const loader = context.loaders.get(CARD_LOADERS.history(args.first, args.after), (ids) => new CounterpartyService(context).historyOf(ids, args.first, args.after));
     return (await loader.load(counterparty.id)) ?? { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
   }
 }

@@ -1,4 +1,4 @@
-import { ConflictError, COUNTERPARTY_ARCHIVED, UserDirectory, COUNTERPARTY_CHANGED, COUNTERPARTY_CREATED, COUNTERPARTY_RESTORED, isUuid, NotFoundError, UserInputError, type ConnectionShape, type SubgraphContext } from '@kartoteka/kit';
+import { ConflictError, COUNTERPARTY_ARCHIVED, primeKnownUsers, UserDirectory, COUNTERPARTY_CHANGED, COUNTERPARTY_CREATED, COUNTERPARTY_RESTORED, isUuid, NotFoundError, UserInputError, type ConnectionShape, type LoaderRegistry, type SubgraphContext } from '@kartoteka/kit';
 import { validateBik, validateCorrespondentAccount, validateInn, validateKpp, validateOgrn, validateSettlementAccount, type RequisiteIssue } from '@kartoteka/kit/requisites';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -17,7 +17,7 @@ import { CounterpartyChangeService, diffStates, stateOf, type CounterpartyState 
 import type { CreateCounterpartyInput, UpdateCounterpartyInput } from './counterparty.input';
 import { LIMITS } from './counterparty.input';
 import { publishCounterpartyEvent } from './counterparty.events';
-import { CounterpartyRepository, type CounterpartyListQuery } from './counterparty.repository';
+import { CounterpartyRepository, type CardParts, type CardRow, type CounterpartyListQuery } from './counterparty.repository';
 
 /** The fields a write may carry, as received (create input, or update input merged over the stored state). */
 type Draft = {
@@ -134,6 +134,22 @@ function isActiveInnKppViolation(error: unknown): boolean {
   return error instanceof UniqueConstraintViolationException && (error as { constraint?: string }).constraint === ACTIVE_INN_KPP_UNIQUE;
 }
 
+/** Loader names of the card's parts, shared by the field resolvers and primeCard. */
+export const CARD_LOADERS = {
+  contacts: 'counterparty:contacts',
+  bankAccounts: 'counterparty:bankAccounts',
+  history: (first: number, after: string | null | undefined) => `counterparty:history:${first}:${after ?? ''}`,
+};
+
+/** Hands what findCard read to the loaders of the card's field resolvers and of `User.name`. */
+function primeCard(context: { loaders: LoaderRegistry }, card: CardRow, parts: CardParts): void {
+  const id = card.counterparty.id;
+  if (card.contacts) context.loaders.prime(CARD_LOADERS.contacts, id, card.contacts);
+  if (card.bankAccounts) context.loaders.prime(CARD_LOADERS.bankAccounts, id, card.bankAccounts);
+  if (card.history && parts.historyFirst !== null) context.loaders.prime(CARD_LOADERS.history(parts.historyFirst, null), id, card.history);
+  primeKnownUsers(context, card.userIds, card.users);
+}
+
 /** Rules of counterparties: validation of every write, uniqueness, optimistic locking and history. */
 export class CounterpartyService {
   constructor(private readonly context: Pick<SubgraphContext, 'em' | 'identity'>) {}
@@ -144,6 +160,18 @@ export class CounterpartyService {
 
   findById(id: string): Promise<Counterparty | null> {
     return isUuid(id) ? this.context.em.findOne(Counterparty, { id }) : Promise.resolve(null);
+  }
+
+  /**
+   * A counterparty for its card: read with the parts the card asks for in one statement (see the repository's
+   * findCard); those parts are handed to the per-request loaders the field resolvers use (`primeCard`), so they
+   * cost no query of their own.
+   */
+  async findCard(id: string, parts: CardParts, loaders: LoaderRegistry): Promise<Counterparty | null> {
+    const card = await new CounterpartyRepository(this.context.em).findCard(id, parts);
+    if (!card) return null;
+    primeCard({ loaders }, card, parts);
+    return card.counterparty;
   }
 
   findByIds(ids: readonly string[]): Promise<Counterparty[]> {
