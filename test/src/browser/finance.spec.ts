@@ -322,10 +322,15 @@ describe('finance in the portal', () => {
     await row.getByTestId('review-counterparty').click();
     await page.keyboard.type(counterpartyInn);
     await page.locator('.n-base-select-option', { hasText: counterpartyInn }).first().click();
+    // the picker shows the chosen counterparty before the match is sent (no click on a half-made choice)
+    await row.getByTestId('review-counterparty').filter({ hasText: 'Северный Ветер' }).waitFor();
     const paymentId = await row.getAttribute('data-id');
     expect(paymentId).toBeTruthy();
     await row.getByTestId('review-match').click();
-    await page.locator(`[data-testid="review-list"] [data-testid="payment-row"][data-id="${paymentId}"]`).waitFor({ state: 'detached' });
+    // either the row leaves the queue, or the matcher says why not (that text is the failure's message)
+    const gone = page.locator(`[data-testid="review-list"] [data-testid="payment-row"][data-id="${paymentId}"]`).waitFor({ state: 'detached' }).then(() => null);
+    const refused = row.getByTestId('review-error').waitFor().then(() => textOf(row.getByTestId('review-error')));
+    expect(await Promise.race([gone, refused])).toBeNull();
 
     await page.goto(`${portal.url}finance/payments?status=MATCHED`);
     const matched = page.locator(`[data-testid="payments-table"] [data-testid="payment-row"][data-id="${paymentId}"]`);
