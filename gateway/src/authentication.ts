@@ -19,7 +19,7 @@ export type Authenticator = (authorization: string | undefined, requestId: strin
  */
 export function createAuthenticator(options: { jwtSecret: string; identity: SubgraphTarget; timeoutMs: number; instances?: SubgraphInstances }): Authenticator {
   const key = hmacSecretKey(options.jwtSecret);
-  const pool = options.instances ?? new SubgraphInstances(options.identity.urls.length ? options.identity.urls : [options.identity.url]);
+  const pool = options.instances ?? new SubgraphInstances(options.identity.urls);
   const apiKeyUrl = (instance: SubgraphInstance) => instance.url.href.replace(/\/graphql\/?$/, '/internal/authenticate-api-key');
 
   /** The key check on one identity instance; a refused connection goes once to another (the check only reads). */

@@ -4,7 +4,7 @@ import { DEFAULT_INSTANCE_DOWN_MS } from './subgraph-instances';
 
 /**
  * Where a subgraph runs: `url` is its first (or only) instance, `urls` every instance (replicas) the gateway
- * spreads its calls over, and the secret shared with it.
+ * spreads its calls over (never empty: `[url]` when no replicas are listed), and the secret shared with it.
  */
 export type SubgraphTarget = { url: string; urls: string[]; secret: string };
 

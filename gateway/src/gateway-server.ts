@@ -60,7 +60,7 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
   const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
   // one instance choice per subgraph (its replicas, their pools and health), shared by GraphQL fetches and REST calls
-  const instances = new Map(Object.entries(config.subgraphs).map(([name, target]) => [name, new SubgraphInstances(target.urls.length ? target.urls : [target.url], { downMs: config.instanceDownMs })]));
+  const instances = new Map(Object.entries(config.subgraphs).map(([name, target]) => [name, new SubgraphInstances(target.urls, { downMs: config.instanceDownMs })]));
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {

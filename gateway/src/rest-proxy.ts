@@ -73,7 +73,7 @@ export function createRestProxy(options: RestProxyOptions): RestProxy {
     settings.services.flatMap((name) => {
       const target = options.subgraphs[name];
       if (!target) return [];
-      const pool = options.instances?.get(name) ?? new SubgraphInstances(target.urls.length ? target.urls : [target.url]);
+      const pool = options.instances?.get(name) ?? new SubgraphInstances(target.urls);
       return [[name, { name, secret: target.secret, pool }] as const];
     }),
   );

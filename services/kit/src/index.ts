@@ -12,6 +12,7 @@ export * from './orm/migration-cli';
 export * from './schema/build-subgraph';
 export * from './schema/connection';
 export * from './schema/define-reference';
+export * from './schema/page-rows';
 export * from './schema/money';
 export * from './server/context';
 export * from './server/logger';

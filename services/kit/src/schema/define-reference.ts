@@ -38,12 +38,13 @@ export type KnownUserName = { id: string; name: string };
 /** Loads many users of a subgraph's read model of identity's users by id, in one query (ids are valid UUIDs). */
 export type KnownUsersLoader = (ids: readonly string[], context: SubgraphContext) => Promise<KnownUserName[]>;
 
+/** The name of the per-request loader of known users (see knownUser, primeKnownUsers). */
+const KNOWN_USERS_LOADER = 'user-name';
+
 /**
  * The per-request batch of users known to this subgraph's read model: every User field and every `User.name`
  * of one response share it (one query for all of them, DataLoader-cached), whoever asks first.
  */
-const KNOWN_USERS_LOADER = 'user-name';
-
 function knownUser(id: string, context: SubgraphContext, load: KnownUsersLoader): Promise<KnownUserName | null> {
   const loader = context.loaders.get<KnownUserName>(KNOWN_USERS_LOADER, async (ids) => {
     const valid = ids.filter(isUuid);

@@ -6,7 +6,7 @@ import type { BackgroundWorker } from './subgraph-server';
 /** First key of the two-int advisory locks of scheduled jobs ("JOBS"), apart from any other advisory lock. */
 const JOB_LOCK_NAMESPACE = 0x4a4f4253;
 
-export type ScheduledJobOptions = {
+export type ScheduledJobOptions<R = void> = {
   /** Also the lock key: every instance running a job of this name takes turns. */
   name: string;
   intervalMs: number;
@@ -14,14 +14,18 @@ export type ScheduledJobOptions = {
   initialDelayMs?: number;
   orm: MikroORM;
   logger: Logger;
-  /** The work, inside one transaction that holds the job's lock. */
-  run: (em: EntityManager, now: Date) => Promise<void>;
+  /** The work, inside one transaction that holds the job's lock; what it returns is the run's result. */
+  run: (em: EntityManager, now: Date) => Promise<R>;
+  /** The line logged (at info, with the result's fields) after a run worth reporting; null: nothing to say. */
+  reportOf?: (result: R) => string | null;
   now?: () => Date;
 };
 
-export type ScheduledJob = BackgroundWorker & {
+export type ScheduledJob<R = void> = BackgroundWorker & {
   /** One run now: false when another instance holds the job's lock (nothing was done). Errors propagate. */
   runOnce: () => Promise<boolean>;
+  /** The result of this instance's last run; null before it ran (or while another instance held the lock). */
+  lastResult: () => R | null;
 };
 
 /**
@@ -29,9 +33,10 @@ export type ScheduledJob = BackgroundWorker & {
  * `pg_try_advisory_xact_lock` for its name, so only one instance of the service runs it at a time; an
  * instance that finds the lock taken skips that round. A failing run is logged and the loop goes on.
  */
-export function scheduledJob(options: ScheduledJobOptions): ScheduledJob {
+export function scheduledJob<R = void>(options: ScheduledJobOptions<R>): ScheduledJob<R> {
   const now = options.now ?? (() => new Date());
   const logger = options.logger.child({ job: options.name });
+  let last: R | null = null;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
   let stopped = true;
@@ -40,7 +45,10 @@ export function scheduledJob(options: ScheduledJobOptions): ScheduledJob {
     options.orm.em.fork().transactional(async (em) => {
       const rows = await em.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?, hashtext(?)) as locked', [JOB_LOCK_NAMESPACE, options.name]);
       if (!rows[0]?.locked) return false;
-      await options.run(em, now());
+      const result = await options.run(em, now());
+      last = result;
+      const report = options.reportOf?.(result);
+      if (report) logger.info(typeof result === 'object' && result !== null ? { ...result } : { result }, report);
       return true;
     });
 
@@ -67,6 +75,7 @@ export function scheduledJob(options: ScheduledJobOptions): ScheduledJob {
   return {
     name: options.name,
     runOnce,
+    lastResult: () => last,
     start: () => {
       if (!stopped) return;
       stopped = false;

@@ -112,6 +112,9 @@ function invalidCursor(): never {
   throw new UserInputError('after', 'The cursor is not valid for this list');
 }
 
+/** The cursor of a change in a counterparty's history (newest first, by version). */
+const historyCursor = (change: CounterpartyChange): string => encodeCursor([change.version]);
+
 /** What the card asks for besides the counterparty's own columns (`historyFirst`: the size of the history's first page). */
 export type CardParts = { contacts: boolean; bankAccounts: boolean; historyFirst: number | null };
 
@@ -268,7 +271,7 @@ export class CounterpartyRepository {
         return this.em.map(CounterpartyChange, { ...change, at: new Date(String(change.at)) });
       });
       for (const change of changes) if (change.actorKind === 'user') card.userIds.push(change.actorId);
-      card.history = toConnection(changes, parts.historyFirst, Number(historyTotal ?? 0), (change) => encodeCursor([change.version]));
+      card.history = toConnection(changes, parts.historyFirst, Number(historyTotal ?? 0), historyCursor);
     }
     return card;
   }
@@ -312,7 +315,7 @@ export class CounterpartyRepository {
       (change) => change.counterparty.id,
     );
     const totalOf = new Map(totals.map((row) => [row.counterparty_id, row.total]));
-    return ids.map((id, index) => toConnection(changes[index], first, totalOf.get(id) ?? 0, (change) => encodeCursor([change.version])));
+    return ids.map((id, index) => toConnection(changes[index], first, totalOf.get(id) ?? 0, historyCursor));
   }
 
   /** Another active counterparty with this INN + KPP (a null KPP is a value of its own), if any. */

@@ -158,10 +158,6 @@ export class CounterpartyService {
     return new CounterpartyRepository(this.context.em).list(query);
   }
 
-  findById(id: string): Promise<Counterparty | null> {
-    return isUuid(id) ? this.context.em.findOne(Counterparty, { id }) : Promise.resolve(null);
-  }
-
   /**
    * A counterparty for its card: read with the parts the card asks for in one statement (see the repository's
    * findCard); those parts are handed to the per-request loaders the field resolvers use (`primeCard`), so they

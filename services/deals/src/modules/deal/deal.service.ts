@@ -18,8 +18,7 @@ import {
   type SubgraphContext,
   toConnection,
   UnprocessableEventError,
-  primeKnownUsers,
-  type KnownUserName,
+  readPageRows,
   UserDirectory,
   UserInputError,
 } from '@kartoteka/kit';
@@ -592,39 +591,24 @@ export class DealService {
   /**
    * First `first` deals after `cursor` per counterparty (a LATERAL index scan each), their totals and their
    * owners' names from the staff read model, in one statement; the owners are handed to the per-request batch of
-   * `User.name` (primeKnownUsers), so the page's owners cost no query of their own.
+   * `User.name` (kit's readPageRows), so the page's owners cost no query of their own.
    */
   private async pagesOfCounterparties(counterpartyIds: readonly string[], first: number, cursor: TimeCursor | null): Promise<ConnectionShape<Deal>[]> {
     const ids = [...new Set(counterpartyIds.filter(isUuid))];
-    const rowsById = new Map<string, Deal[]>();
-    const totals = new Map<string, number>();
-    if (ids.length) {
-      const connection = this.context.em.getConnection();
-      const after = cursor ? afterCursorSql('x', 'created_at', cursor) : null;
-      const pageSql = `select d.*, t.page_total, u.id as page_owner_id, u.name as page_owner_name, c.id as page_counterparty_id
-        from unnest(array[?]::uuid[]) as c(id)
-        cross join lateral (select count(*)::int as page_total from deals x where x.counterparty_id = c.id) t
-        left join lateral (
-          select x.* from deals x where x.counterparty_id = c.id${after ? ` and ${after.sql}` : ''}
-          order by x.created_at desc, x.id desc limit ?
-        ) d on true
-        left join user_refs u on u.id = d.owner_id
-        order by c.id, d.created_at desc, d.id desc`;
-      const rows = await connection.execute<Record<string, unknown>[]>(pageSql, [ids, ...(after?.params ?? []), first + 1]);
-      const ownerIds: string[] = [];
-      const owners: KnownUserName[] = [];
-      for (const { page_total: total, page_owner_id: ownerId, page_owner_name: ownerName, page_counterparty_id: counterpartyId, ...row } of rows) {
-        totals.set(String(counterpartyId), Number(total));
-        if (row.id === null || row.id === undefined) continue;
-        const deal = this.context.em.map(Deal, row);
-        const group = rowsById.get(deal.counterpartyId);
-        if (group) group.push(deal);
-        else rowsById.set(deal.counterpartyId, [deal]);
-        if (deal.ownerId) ownerIds.push(deal.ownerId);
-        if (ownerId) owners.push({ id: String(ownerId), name: String(ownerName) });
-      }
-      primeKnownUsers(this.context, ownerIds, owners);
-    }
-    return counterpartyIds.map((id) => toConnection(rowsById.get(id) ?? [], first, totals.get(id) ?? 0, cursorOf));
+    if (!ids.length) return counterpartyIds.map(() => toConnection<Deal>([], first, 0, cursorOf));
+    const connection = this.context.em.getConnection();
+    const after = cursor ? afterCursorSql('x', 'created_at', cursor) : null;
+    const pageSql = `select d.*, t.page_total, u.id as page_user_id, u.name as page_user_name, c.id as page_parent_id
+      from unnest(array[?]::uuid[]) as c(id)
+      cross join lateral (select count(*)::int as page_total from deals x where x.counterparty_id = c.id) t
+      left join lateral (
+        select x.* from deals x where x.counterparty_id = c.id${after ? ` and ${after.sql}` : ''}
+        order by x.created_at desc, x.id desc limit ?
+      ) d on true
+      left join user_refs u on u.id = d.owner_id
+      order by c.id, d.created_at desc, d.id desc`;
+    const rows = await connection.execute<Record<string, unknown>[]>(pageSql, [ids, ...(after?.params ?? []), first + 1]);
+    const pages = readPageRows(this.context, rows, { map: (row) => this.context.em.map(Deal, row), userIdOf: (deal) => deal.ownerId });
+    return counterpartyIds.map((id) => toConnection(pages.groups.get(id) ?? [], first, pages.totals.get(id) ?? 0, cursorOf));
   }
 }

@@ -83,21 +83,17 @@ export type TaskReminderJobOptions = { orm: MikroORM; logger: Logger; intervalMs
 
 /**
  * The reminder job as a kit scheduled job: every `intervalMs`, on one replica at a time (advisory lock), in one
- * transaction. `runOnce` runs it now (tests, with a controlled clock through `now`).
+ * transaction. `runOnce` runs it now (tests, with a controlled clock through `now`); `lastResult` tells what it did.
  */
-export function taskReminderJob(options: TaskReminderJobOptions): ScheduledJob & { lastResult: () => TaskReminderRunResult | null } {
-  let last: TaskReminderRunResult | null = null;
-  const job = scheduledJob({
+export function taskReminderJob(options: TaskReminderJobOptions): ScheduledJob<TaskReminderRunResult> {
+  return scheduledJob({
     name: 'deals:task-reminders',
     intervalMs: options.intervalMs,
     initialDelayMs: Math.min(options.intervalMs, 30_000),
     orm: options.orm,
     logger: options.logger,
     now: options.now,
-    run: async (em, now) => {
-      last = await runTaskReminders(em, now, { leadMs: options.leadMs, batchSize: options.batchSize });
-      if (last.dueSoon || last.overdue) options.logger.info({ job: 'deals:task-reminders', ...last }, 'task reminders announced');
-    },
+    run: (em, now) => runTaskReminders(em, now, { leadMs: options.leadMs, batchSize: options.batchSize }),
+    reportOf: (result) => (result.dueSoon || result.overdue ? 'task reminders announced' : null),
   });
-  return { ...job, lastResult: () => last };
 }

@@ -8,8 +8,7 @@ import {
   encodeCursor,
   ForbiddenError,
   isUuid,
-  type KnownUserName,
-  primeKnownUsers,
+  readPageRows,
   type SubgraphContext,
   toConnection,
   UserInputError,
@@ -333,42 +332,27 @@ export class DocumentService {
   /**
    * First `first` readable documents after `cursor` for every counterparty (a LATERAL index scan each, bounded by
    * LIMIT), their totals and their authors' names from the staff directory, in one statement; the authors are
-   * handed to the per-request batch of `User.name` (primeKnownUsers), so they cost no query of their own.
+   * handed to the per-request batch of `User.name` (kit's readPageRows), so they cost no query of their own.
    */
   private async pagesOfCounterparties(counterpartyIds: readonly string[], first: number, cursor: DocumentCursor | null): Promise<ConnectionShape<Document>[]> {
     const ids = [...new Set(counterpartyIds.filter(isUuid))];
-    const rowsById = new Map<string, Document[]>();
-    const totals = new Map<string, number>();
-    if (ids.length) {
-      const connection = this.context.em.getConnection();
-      const after = cursor ? afterCursorSql('x', cursor) : null;
-      const inner = readableSql('x', this.context.identity);
-      const outer = readableSql('t', this.context.identity);
-      const pageSql = `select d.*, n.page_total, sm.id as page_author_id, sm.name as page_author_name, c.id as page_counterparty_id
-        from unnest(array[?]::uuid[]) as c(id)
-        cross join lateral (select count(*)::int as page_total from documents t where t.counterparty_id = c.id and ${outer.sql}) n
-        left join lateral (
-          select x.* from documents x where x.counterparty_id = c.id and ${inner.sql}${after ? ` and ${after.sql}` : ''}
-          order by ${ORDER_SQL('x')} limit ?
-        ) d on true
-        left join staff_members sm on sm.id = d.author_id
-        order by c.id, ${ORDER_SQL('d')}`;
-      const rows = await connection.execute<Record<string, unknown>[]>(pageSql, [ids, ...outer.params, ...inner.params, ...(after?.params ?? []), first + 1]);
-      const authorIds: string[] = [];
-      const authors: KnownUserName[] = [];
-      for (const { page_total: total, page_author_id: authorId, page_author_name: authorName, page_counterparty_id: counterpartyId, ...row } of rows) {
-        totals.set(String(counterpartyId), Number(total));
-        if (row.id === null || row.id === undefined) continue;
-        const document = this.context.em.map(Document, row);
-        const group = rowsById.get(document.counterpartyId);
-        if (group) group.push(document);
-        else rowsById.set(document.counterpartyId, [document]);
-        if (document.authorId) authorIds.push(document.authorId);
-        if (authorId) authors.push({ id: String(authorId), name: String(authorName) });
-      }
-      primeKnownUsers(this.context, authorIds, authors);
-    }
-    return counterpartyIds.map((id) => toConnection(rowsById.get(id) ?? [], first, totals.get(id) ?? 0, cursorOf));
+    if (!ids.length) return counterpartyIds.map(() => toConnection<Document>([], first, 0, cursorOf));
+    const connection = this.context.em.getConnection();
+    const after = cursor ? afterCursorSql('x', cursor) : null;
+    const inner = readableSql('x', this.context.identity);
+    const outer = readableSql('t', this.context.identity);
+    const pageSql = `select d.*, n.page_total, sm.id as page_user_id, sm.name as page_user_name, c.id as page_parent_id
+      from unnest(array[?]::uuid[]) as c(id)
+      cross join lateral (select count(*)::int as page_total from documents t where t.counterparty_id = c.id and ${outer.sql}) n
+      left join lateral (
+        select x.* from documents x where x.counterparty_id = c.id and ${inner.sql}${after ? ` and ${after.sql}` : ''}
+        order by ${ORDER_SQL('x')} limit ?
+      ) d on true
+      left join staff_members sm on sm.id = d.author_id
+      order by c.id, ${ORDER_SQL('d')}`;
+    const rows = await connection.execute<Record<string, unknown>[]>(pageSql, [ids, ...outer.params, ...inner.params, ...(after?.params ?? []), first + 1]);
+    const pages = readPageRows(this.context, rows, { map: (row) => this.context.em.map(Document, row), userIdOf: (document) => document.authorId });
+    return counterpartyIds.map((id) => toConnection(pages.groups.get(id) ?? [], first, pages.totals.get(id) ?? 0, cursorOf));
   }
 }
 

@@ -134,21 +134,17 @@ export type OverdueJobOptions = { orm: MikroORM; logger: Logger; intervalMs: num
 
 /**
  * The overdue job as a kit scheduled job: every `intervalMs`, on one replica at a time (advisory lock), in one
- * transaction. `runOnce` runs it now (tests).
+ * transaction. `runOnce` runs it now (tests); `lastResult` tells what it did.
  */
-export function overdueJob(options: OverdueJobOptions): ScheduledJob & { lastResult: () => OverdueRunResult | null } {
-  let last: OverdueRunResult | null = null;
-  const job = scheduledJob({
+export function overdueJob(options: OverdueJobOptions): ScheduledJob<OverdueRunResult> {
+  return scheduledJob({
     name: 'finance:overdue',
     intervalMs: options.intervalMs,
     initialDelayMs: Math.min(options.intervalMs, 30_000),
     orm: options.orm,
     logger: options.logger,
     now: options.now,
-    run: async (em, now) => {
-      last = await runOverdueCheck(em, now, { batchSize: options.batchSize });
-      if (last.published || last.ratingsRefreshed) options.logger.info({ job: 'finance:overdue', ...last }, 'overdue obligations announced');
-    },
+    run: (em, now) => runOverdueCheck(em, now, { batchSize: options.batchSize }),
+    reportOf: (result) => (result.published || result.ratingsRefreshed ? 'overdue obligations announced' : null),
   });
-  return { ...job, lastResult: () => last };
 }

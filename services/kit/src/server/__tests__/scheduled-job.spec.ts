@@ -86,6 +86,23 @@ describe('scheduledJob', () => {
     expect(running).toBe(0);
   });
 
+  it('keeps the result of its last run and logs the report a result asks for', async () => {
+    const lines: { msg: string; job?: string; announced?: number }[] = [];
+    const recording = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) });
+    let announced = 2;
+    const job = scheduledJob({ name: 'reporter', intervalMs: 60_000, orm: orms[0], logger: recording, run: async () => ({ announced: announced-- }), reportOf: (result) => (result.announced ? 'announced' : null) });
+    expect(job.lastResult()).toBeNull();
+    expect(await job.runOnce()).toBe(true);
+    expect(job.lastResult()).toEqual({ announced: 2 });
+    await job.runOnce();
+    await job.runOnce();
+    expect(job.lastResult()).toEqual({ announced: 0 });
+    expect(lines.filter((line) => line.msg === 'announced').map((line) => [line.job, line.announced])).toEqual([
+      ['reporter', 2],
+      ['reporter', 1],
+    ]);
+  });
+
   it('rolls the run back when it fails', async () => {
     const job = scheduledJob({ name: 'writer', intervalMs: 60_000, orm: orms[0], logger, run: async (em) => {
       await em.execute('create table job_marks (id int)');
