@@ -14,6 +14,11 @@ export type PortalEvents = {
   'kartoteka:documents-changed': { documentId: string };
   /** State of the live stream: `listening` once no change can be missed any more. */
   'kartoteka:live-status': { status: LiveStatus };
+  /**
+   * The current user's work changed (a step decided, a version acknowledged, a task or deal action done, notifications
+   * read): the navigation counts and "My day" refetch. `source` names the app that emitted it.
+   */
+  'kartoteka:work-changed': { source: string };
 };
 
 /** `off` (logged out), `connecting`, `open` (connected, not yet listening), `listening`, `retrying` (after a failure). */
@@ -30,6 +35,7 @@ declare global {
     'kartoteka:notification': CustomEvent<PortalEvents['kartoteka:notification']>;
     'kartoteka:documents-changed': CustomEvent<PortalEvents['kartoteka:documents-changed']>;
     'kartoteka:live-status': CustomEvent<PortalEvents['kartoteka:live-status']>;
+    'kartoteka:work-changed': CustomEvent<PortalEvents['kartoteka:work-changed']>;
   }
 }
 

@@ -34,6 +34,11 @@ type RootMessages = {
   appDocuments: string;
   appDeals: string;
   appFinance: string;
+  appAdmin: string;
+  homeTitle: string;
+  titleHome: string;
+  titleProjects: string;
+  titleAdmin: string;
   appTasks: string;
   appNotifications: string;
   titleLogin: string;
@@ -87,6 +92,11 @@ const ru: RootMessages = {
   appDocuments: 'Документы',
   appDeals: 'Сделки',
   appFinance: 'Финансы',
+  appAdmin: 'Администрирование',
+  homeTitle: 'Мой день',
+  titleHome: 'Мой день',
+  titleProjects: 'Проекты',
+  titleAdmin: 'Администрирование',
   appTasks: 'Мои задачи',
   appNotifications: 'Уведомления',
   titleLogin: 'Вход',
@@ -140,6 +150,11 @@ const en: RootMessages = {
   appDocuments: 'Documents',
   appDeals: 'Deals',
   appFinance: 'Finance',
+  appAdmin: 'Administration',
+  homeTitle: 'My day',
+  titleHome: 'My day',
+  titleProjects: 'Projects',
+  titleAdmin: 'Administration',
   appTasks: 'My tasks',
   appNotifications: 'Notifications',
   titleLogin: 'Sign in',

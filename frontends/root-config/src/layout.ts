@@ -13,7 +13,15 @@ export type AppSlot =
   | 'documentFinance'
   | 'dealFunnel'
   | 'dealPages'
-  | 'financePages';
+  | 'financePages'
+  | 'homeDocuments'
+  | 'homeDeals'
+  | 'homeFinance'
+  | 'homeRecent'
+  | 'tasksDeals'
+  | 'projectPages'
+  | 'taskPages'
+  | 'admin';
 
 export type Shell = {
   root: HTMLElement;
@@ -21,6 +29,8 @@ export type Shell = {
   main: HTMLElement;
   slots: Record<AppSlot, HTMLElement>;
   notFound: HTMLElement;
+  /** "My day": the home page's frame around the apps' panels. */
+  home: HTMLElement;
   /** Re-renders texts (language switch) and the user block. */
   refresh: () => void;
 };
@@ -123,7 +133,26 @@ export const renderShell = (root: HTMLElement): Shell => {
     dealPages: h('div', { id: 'mf-deal-pages', class: 'kt-slot kt-slot--deal-pages' }),
     // The finance pages of the finance app (payments, statement import, review queue).
     financePages: h('div', { id: 'mf-finance-pages', class: 'kt-slot kt-slot--finance-pages' }),
+    // "My day" (home): one panel per app.
+    homeDocuments: h('div', { id: 'mf-home-documents', class: 'kt-slot kt-slot--home-documents' }),
+    homeDeals: h('div', { id: 'mf-home-deals', class: 'kt-slot kt-slot--home-deals' }),
+    homeFinance: h('div', { id: 'mf-home-finance', class: 'kt-slot kt-slot--home-finance' }),
+    homeRecent: h('div', { id: 'mf-home-recent', class: 'kt-slot kt-slot--home-recent' }),
+    // "My tasks" (/tasks): the general tasks and deal actions of the deals app, beside the documents app's page.
+    tasksDeals: h('div', { id: 'mf-tasks-deals', class: 'kt-slot kt-slot--tasks-deals' }),
+    // The projects pages and the general task pages of the deals app.
+    projectPages: h('div', { id: 'mf-project-pages', class: 'kt-slot kt-slot--project-pages' }),
+    taskPages: h('div', { id: 'mf-task-pages', class: 'kt-slot kt-slot--task-pages' }),
+    // The administration pages (admin app).
+    admin: h('div', { id: 'mf-admin', class: 'kt-slot kt-slot--admin' }),
   };
+
+  const homeTitle = h('h1', { class: 'kt-home__title', 'data-testid': 'home-title' });
+  const home = h('section', { class: 'kt-home', 'data-testid': 'home', 'aria-labelledby': 'home-title' }, [
+    homeTitle,
+    h('div', { class: 'kt-home__grid' }, [slots.homeDocuments, slots.homeDeals, slots.homeFinance, slots.homeRecent]),
+  ]);
+  homeTitle.id = 'home-title';
 
   const notFoundTitle = h('h1', { class: 'kt-empty-page__title' });
   const notFoundText = h('p', { class: 'kt-empty-page__text' });
@@ -139,7 +168,12 @@ export const renderShell = (root: HTMLElement): Shell => {
     h('div', { class: 'kt-main__inner' }, [
       slots.counterparties,
       h('div', { class: 'kt-card-panels', id: 'card-panels' }, [slots.documents, slots.deals, slots.finance]),
+      home,
+      slots.tasksDeals,
       slots.tasks,
+      slots.taskPages,
+      slots.projectPages,
+      slots.admin,
       slots.documentPages,
       slots.documentFinance,
       slots.dealFunnel,
@@ -184,8 +218,9 @@ export const renderShell = (root: HTMLElement): Shell => {
     notFoundText.textContent = t('notFoundText');
     notFoundBack.textContent = t('notFoundBack');
     footerText.textContent = t('footer');
+    homeTitle.textContent = t('homeTitle');
   };
   refresh();
 
-  return { root, header, main, slots, notFound, refresh };
+  return { root, header, main, slots, notFound, home, refresh };
 };

@@ -44,6 +44,14 @@ const microfrontends: Microfrontend[] = (
     { name: '@kartoteka/finance', slot: 'finance', label: 'appFinance' },
     { name: '@kartoteka/finance#documentExecution', slot: 'documentFinance', label: 'appFinance' },
     { name: '@kartoteka/finance#financePages', slot: 'financePages', label: 'appFinance' },
+    { name: '@kartoteka/documents#myDay', slot: 'homeDocuments', label: 'appDocuments' },
+    { name: '@kartoteka/deals#myDay', slot: 'homeDeals', label: 'appDeals' },
+    { name: '@kartoteka/finance#myDay', slot: 'homeFinance', label: 'appFinance' },
+    { name: '@kartoteka/counterparties#recent', slot: 'homeRecent', label: 'appCounterparties' },
+    { name: '@kartoteka/deals#myTasks', slot: 'tasksDeals', label: 'appDeals' },
+    { name: '@kartoteka/deals#projectPages', slot: 'projectPages', label: 'appDeals' },
+    { name: '@kartoteka/deals#taskPages', slot: 'taskPages', label: 'appDeals' },
+    { name: '@kartoteka/admin', slot: 'admin', label: 'appAdmin' },
   ] satisfies Omit<Microfrontend, 'isActive'>[]
 ).map((app) => ({ ...app, isActive: appRoutes[app.name] }));
 
@@ -71,7 +79,10 @@ const currentRoute = (): PortalRoute => matchRoute(window.location.pathname);
 const routeTitle = (route: PortalRoute): string => {
   if (route.name === 'login') return t('titleLogin');
   if (route.name === 'not-found') return t('titleNotFound');
-  if (route.name === 'tasks') return t('titleTasks');
+  if (route.name === 'home') return t('titleHome');
+  if (route.name === 'tasks' || route.name === 'task-new' || route.name === 'task-page') return t('titleTasks');
+  if (route.name === 'project-list' || route.name === 'project-new' || route.name === 'project-page') return t('titleProjects');
+  if (route.name === 'admin') return t('titleAdmin');
   if (route.name === 'route-templates') return t('titleRouteTemplates');
   if (isDocumentPagesRoute(route)) return t('titleDocuments');
   if (route.name === 'deal-list') return t('titleDeals');
@@ -97,6 +108,7 @@ const renderRoute = (): void => {
   shell.main.hidden = onLogin;
   loginView.element.hidden = !onLogin;
   shell.notFound.hidden = route.name !== 'not-found';
+  shell.home.hidden = route.name !== 'home';
   if (onLogin && previousRoute !== 'login') loginView.show();
   // The card and the document page are titled by their app (from the data they show).
   const titledByApp = route.name === 'counterparty-card' || route.name === 'document-page' || route.name === 'deal-page' || route.name === 'deal-template';
@@ -105,7 +117,7 @@ const renderRoute = (): void => {
   previousRoute = route.name;
 };
 
-/** Redirects that keep the portal consistent: login required, no login page when logged in, / -> list. */
+/** Redirects that keep the portal consistent: login required, no login page when logged in. */
 const guard = (): boolean => {
   const route = currentRoute();
   const authenticated = isAuthenticated();
@@ -118,10 +130,6 @@ const guard = (): boolean => {
   }
   if (!authenticated) {
     navigate(loginUrl());
-    return true;
-  }
-  if (route.name === 'home') {
-    navigate('/counterparties');
     return true;
   }
   return false;

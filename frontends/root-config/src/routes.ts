@@ -21,6 +21,12 @@ export type PortalRoute =
   | { name: 'finance-payments' }
   | { name: 'finance-import' }
   | { name: 'finance-review' }
+  | { name: 'project-list' }
+  | { name: 'project-new' }
+  | { name: 'project-page'; id: string }
+  | { name: 'task-new' }
+  | { name: 'task-page'; id: string }
+  | { name: 'admin'; section: string }
   | { name: 'not-found' };
 
 const trimSlash = (path: string): string => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
@@ -31,6 +37,10 @@ export const matchRoute = (pathname: string): PortalRoute => {
   if (path === '/login') return { name: 'login' };
   if (path === '/counterparties') return { name: 'counterparty-list' };
   if (path === '/tasks') return { name: 'tasks' };
+  // General tasks (deals app): the new task form and a task's page.
+  if (path === '/tasks/new') return { name: 'task-new' };
+  const taskPage = /^\/tasks\/([^/]+)$/.exec(path);
+  if (taskPage) return { name: 'task-page', id: decodeURIComponent(taskPage[1]) };
   if (path === '/counterparties/new') return { name: 'counterparty-new' };
   const card = /^\/counterparties\/([^/]+)$/.exec(path);
   if (card) return { name: 'counterparty-card', id: decodeURIComponent(card[1]) };
@@ -59,6 +69,15 @@ export const matchRoute = (pathname: string): PortalRoute => {
   if (path === '/finance' || path === '/finance/payments') return { name: 'finance-payments' };
   if (path === '/finance/import') return { name: 'finance-import' };
   if (path === '/finance/review') return { name: 'finance-review' };
+  // Projects (deals app): the list, the new project form, a project's page.
+  if (path === '/projects') return { name: 'project-list' };
+  if (path === '/projects/new') return { name: 'project-new' };
+  const projectPage = /^\/projects\/([^/]+)$/.exec(path);
+  if (projectPage) return { name: 'project-page', id: decodeURIComponent(projectPage[1]) };
+  // Administration (admin app): users and roles, API keys, failed e-mails, parked events, audit verification.
+  if (path === '/admin') return { name: 'admin', section: 'users' };
+  const admin = /^\/admin\/([a-z-]+)$/.exec(path);
+  if (admin) return { name: 'admin', section: admin[1] };
   return { name: 'not-found' };
 };
 
@@ -92,6 +111,19 @@ export const isDocumentPageRoute = (route: PortalRoute): boolean => route.name =
 export const isFinancePagesRoute = (route: PortalRoute): boolean =>
   route.name === 'finance-payments' || route.name === 'finance-import' || route.name === 'finance-review';
 
+/** "My day", the home page after login: one panel per app. */
+export const isHomeRoute = (route: PortalRoute): boolean => route.name === 'home';
+
+/** The projects pages of the deals app: list, new project, project page. */
+export const isProjectPagesRoute = (route: PortalRoute): boolean =>
+  route.name === 'project-list' || route.name === 'project-new' || route.name === 'project-page';
+
+/** The general task pages of the deals app: new task, task page. */
+export const isTaskPagesRoute = (route: PortalRoute): boolean => route.name === 'task-new' || route.name === 'task-page';
+
+/** The administration pages (admin app). */
+export const isAdminRoute = (route: PortalRoute): boolean => route.name === 'admin';
+
 /** An app is a module of the import map, or a named export of one (`<module>#<export>`). */
 export type MicrofrontendName =
   | '@kartoteka/counterparties'
@@ -104,7 +136,15 @@ export type MicrofrontendName =
   | '@kartoteka/deals#dealPages'
   | '@kartoteka/finance'
   | '@kartoteka/finance#documentExecution'
-  | '@kartoteka/finance#financePages';
+  | '@kartoteka/finance#financePages'
+  | '@kartoteka/documents#myDay'
+  | '@kartoteka/deals#myDay'
+  | '@kartoteka/finance#myDay'
+  | '@kartoteka/counterparties#recent'
+  | '@kartoteka/deals#myTasks'
+  | '@kartoteka/deals#projectPages'
+  | '@kartoteka/deals#taskPages'
+  | '@kartoteka/admin';
 
 /** Where each app is mounted (for a logged-in user). */
 export const appRoutes: Record<MicrofrontendName, (route: PortalRoute) => boolean> = {
@@ -119,6 +159,14 @@ export const appRoutes: Record<MicrofrontendName, (route: PortalRoute) => boolea
   '@kartoteka/finance': isCardRoute,
   '@kartoteka/finance#documentExecution': isDocumentPageRoute,
   '@kartoteka/finance#financePages': isFinancePagesRoute,
+  '@kartoteka/documents#myDay': isHomeRoute,
+  '@kartoteka/deals#myDay': isHomeRoute,
+  '@kartoteka/finance#myDay': isHomeRoute,
+  '@kartoteka/counterparties#recent': isHomeRoute,
+  '@kartoteka/deals#myTasks': isTasksRoute,
+  '@kartoteka/deals#projectPages': isProjectPagesRoute,
+  '@kartoteka/deals#taskPages': isTaskPagesRoute,
+  '@kartoteka/admin': isAdminRoute,
 };
 
 /**
