@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kind, parse, type TypeNode } from 'graphql';
 import { DEMO_USERS, findDanglingReferences } from '@kartoteka/kit';
 import { DOCUMENTS_REFERENCE_CHECKS } from '../../../services/documents/src/modules/counterparty/counterparty-ref.readmodel';
 import { CREATE_COUNTERPARTY, CREATE_DEAL, CREATE_DOCUMENT, legalEntityInput } from '../support/fixtures';
@@ -98,5 +101,43 @@ describe('a reference that cannot be resolved never blanks a list', () => {
     // the counterparty card's own lists are untouched by the broken row
     const card = await gql<{ counterparty: { deals: { totalCount: number } } }>('query($id: ID!) { counterparty(id: $id) { deals(first: 10) { totalCount } } }', { id: counterparty.id });
     expect(card.counterparty.deals.totalCount).toBe(2);
+  });
+});
+
+describe('a user nobody knows, inside a list or on an item of one', () => {
+  it('an acknowledgement of an unknown user keeps its row with a null user; the document and the list come back', async () => {
+    const counterparty = await newCounterparty();
+    const body = new FormData();
+    body.append('files', new Blob([new Uint8Array(Buffer.from('%PDF-1.7\n%%EOF\n'))]), 'Приказ.pdf');
+    const uploaded = await fetch(`${stack.gatewayUrl.replace(/\/graphql$/, '')}/rest/documents/files`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body });
+    expect(uploaded.status).toBe(201);
+    const fileId = ((await uploaded.json()) as { files: { id: string }[] }).files[0].id;
+    const documentId = (
+      await gql<{ createDocument: { id: string } }>(CREATE_DOCUMENT, { input: { type: 'OTHER', counterpartyId: counterparty.id, title: 'Приказ к ознакомлению', fileIds: [fileId] } })
+    ).createDocument.id;
+    await gql('mutation($input: RequestAcknowledgementInput!) { requestAcknowledgement(input: $input) { id } }', { input: { documentId, userIds: [MANAGER.id] } });
+    const em = stack.subgraphs.documents.orm.em.fork();
+    const [ack] = await em.getConnection().execute<{ id: string }[]>('select id from acknowledgements where document_id = ?', [documentId]);
+    await insertChangedCopy(stack, 'documents', 'acknowledgements', ack.id, { user_id: randomUUID() });
+
+    const query = `query($id: ID!) { documents(first: 100) { totalCount edges { node { id } } } document(id: $id) { id title acknowledgements { user { name } acknowledgedAt } } }`;
+    const result = await stack.call<{ documents: { totalCount: number; edges: unknown[] }; document: { title: string; acknowledgements: { user: { name: string } | null }[] } }>(query, { id: documentId }, token);
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.documents.edges).toHaveLength(result.data!.documents.totalCount);
+    expect(result.data!.document.title).toBe('Приказ к ознакомлению');
+    // the acknowledgement of the unknown user is its own row: a null user, not an error blanking the document
+    expect(result.data!.document.acknowledgements.map((row) => row.user?.name ?? null).sort()).toEqual([MANAGER.name, null].sort());
+  });
+
+  it('no subgraph but identity declares a non-null single User field (an unknown user there could only be an error)', () => {
+    const nonNullUser = (type: TypeNode): boolean => type.kind === Kind.NON_NULL_TYPE && type.type.kind === Kind.NAMED_TYPE && type.type.name.value === 'User';
+    const offenders = ['counterparties', 'documents', 'deals', 'finance'].flatMap((service) =>
+      parse(readFileSync(join(__dirname, '..', '..', '..', 'services', service, 'schema.graphql'), 'utf8')).definitions.flatMap((definition) =>
+        definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION
+          ? (definition.fields ?? []).filter((field) => nonNullUser(field.type)).map((field) => `${service}: ${definition.name.value}.${field.name.value}`)
+          : [],
+      ),
+    );
+    expect(offenders).toEqual([]);
   });
 });

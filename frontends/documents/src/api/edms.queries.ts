@@ -270,7 +270,7 @@ export type Acknowledgement = {
   acknowledgedAt: string | null;
   overdue: boolean;
   requestedAt: string;
-  user: UserRef;
+  user: UserRef | null;
   requestedBy: UserRef | null;
 };
 

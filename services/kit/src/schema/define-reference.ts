@@ -3,7 +3,17 @@ import type { Permission } from '../auth/permissions';
 import { byKeys, type SubgraphContext } from '../server/context';
 import { NotFoundError } from '../errors/domain-errors';
 import { isUuid } from './ids';
-import { defaultFieldResolver, isNonNullType, isObjectType, Kind, type GraphQLResolveInfo, type GraphQLSchema, type SelectionNode } from 'graphql';
+import {
+  defaultFieldResolver,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionNode,
+} from 'graphql';
 import type { ReferenceResolverMap } from './build-subgraph';
 
 export type ReferenceDefinition<T extends { id: string }> = {
@@ -83,10 +93,10 @@ function isCaller(id: string, context: SubgraphContext): boolean {
  * stays, with its name) and never deletes a user, and a read model can be rebuilt from those events. The gaps
  * are delivery lag, right after a user is created, and rows written around the API (a dangling author or
  * owner). The likeliest lag case is the new user looking at what they have just done, answered from the
- * caller's own identity (signed by the gateway, it carries the name). A nullable single User field never gets
- * here with anyone else unknown: `nullUnknownUsers` has made it null, as identity's reference resolver did.
- * Only a user in a list or a non-null User field can, and that is an error at this field's path (NOT_FOUND),
- * never a wrong or empty name.
+ * caller's own identity (signed by the gateway, it carries the name). No User field gets here with anyone else
+ * unknown: `nullUnknownUsers` has made a single one null and left it out of a list, as identity's reference
+ * resolver did. Should one still arrive, it is an error at this field's path (NOT_FOUND), never a wrong or
+ * empty name.
  */
 export async function userNameFromReadModel(id: string, context: SubgraphContext, load: KnownUsersLoader): Promise<string> {
   const known = await knownUser(id, context, load);
@@ -111,27 +121,59 @@ function asksBeyondKey(selections: readonly SelectionNode[], info: GraphQLResolv
   return false;
 }
 
+/** `User`, `User!`, `[User]`, `[User!]`, `[User!]!`: whether the field holds one user or a list of them (else null). */
+function userFieldShape(type: GraphQLOutputType): 'single' | 'list' | null {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isObjectType(inner)) return inner.name === 'User' ? 'single' : null;
+  if (!isListType(inner)) return null;
+  const item = isNonNullType(inner.ofType) ? inner.ofType.ofType : inner.ofType;
+  return isObjectType(item) && item.name === 'User' ? 'list' : null;
+}
+
 /**
  * A reference to a user this subgraph's read model does not know (a row written around the API whose author or
- * owner id points at no user) resolves to null on its own field, with no error, exactly as when identity's
- * reference resolver answered for it; a known user (deactivated ones included) is returned as is, and so is the
- * caller themself (see userNameFromReadModel). Every nullable field whose type is the `User` stub is wrapped;
- * the lookup is the per-request batch `User.name` uses, so it costs no query of its own, and happens only when
- * the selection asks for more than the user's id (an id alone was never checked by the gateway either).
+ * owner id points at no user) never turns into an error: on a nullable User field it resolves to null, with no
+ * error, exactly as when identity's reference resolver answered for it; from a list of users (assignees, who must
+ * act now) it is left out, so the rest of the list and the row holding it still come back. A known user
+ * (deactivated ones included) is returned as is, and so is the caller themself (see userNameFromReadModel). The
+ * lookup is the per-request batch `User.name` uses, so it costs no query of its own, and happens only when the
+ * selection asks for more than the user's id (an id alone was never checked by the gateway either). A non-null
+ * single `User!` field cannot be wrapped this way; the schemas declare none (see the kit spec that checks it).
  */
 export function nullUnknownUsers(schema: GraphQLSchema, load: KnownUsersLoader): void {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('_')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (isNonNullType(field.type) || !isObjectType(field.type) || field.type.name !== 'User' || field.name.startsWith('_')) continue;
+      if (field.name.startsWith('_')) continue;
+      const shape = userFieldShape(field.type);
+      if (shape === null || (shape === 'single' && isNonNullType(field.type))) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
-      field.resolve = async (source, args, context: SubgraphContext, info) => {
-        const user: unknown = await resolve(source, args, context, info);
+      const isKnown = async (user: unknown, context: SubgraphContext): Promise<boolean> => {
         const id = (user as { id?: unknown } | null)?.id;
-        if (typeof id !== 'string' || isCaller(id, context)) return user;
-        if (!info.fieldNodes.some((node) => node.selectionSet && asksBeyondKey(node.selectionSet.selections, info))) return user;
-        return (await knownUser(id, context, load)) ? user : null;
+        if (typeof id !== 'string' || isCaller(id, context)) return true;
+        return (await knownUser(id, context, load)) !== null;
+      };
+      field.resolve = async (source, args, context: SubgraphContext, info) => {
+        const value: unknown = await resolve(source, args, context, info);
+        if (value === null || value === undefined) return value;
+        if (!info.fieldNodes.some((node) => node.selectionSet && asksBeyondKey(node.selectionSet.selections, info))) return value;
+        if (shape === 'single') return (await isKnown(value, context)) ? value : null;
+        if (!Array.isArray(value)) return value;
+        const known = await Promise.all(value.map((user) => (user === null || user === undefined ? true : isKnown(user, context))));
+        return value.filter((_, index) => known[index]);
       };
     }
   }
+}
+
+/** The names of the non-null single `User!` fields of a schema: unknown users there could only be errors. */
+export function nonNullUserFields(schema: GraphQLSchema): string[] {
+  const found: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('_')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (isNonNullType(field.type) && userFieldShape(field.type) === 'single') found.push(`${type.name}.${field.name}`);
+    }
+  }
+  return found;
 }

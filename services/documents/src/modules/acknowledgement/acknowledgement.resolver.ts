@@ -32,7 +32,7 @@ export class AcknowledgementResolver {
     return new AcknowledgementService(context).acknowledge(input.id);
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { nullable: true, description: 'The staff member asked to read the version; null only for a user this service does not know' })
   user(@Root() row: Acknowledgement): User {
     return userStub(row.userId) as User;
   }
