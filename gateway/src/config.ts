@@ -1,6 +1,8 @@
 import { strictEnvReporter } from '@kartoteka/kit';
 import { bool, cleanEnv, num, str } from 'envalid';
 import { DEFAULT_INSTANCE_DOWN_MS } from './subgraph-instances';
+import { SUPERGRAPH_PATH } from './supergraph-path';
+import type { SupergraphSettings } from './supergraph-source';
 
 /**
  * Where a subgraph runs: `url` is its first (or only) instance, `urls` every instance (replicas) the gateway
@@ -38,6 +40,8 @@ export type GatewayConfig = {
    * client address is the socket's. It keys anonymous rate limits and login throttling.
    */
   trustedProxies: string[];
+  /** Where the supergraph is read from, and how often it is read again to take a new one without a restart. */
+  supergraph: SupergraphSettings;
 };
 
 export type RestSettings = {
@@ -90,11 +94,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     RATE_LIMIT_API_KEY_PER_MINUTE: num({ default: 600, desc: 'Requests per minute per API key without a limit of its own (0: no limit)' }),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: num({ default: 300, desc: 'Requests per minute per client address without credentials (0: no limit)' }),
     TRUSTED_PROXIES: str({ default: '', desc: 'Comma-separated proxies whose X-Forwarded-For is believed (addresses, CIDRs, loopback); empty: none' }),
+    SUPERGRAPH_PATH: str({ default: SUPERGRAPH_PATH, desc: 'The supergraph file the gateway serves (read again every SUPERGRAPH_POLL_MS)' }),
+    SUPERGRAPH_URL: str({ default: '', desc: 'A URL to poll for the supergraph instead of SUPERGRAPH_PATH (http or https)' }),
+    SUPERGRAPH_POLL_MS: num({ default: 5000, desc: 'How often the supergraph is read again, in ms; 0: only at start' }),
     ...subgraphSpecs,
   }, { reporter: strictEnvReporter }) as unknown as Record<string, string | number | boolean>;
   const restServices = String(values.REST_SERVICES).split(',').map((name) => name.trim()).filter(Boolean);
   const unknownRest = restServices.filter((name) => !(SUBGRAPHS as readonly string[]).includes(name));
   if (unknownRest.length) throw new Error(`Invalid configuration:\n  REST_SERVICES: unknown service ${unknownRest.join(', ')}`);
+  const supergraphUrl = String(values.SUPERGRAPH_URL).trim();
+  if (supergraphUrl && (!URL.canParse(supergraphUrl) || !/^https?:$/.test(new URL(supergraphUrl).protocol))) {
+    throw new Error(`Invalid configuration:\n  SUPERGRAPH_URL: not an http(s) URL: ${supergraphUrl}`);
+  }
+  if (Number(values.SUPERGRAPH_POLL_MS) < 0) throw new Error('Invalid configuration:\n  SUPERGRAPH_POLL_MS: must be 0 or more');
   const subgraphs = Object.fromEntries(
     SUBGRAPHS.map((name) => {
       const key = name.toUpperCase();
@@ -121,5 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     rest: { services: restServices, maxBodyBytes: Number(values.REST_MAX_BODY_BYTES), responseTimeoutMs: Number(values.REST_TIMEOUT_MS) },
     rateLimit: { userPerMinute: Number(values.RATE_LIMIT_USER_PER_MINUTE), apiKeyPerMinute: Number(values.RATE_LIMIT_API_KEY_PER_MINUTE), anonymousPerMinute: Number(values.RATE_LIMIT_ANONYMOUS_PER_MINUTE) },
     trustedProxies: String(values.TRUSTED_PROXIES).split(',').map((proxy) => proxy.trim()).filter(Boolean),
+    supergraph: { path: String(values.SUPERGRAPH_PATH), url: supergraphUrl || null, pollMs: Number(values.SUPERGRAPH_POLL_MS) },
   };
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -11,10 +10,10 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { createFormatError, createLogger, isInternalError, jsonBodyErrorHandler, runWithRequestId, type Logger } from '@kartoteka/kit';
+import { createFormatError, createLogger, isInternalError, jsonBodyErrorHandler, runWithRequestId, serviceVersion, type Logger } from '@kartoteka/kit';
 import { AuthenticationError, createAuthenticator } from './authentication';
 import type { GatewayConfig } from './config';
-import { SUPERGRAPH_PATH } from './supergraph-path';
+import { createSupergraphSource, subgraphsOf, type SupergraphStatus } from './supergraph-source';
 import type { GatewayContext } from './gateway-context';
 import { assignRequestId } from './request-id';
 import { requestErrorsPlugin } from './request-errors';
@@ -22,7 +21,7 @@ import { createRateLimiter, memoryRateLimitStore, rateLimit } from './rate-limit
 import { createRestProxy } from './rest-proxy';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { SubgraphInstances } from './subgraph-instances';
-import { unavailablePathsPlugin } from './unavailable-paths';
+import { fieldOwnersOf, unavailablePathsPlugin } from './unavailable-paths';
 
 export type RunningGateway = { url: string; port: number; logger: Logger; stop: () => Promise<void> };
 
@@ -53,21 +52,36 @@ function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
 }
 
 /**
- * The only public entry: authenticates, limits, routes to subgraphs from the static supergraph. It
- * authorizes nothing itself; every subgraph enforces permissions on what it owns.
+ * The only public entry: authenticates, limits, routes to subgraphs from the supergraph. It authorizes nothing
+ * itself; every subgraph enforces permissions on what it owns. The supergraph is read from config.supergraph and
+ * read again while the gateway runs: a new one is swapped in without a restart (see supergraph-source.ts); a
+ * fixed `options.supergraphSdl` (tests) is served as it is.
  */
 export async function startGateway(config: GatewayConfig, options: { supergraphSdl?: string; logger?: Logger } = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
-  const supergraphSdl = options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const source = options.supergraphSdl === undefined ? createSupergraphSource(config.supergraph, logger) : null;
+  const fixedStatus: SupergraphStatus | null = options.supergraphSdl === undefined ? null : { id: 'fixed', source: 'options', loadedAt: new Date().toISOString(), subgraphs: subgraphsOf(options.supergraphSdl), rejected: null };
+  // in production the health endpoints, which anyone may call, name no internal address or path
+  const supergraphStatus = (): SupergraphStatus | Omit<SupergraphStatus, 'source' | 'subgraphs'> & { subgraphs: string[] } => {
+    const status = source?.status() ?? fixedStatus!;
+    if (!config.production) return status;
+    const { source: _source, subgraphs, ...rest } = status;
+    return { ...rest, subgraphs: subgraphs.map((subgraph) => subgraph.name) };
+  };
   // one instance choice per subgraph (its replicas, their pools and health), shared by GraphQL fetches and REST calls
   const instances = new Map(Object.entries(config.subgraphs).map(([name, target]) => [name, new SubgraphInstances(target.urls, { downMs: config.instanceDownMs })]));
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: source?.hook ?? options.supergraphSdl,
     buildService: ({ name, url }) => {
       const target = config.subgraphs[name];
       // a subgraph the configuration does not name keeps the supergraph's routing URL
       return new SubgraphDataSource({ name, url: target?.url ?? url ?? '', instances: instances.get(name), secret: target?.secret ?? '', timeoutMs: config.subgraphTimeoutMs });
     },
+  });
+  // which subgraph owns each field, for the paths of SERVICE_UNAVAILABLE errors: follows the supergraph served
+  let fieldOwners = options.supergraphSdl === undefined ? null : fieldOwnersOf(options.supergraphSdl);
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    fieldOwners = fieldOwnersOf(coreSupergraphSdl);
   });
   const identityTarget = config.subgraphs.identity;
   if (!identityTarget) throw new Error('The identity subgraph must be configured');
@@ -104,15 +118,37 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
     csrfPrevention: true,
     validationRules: armor.validationRules,
     formatError: createFormatError({ exposeInternals: !config.production }),
-    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), unavailablePathsPlugin(supergraphSdl), requestErrorsPlugin(), loggingPlugin()],
+    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), unavailablePathsPlugin(() => fieldOwners), requestErrorsPlugin(), loggingPlugin()],
   });
   await apollo.start();
 
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
+  const version = serviceVersion();
   app.get('/health/ready', (_req, res) => {
-    res.json({ status: 'ready', service: 'gateway' });
+    res.json({ status: 'ready', service: 'gateway', version, supergraph: supergraphStatus() });
+  });
+  // What the gateway composes: the supergraph it serves and, asked now, each subgraph instance's release and schema hash.
+  app.get('/health/subgraphs', async (_req, res) => {
+    const subgraphs = await Promise.all(
+      Object.entries(config.subgraphs).map(async ([name, target]) => ({
+        name,
+        instances: await Promise.all(
+          target.urls.map(async (url) => {
+            const health = url.replace(/\/graphql\/?$/, '') + '/health/live';
+            try {
+              const answer = await fetch(health, { signal: AbortSignal.timeout(2000) });
+              const body = (await answer.json()) as { version?: string; schemaHash?: string };
+              return { url: config.production ? undefined : url, up: answer.ok, version: body.version ?? null, schemaHash: body.schemaHash ?? null };
+            } catch {
+              return { url: config.production ? undefined : url, up: false, version: null, schemaHash: null };
+            }
+          }),
+        ),
+      })),
+    );
+    res.json({ service: 'gateway', version, supergraph: supergraphStatus(), subgraphs });
   });
 
   app.use(

@@ -95,8 +95,7 @@ export function unavailablePaths(schema: GraphQLSchema, operation: DocumentNode,
 }
 
 /** Gives each SERVICE_UNAVAILABLE error the paths of the fields that are missing because of it. */
-export function unavailablePathsPlugin(supergraphSdl: string): ApolloServerPlugin {
-  const owners = fieldOwnersOf(supergraphSdl);
+export function unavailablePathsPlugin(ownersNow: () => FieldOwners | null): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
@@ -104,6 +103,8 @@ export function unavailablePathsPlugin(supergraphSdl: string): ApolloServerPlugi
           if (response.body.kind !== 'single' || !document) return;
           const result = response.body.singleResult;
           if (!result.errors?.some((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE' && !error.path)) return;
+          const owners = ownersNow();
+          if (!owners) return;
           result.errors = result.errors.flatMap((error): GraphQLFormattedError[] => {
             if (error.extensions?.code !== 'SERVICE_UNAVAILABLE' || error.path) return [error];
             const paths = unavailablePaths(schema, document, operationName ?? undefined, result.data, String(error.extensions.service), owners);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Request } from 'express';
@@ -17,6 +17,7 @@ import { buildFederatedSchema, type SubgraphSchemaDefinition } from '../schema/b
 import { LoaderRegistry, type SubgraphContext } from './context';
 import { jsonBodyErrorHandler } from './body-errors';
 import { createLogger, flushLogger, runWithRequestId, type Logger } from './logger';
+import { serviceVersion } from './service-version';
 
 export type SubgraphDefinition = SubgraphSchemaDefinition &
   OrmDefinition & {
@@ -84,13 +85,15 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
 
+  // what runs here: the release, and the hash of the SDL it serves (the same text `schema:print` commits)
+  const release = { version: serviceVersion(), schemaHash: createHash('sha256').update(sdl).digest('hex').slice(0, 16) };
   app.get('/health/live', (_req, res) => {
-    res.json({ status: 'ok', service: config.service });
+    res.json({ status: 'ok', service: config.service, ...release });
   });
   app.get('/health/ready', async (_req, res) => {
     try {
       await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ready', service: config.service });
+      res.json({ status: 'ready', service: config.service, ...release });
     } catch (error) {
       logger.warn({ err: error }, 'readiness check failed');
       res.status(503).json({ status: 'unavailable', service: config.service });
