@@ -2,6 +2,8 @@
  * The portal's static server (plain node:http, no dependencies):
  *   /                       frontends/root-config/dist (index.html, root-config.js, vendor/*)
  *   /apps/<name>/<file>     frontends/<name>/dist/<file> for the utility module and each microfrontend
+ *   /api-reference/         the partner API reference built by the gateway (gateway/dist/api-reference: index.html,
+ *                           CHANGELOG.md, partner-guide.md)
  *   any other path without a file extension -> index.html (the single-spa routes), with the portal
  *   config injected as window.__KARTOTEKA__, a Content-Security-Policy that allows its inline scripts, and
  *   a `<link rel="modulepreload">` for every module the page's apps need (see routePreloads).
@@ -40,9 +42,16 @@ const CONTENT_TYPES = {
   '.woff2': 'font/woff2',
   '.woff': 'font/woff',
   '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
 };
 
-const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.map', '.json', '.svg', '.txt']);
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.map', '.json', '.svg', '.txt', '.md']);
+
+/**
+ * The API reference is one generated page with its own inline script and styles (SpectaQL) and no user data: it may
+ * run those, and nothing else; it loads nothing from anywhere and is never framed.
+ */
+const API_REFERENCE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -198,6 +207,8 @@ export const startPortalServer = async ({
   gatewayUrl = DEFAULT_GATEWAY_URL,
   rootDist = path.join(here, 'dist'),
   appsDir = frontendsDir,
+  /** The partner API reference the gateway's build writes (served at /api-reference/; absent: 404). */
+  apiReferenceDir = path.resolve(frontendsDir, '..', 'gateway', 'dist', 'api-reference'),
   /** `false`: no preloads of the route's modules (only the template's own): for comparing in benchmarks. */
   preloadRoutes = true,
   log = () => {},
@@ -223,6 +234,10 @@ export const startPortalServer = async ({
   };
 
   const resolveFile = (pathname) => {
+    if (pathname === '/api-reference' || pathname.startsWith('/api-reference/')) {
+      const file = path.join(apiReferenceDir, pathname.slice('/api-reference/'.length) || 'index.html');
+      return { file: isInside(apiReferenceDir, file) ? file : null, fallback: false, apiReference: true };
+    }
     const app = /^\/apps\/([^/]+)\/(.+)$/.exec(pathname);
     if (app) {
       const dist = appDists.get(app[1]);
@@ -292,7 +307,8 @@ export const startPortalServer = async ({
     }
     if (pathname.includes('\0')) return sendText(res, 400, 'Bad Request');
 
-    const { file, fallback } = resolveFile(pathname);
+    if (pathname === '/api-reference') return sendText(res, 308, 'Permanent Redirect', { Location: '/api-reference/' });
+    const { file, fallback, apiReference } = resolveFile(pathname);
     if (file === indexFile) return serveIndex(req, res, pathname);
     const info = file ? await statFile(file) : null;
     if (!info) return fallback ? serveIndex(req, res, pathname) : sendText(res, 404, 'Not Found');
@@ -304,6 +320,7 @@ export const startPortalServer = async ({
       // File names are stable (the import map names them), so the browser revalidates each time.
       'Cache-Control': 'no-cache',
       ETag: etag,
+      ...(apiReference ? { 'Content-Security-Policy': API_REFERENCE_CSP } : {}),
     };
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, { ...SECURITY_HEADERS, ...common });

@@ -24,11 +24,15 @@ describe('portal server', () => {
     await writeFile(path.join(rootDist, 'root-config.css'), 'body{}');
     await writeFile(path.join(dir, 'deals', 'dist', 'deals.js'), 'export const mount = 1;');
     await writeFile(path.join(dir, 'secret', 'key.txt'), 'secret');
+    await mkdir(path.join(dir, 'api-reference'), { recursive: true });
+    await writeFile(path.join(dir, 'api-reference', 'index.html'), '<!doctype html><title>Kartoteka API reference</title><script>/* nav */</script>');
+    await writeFile(path.join(dir, 'api-reference', 'CHANGELOG.md'), '# Kartoteka API changelog\n');
     portal = await startPortalServer({
       port: 0,
       gatewayUrl: 'http://gw.example:4000/graphql</script><script>alert(1)',
       rootDist,
       appsDir: dir,
+      apiReferenceDir: path.join(dir, 'api-reference'),
     });
   });
 
@@ -88,6 +92,20 @@ describe('portal server', () => {
       const res = await get(url);
       assert.notEqual(await res.text(), 'secret', url);
     }
+  });
+
+  it('serves the API reference with its changelog, under a CSP of its own, and nothing beside it', async () => {
+    const redirect = await fetch(new URL('/api-reference', portal.url), { redirect: 'manual' });
+    assert.equal(redirect.status, 308);
+    assert.equal(redirect.headers.get('location'), '/api-reference/');
+    const page = await get('/api-reference/');
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Kartoteka API reference/);
+    assert.match(page.headers.get('content-security-policy'), /default-src 'none'.*frame-ancestors 'none'/);
+    const changelog = await get('/api-reference/CHANGELOG.md');
+    assert.equal(changelog.headers.get('content-type'), 'text/markdown; charset=utf-8');
+    assert.match(await changelog.text(), /API changelog/);
+    for (const url of ['/api-reference/..%2Fsecret%2Fkey.txt', '/api-reference/missing.html']) assert.equal((await get(url)).status, 404, url);
   });
 
   it('rejects methods other than GET and HEAD', async () => {

@@ -5,7 +5,8 @@ let sequence = 0;
 /** A valid legal-entity input with a fresh INN (and matching OGRN) on every call. */
 export function legalEntityInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   sequence += 1;
-  const serial = String(Date.now() % 1e5).padStart(5, '0') + String(sequence).padStart(2, '0');
+  // 7 digits: the time and the sequence of this process (up to 1 000 distinct INNs per spec file)
+  const serial = String(Date.now() % 1e4).padStart(4, '0') + String(sequence % 1000).padStart(3, '0');
   const inn = makeInn10(`77${serial}`);
   return {
     name: `ООО «Тестовая Компания ${sequence}»`,

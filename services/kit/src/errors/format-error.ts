@@ -65,11 +65,27 @@ export function isInternalError(error: unknown): boolean {
 export type FormatErrorOptions = { exposeInternals: boolean; onInternalError?: (error: unknown) => void };
 
 /**
+ * graphql-js suggests names in some messages (`Value "LETTER" does not exist in "DocumentType" enum. Did you mean
+ * the enum value "OTHER"?`), which tells a stranger the schema piece by piece: production drops the suggestion.
+ */
+export const withoutSuggestion = (message: string): string => message.replace(/\s*Did you mean [^?]*\?\s*$/, '');
+
+/**
  * Maps every error leaving a server to the public shape: domain errors keep their code and extensions,
  * class-validator failures become BAD_USER_INPUT with `field`, everything else becomes a bare
- * INTERNAL_SERVER_ERROR (details only in development). Stack traces never leave.
+ * INTERNAL_SERVER_ERROR (details only in development). Stack traces never leave; nor, in production, do
+ * graphql-js's name suggestions.
  */
 export function createFormatError(options: FormatErrorOptions) {
+  const format = formatWithSuggestions(options);
+  if (options.exposeInternals) return format;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = format(formatted, error);
+    return { ...result, message: withoutSuggestion(result.message) };
+  };
+}
+
+function formatWithSuggestions(options: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof ArgumentValidationError) {

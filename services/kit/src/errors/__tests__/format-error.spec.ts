@@ -6,7 +6,7 @@ import { createFormatError, isInternalError } from '../format-error';
  * argument with a default passes validation (`$first: Int` may be used for `first: Int! = 20`). Found by the
  * API fuzz (test/src/fuzz): every connection answered INTERNAL_SERVER_ERROR to `{ "first": null }`.
  */
-const schema = buildSchema('type Query { list(first: Int! = 20): Int!  broken: Int!  failing: Int! }');
+const schema = buildSchema('enum Kind { INCOMING_LETTER OTHER } type Query { list(first: Int! = 20): Int!  broken: Int!  failing: Int!  byKind(kind: Kind!): Int }');
 const root = { list: ({ first }: { first: number }) => first, broken: () => null, failing: () => { throw new Error('a bug'); } };
 
 async function errorOf(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLError> {
@@ -30,5 +30,15 @@ describe('createFormatError', () => {
       expect(format(error.toJSON(), error)).toEqual(expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
       expect(isInternalError(error)).toBe(true);
     }
+  });
+
+  it('drops graphql-js name suggestions in production, keeps them in development', async () => {
+    const error = await errorOf('query($kind: Kind!) { byKind(kind: $kind) }', { kind: 'LETTER' });
+    expect(error.message).toMatch(/Did you mean/);
+    // as Apollo Server hands it over: a variable refused with BAD_USER_INPUT
+    const formatted = { ...error.toJSON(), extensions: { code: 'BAD_USER_INPUT' } };
+    const production = format(formatted, error);
+    expect(production).toMatchObject({ message: 'Variable "$kind" got invalid value "LETTER"; Value "LETTER" does not exist in "Kind" enum.', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(createFormatError({ exposeInternals: true })(formatted, error).message).toMatch(/Did you mean/);
   });
 });
