@@ -99,8 +99,21 @@ const parseJson = (text: string): Record<string, unknown> | null => {
 const stringOr = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 const handleMessage = (message: SseMessage): void => {
+  if (message.event === 'notifications-read') {
+    // Some of my notifications were marked read (in another tab, or because their work was done): the bell, the
+    // inbox and the navigation counts follow.
+    scheduleLiveRefetch('notification');
+    emitPortalEvent('kartoteka:work-changed', { source: 'live' });
+    return;
+  }
   const payload = parseJson(message.data);
   const documentId = stringOr(payload?.documentId);
+  if (message.event === 'notification' && !documentId && stringOr(payload?.taskId)) {
+    // A task's reminder (no document): the bell and the task counts refetch.
+    scheduleLiveRefetch('notification');
+    emitPortalEvent('kartoteka:work-changed', { source: 'live' });
+    return;
+  }
   if (!documentId) return;
   if (message.event === 'notification') {
     emitPortalEvent('kartoteka:notification', { documentId, notificationId: stringOr(payload?.id), kind: stringOr(payload?.kind) });

@@ -24,3 +24,7 @@ export { notificationBell, tasksPage } from './tasks/apps';
 // The EDMS pages (registry, document, form, route templates): an application of its own, registered by
 // the root config under `@kartoteka/documents#documentPages`.
 export { documentPages } from './pages/apps';
+
+// "My day" on the home page (documents waiting for my decision or acknowledgement): registered by the root
+// config under `@kartoteka/documents#myDay`.
+export { myDay } from './workplace/apps';

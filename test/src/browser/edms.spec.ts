@@ -217,6 +217,7 @@ describe('approval in the portal, live', () => {
     await expect(pending.textContent()).resolves.toContain(STAGE_CHECK);
     expect(await approver.getByTestId('document-create').count()).toBe(0); // a lawyer creates no documents
     await pending.getByTestId('step-approve').click();
+    await approver.getByTestId('approve-confirm').click(); // the comment is optional
     await pending.waitFor({ state: 'detached' });
 
     // no reload on the author's side: the bell counts the decision, the dropdown names the lawyer

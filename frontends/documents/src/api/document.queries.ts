@@ -1,5 +1,7 @@
 import { gql } from '@apollo/client/core';
 import { counterpartyConnectionQuery, type Connection, type CounterpartyConnectionVars, type Money } from '@kartoteka/portal-api';
+import type { DocumentFile } from './edms.queries';
+import type { AwaitingUser } from './tasks.queries';
 
 /** This app's slice of the card: the counterparty's documents (the documents subgraph). */
 
@@ -38,6 +40,10 @@ export type DocumentRow = {
   verified: boolean;
   /** Approval steps of this document waiting for my decision. */
   myPendingSteps: PendingStep[];
+  /** Who must act on it now (approvers of its pending steps). */
+  awaitingActionFrom: AwaitingUser[];
+  /** The current version: its first file is the document's main file (preview from the card). */
+  currentVersion: { id: string; number: number; files: DocumentFile[] } | null;
 };
 
 /** One of my approval steps on a document, as the card panel shows it (inline Approve / Reject). */
@@ -67,6 +73,24 @@ const DOCUMENT_ROW = gql`
       canDecide
       stageName
       signOff
+    }
+    awaitingActionFrom {
+      id
+      name
+      roles
+    }
+    currentVersion {
+      id
+      number
+      files {
+        id
+        name
+        size
+        contentType
+        sha256
+        url
+        previewable
+      }
     }
   }
 `;

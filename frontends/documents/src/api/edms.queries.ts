@@ -1,6 +1,7 @@
 import { gql } from '@apollo/client/core';
 import { connectionSelection, type Connection, type Money } from '@kartoteka/portal-api';
 import type { DocumentStatus, DocumentType } from './document.queries';
+import type { AwaitingUser } from './tasks.queries';
 
 /**
  * The EDMS pages' operations (documents subgraph, through the one Apollo client): the registry, the
@@ -59,6 +60,8 @@ export type RegistryRow = {
   amount: Money | null;
   counterparty: CounterpartyRef | null;
   responsible: UserRef | null;
+  /** Who must act on it now (batched on the server). */
+  awaitingActionFrom: AwaitingUser[];
 };
 
 const REGISTRY_ROW = gql`
@@ -84,10 +87,20 @@ const REGISTRY_ROW = gql`
       id
       name
     }
+    awaitingActionFrom {
+      id
+      name
+      roles
+    }
   }
 `;
 
 export const REGISTRY_PAGE_SIZE = 25;
+
+/** Sortable columns of the registry (the server's `documents(sort:, dir:)`), kept in the URL as `sort` and `dir`. */
+export const REGISTRY_SORTS = ['number', 'date', 'title', 'amount', 'status'] as const;
+export type RegistrySort = (typeof REGISTRY_SORTS)[number];
+export type SortDir = 'asc' | 'desc';
 
 export type RegistryVars = {
   first: number;
@@ -98,6 +111,8 @@ export type RegistryVars = {
   dateFrom: string | null;
   dateTo: string | null;
   search: string | null;
+  sort: RegistrySort | null;
+  dir: SortDir | null;
 };
 export type RegistryData = { documents: Connection<RegistryRow> };
 
@@ -111,6 +126,8 @@ export const DOCUMENT_REGISTRY = gql`
     $dateFrom: String
     $dateTo: String
     $search: String
+    $sort: String
+    $dir: String
   ) {
     documents(
       first: $first
@@ -121,6 +138,8 @@ export const DOCUMENT_REGISTRY = gql`
       dateFrom: $dateFrom
       dateTo: $dateTo
       search: $search
+      sort: $sort
+      dir: $dir
     ) {
       ${connectionSelection(REGISTRY_ROW)}
     }

@@ -20,7 +20,10 @@ export const isNotificationKind = (value: string): value is NotificationKind => 
 export type NotificationItem = {
   id: string;
   kind: NotificationKind;
-  documentId: string;
+  /** Null for the reminder of a task that is not about a document. */
+  documentId: string | null;
+  /** TASK_DUE_SOON / TASK_OVERDUE: the task the reminder opens (`/tasks/:taskId`). */
+  taskId: string | null;
   documentTitle: string;
   documentNumber: string | null;
   actorName: string | null;
@@ -28,6 +31,8 @@ export type NotificationItem = {
   dueAt: string | null;
   createdAt: string;
   readAt: string | null;
+  /** When the work behind it was done (step decided, version acknowledged, task completed): it then counts as read. */
+  handledAt: string | null;
 };
 
 /** The bell's list: the latest few. */
@@ -40,6 +45,7 @@ const NOTIFICATION_FIELDS = gql`
     id
     kind
     documentId
+    taskId
     documentTitle
     documentNumber
     actorName
@@ -47,6 +53,7 @@ const NOTIFICATION_FIELDS = gql`
     dueAt
     createdAt
     readAt
+    handledAt
   }
 `;
 

@@ -100,13 +100,39 @@ export type MyAcknowledgementTasksData = { myAcknowledgementTasks: Connection<Ac
 
 export type PageVars = { first: number; after?: string | null };
 
-/** The answer of a decision: the step's new state (normalized into the cache by id). */
+/**
+ * The answer of a decision: the step's new state and its document's — status, who must act now and the pending
+ * steps (normalized into the cache by id, so the card's rows follow) — to tell the approver what happens next
+ * without another round trip.
+ */
 const DECIDED_STEP = `
   id
   status
   canDecide
   decidedAt
   comment
+  document {
+    id
+    status
+    myPendingSteps {
+      id
+    }
+    awaitingActionFrom {
+      id
+      name
+      roles
+    }
+    pendingSteps {
+      id
+      role
+      stageName
+      signOff
+      assignees {
+        id
+        name
+      }
+    }
+  }
 `;
 
 export const APPROVE_STEP = gql`
@@ -125,7 +151,12 @@ export const REJECT_STEP = gql`
   }
 `;
 
-export type DecidedStep = { id: string; status: StepStatus; canDecide: boolean; decidedAt: string | null; comment: string | null };
+/** Someone who must act on a document now (`Document.awaitingActionFrom`). */
+export type AwaitingUser = { id: string; name: string; roles: string[] };
+/** A step waiting for a decision now, with who may take it. */
+export type NextStep = { id: string; role: string | null; stageName: string; signOff: boolean; assignees: { id: string; name: string }[] };
+export type DecidedDocument = { id: string; status: DocumentStatus; myPendingSteps: { id: string }[]; awaitingActionFrom: AwaitingUser[]; pendingSteps: NextStep[] };
+export type DecidedStep = { id: string; status: StepStatus; canDecide: boolean; decidedAt: string | null; comment: string | null; document: DecidedDocument | null };
 export type ApproveStepData = { approveStep: DecidedStep };
 export type RejectStepData = { rejectStep: DecidedStep };
 export type DecisionVars = { input: { stepId: string; comment?: string | null } };

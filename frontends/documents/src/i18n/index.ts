@@ -6,13 +6,15 @@ import { pagesEn } from './pages.en';
 import { pagesRu } from './pages.ru';
 import { tasksEn } from './tasks.en';
 import { tasksRu } from './tasks.ru';
+import { workplaceEn } from './workplace.en';
+import { workplaceRu } from './workplace.ru';
 
 /** The documents app's vue-i18n instance; follows the portal language (`kartoteka:locale-changed`). */
 export const i18n = createI18n({
   legacy: false,
   locale: getLocale(),
   fallbackLocale: 'ru',
-  messages: { ru: { ...ru, ...tasksRu, ...pagesRu }, en: { ...en, ...tasksEn, ...pagesEn } },
+  messages: { ru: { ...ru, ...tasksRu, ...pagesRu, ...workplaceRu }, en: { ...en, ...tasksEn, ...pagesEn, ...workplaceEn } },
 });
 
 onLocaleChanged((locale) => {

@@ -1,6 +1,6 @@
 import { useMutation } from '@vue/apollo-composable';
 import type { ApolloCache } from '@apollo/client/core';
-import { navigate, scheduleLiveRefetch } from '@kartoteka/portal-api';
+import { emitPortalEvent, navigate, scheduleLiveRefetch } from '@kartoteka/portal-api';
 import {
   MARK_NOTIFICATIONS_READ,
   type MarkNotificationsReadData,
@@ -23,6 +23,13 @@ const markReadInCache = (cache: ApolloCache<unknown>, ids: readonly string[] | '
   });
 };
 
+/** Where a notification leads: its document; a task's reminder without one, the task (`/tasks/:taskId`). */
+export const notificationPath = (item: Pick<NotificationItem, 'documentId' | 'taskId'>): string => {
+  if (item.documentId) return portalPaths.document(item.documentId);
+  if (item.taskId) return portalPaths.task(item.taskId);
+  return portalPaths.inbox;
+};
+
 /** Marking notifications read (the badge and lists follow at once) and opening a notification's document. */
 export const useNotificationActions = () => {
   const mutation = useMutation<MarkNotificationsReadData, MarkNotificationsReadVars>(MARK_NOTIFICATIONS_READ);
@@ -32,18 +39,20 @@ export const useNotificationActions = () => {
       await mutation.mutate(ids === 'all' ? { input: { all: true } } : { input: { ids: [...ids] } }, {
         update: (cache, result) => markReadInCache(cache, ids, result.data?.markNotificationsRead ?? 0),
       });
-      // Other lists of the inbox (e.g. "unread only") refetch.
+      // Other lists of the inbox (e.g. "unread only") refetch; the navigation counts too. Other tabs hear it from
+      // the server (`notifications-read` on the live stream).
       scheduleLiveRefetch('notification');
+      emitPortalEvent('kartoteka:work-changed', { source: 'documents' });
       return true;
     } catch {
       return false;
     }
   };
 
-  /** Opens the document of a notification and marks it read (without waiting for the answer). */
+  /** Opens what a notification is about — its document, else its task — and marks it read (without waiting for the answer). */
   const open = (item: NotificationItem): void => {
     if (item.readAt === null) void markRead([item.id]);
-    navigate(portalPaths.document(item.documentId));
+    navigate(notificationPath(item));
   };
 
   return { markRead, open, marking: mutation.loading };

@@ -3,6 +3,9 @@ import { isNotificationKind, type NotificationItem } from '../api/notification.q
 
 type Translate = (key: string, named?: Record<string, unknown>) => string;
 
+/** Reminders of general tasks (from deals): their sentence names the task. */
+const TASK_KINDS: Partial<Record<string, string>> = { TASK_DUE_SOON: 'work.taskDueSoon', TASK_OVERDUE: 'work.taskOverdue' };
+
 /** What a notification says in the UI language: a headline and its details (number, comment, deadline). */
 export type NotificationText = { headline: string; details: string[] };
 
@@ -13,8 +16,10 @@ export type NotificationText = { headline: string; details: string[] };
  */
 export const notificationText = (t: Translate, locale: Locale, item: NotificationItem): NotificationText => {
   const named = { title: item.documentTitle, actor: item.actorName ?? '' };
-  // A kind this version of the portal does not know yet: the document's title says enough.
-  const headline = !isNotificationKind(item.kind)
+  // A task's reminder names the task; a kind this version of the portal does not know yet: the title says enough.
+  const headline = TASK_KINDS[item.kind]
+    ? t(TASK_KINDS[item.kind] as string, named)
+    : !isNotificationKind(item.kind)
     ? item.documentTitle
     : item.actorName
       ? t(`notify.actorKind.${item.kind}`, named)

@@ -4,5 +4,6 @@ export const portalPaths = {
   newDocument: (counterpartyId: string): string => `/documents/new?counterpartyId=${encodeURIComponent(counterpartyId)}`,
   counterparty: (id: string): string => `/counterparties/${encodeURIComponent(id)}`,
   tasks: '/tasks',
+  task: (id: string): string => `/tasks/${encodeURIComponent(id)}`,
   inbox: '/tasks?tab=notifications',
 };

@@ -54,6 +54,9 @@ export class AcknowledgementService {
       const rows = await em.execute<{ id: string }[]>('update acknowledgements set acknowledged_at = now(), updated_at = now() where id = ? and acknowledged_at is null returning id', [id]);
       if (!rows.length) throw new ConflictError('You have already acknowledged this version', { reason: 'acknowledgement.already' });
       deferAudit(em, { documentId: found.documentId, action: 'DOCUMENT_ACKNOWLEDGED', ...actorOf(me), versionId: found.versionId, details: { acknowledgementId: id, versionNumber: found.versionNumber } });
+      // Nothing more to read on this document: its acknowledgement requests are handled (and read).
+      const open = await em.count(Acknowledgement, { documentId: found.documentId, userId: me.id, acknowledgedAt: null });
+      if (open === 0) await new NotificationService(em).acknowledgementHandled(found.documentId, me.id, new Date());
       await new NotificationService(em).documentChanged(found.documentId);
     });
     return this.context.em.findOneOrFail(Acknowledgement, { id }, { refresh: true });

@@ -48,6 +48,11 @@ function unique(ids: (string | null | undefined)[]): string[] {
   return [...new Set(ids.filter((id): id is string => Boolean(id)))];
 }
 
+/** Everyone who holds a pending step of the route (after a change): their approval requests stay open. */
+function pendingAssignees(state: RouteState): string[] {
+  return unique([...state.steps.values()].flat().filter((step) => step.status === StepStatus.PENDING).flatMap((step) => step.assigneeIds));
+}
+
 /**
  * The approval engine: routes (one per submission round) of stages (sequential or parallel, completed by
  * all / any / a quorum of approvals) of steps (one approver, or any member of a role). The last stage is
@@ -146,6 +151,9 @@ export class ApprovalService {
       if (step.status === StepStatus.PENDING) step.dueAt = new Date(Date.now() + step.deadlineHours * HOUR_MS);
       await em.flush();
       const document = await em.findOneOrFail(Document, { id: step.documentId });
+      // Those who delegated the step away (and hold no other pending step of the document) are done with it.
+      const stillPending = await em.find(ApprovalStep, { documentId: step.documentId, status: StepStatus.PENDING });
+      await this.notifications(em).approvalHandled(document.id, unique(stillPending.flatMap((pending) => pending.assigneeIds)), new Date());
       deferAudit(em, { documentId: step.documentId, action: 'STEP_DELEGATED', ...actorOf(me), details: { stepId: step.id, from, fromRole, to: target, comment: comment?.trim() || null } });
       if (step.status === StepStatus.PENDING) {
         await this.notifications(em).notify({ userIds: [target], kind: 'APPROVAL_TASK', documentId: document.id, documentTitle: document.title, documentNumber: document.number, actorName: me.name, comment: comment?.trim() || null, dueAt: step.dueAt });
@@ -375,6 +383,8 @@ export class ApprovalService {
         await this.advance(em, state, document, outcome);
       }
       await em.flush();
+      // The decided step's request, and those of steps this decision closed (ANY/QUORUM, rejection), are handled.
+      await this.notifications(em).approvalHandled(document.id, pendingAssignees(state), new Date());
       const owners = unique([document.authorId, document.responsibleId]).filter((id) => id !== me.id);
       if (decision === StepStatus.REJECTED) {
         await this.notifications(em).notify({ userIds: owners, kind: 'REWORK_NEEDED', documentId: document.id, documentTitle: document.title, documentNumber: document.number, actorName: me.name, comment });
@@ -478,6 +488,7 @@ export class ApprovalService {
       route.finishedById = actorOf(identity).actorId;
       changeStatus(em, document, DocumentStatus.DRAFT, actorOf(identity), route.finishComment);
       await em.flush();
+      await this.notifications(em).approvalHandled(document.id, [], new Date());
       deferAudit(em, { documentId: document.id, action: status === RouteStatus.RECALLED ? 'ROUTE_RECALLED' : 'ROUTE_STOPPED', ...actorOf(identity), versionId: route.versionId, details: { routeId: route.id, round: route.round, comment: route.finishComment } });
       await this.notifications(em).notify({ userIds: pendingApprovers, kind: 'DECISION_MADE', documentId: document.id, documentTitle: document.title, documentNumber: document.number, actorName: identity.kind === 'anonymous' ? null : identity.name, comment: route.finishComment ?? (status === RouteStatus.RECALLED ? 'Recalled by the author' : 'Stopped by an administrator') });
       await this.notifications(em).documentChanged(document.id);

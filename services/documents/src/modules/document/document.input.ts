@@ -198,4 +198,11 @@ export class DocumentsArgs extends ConnectionArgs {
   @Field(() => String, { nullable: true, description: 'Registration or external number, title or summary' })
   @IsOptional() @IsString() @MaxLength(200)
   search?: string | null;
+
+  /** Checked by the service (BAD_USER_INPUT with field `sort`), so a stale link gets a readable message. */
+  @Field(() => String, { nullable: true, description: 'Sort column: number, date, title, amount or status (empty values last); the newest date first when omitted' })
+  sort?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Sort direction with `sort`: asc (default) or desc' })
+  dir?: string | null;
 }

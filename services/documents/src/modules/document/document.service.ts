@@ -41,6 +41,8 @@ export type DocumentFilter = {
   dateFrom?: string | null;
   dateTo?: string | null;
   search?: string | null;
+  sort?: string | null;
+  dir?: string | null;
 };
 export type PageArgs = { first: number; after?: string | null };
 type Context = Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>;
@@ -94,6 +96,65 @@ function afterCursorSql(alias: string, cursor: DocumentCursor): { sql: string; p
 }
 
 const ORDER_SQL = (alias: string) => `${alias}.date desc nulls first, ${alias}.created_at desc, ${alias}.id desc`;
+
+/** Sortable columns of the registry: the SQL expression, its PostgreSQL type and the cursor part of its value. */
+const SORTS = {
+  number: { property: 'number', column: 'number', cast: 'text', part: 'string?' },
+  date: { property: 'date', column: 'date', cast: 'date', part: 'date?' },
+  title: { property: 'title', column: 'title', cast: 'text', part: 'string?' },
+  amount: { property: 'amountMinor', column: 'amount_minor', cast: 'bigint', part: 'int53?' },
+  status: { property: 'status', column: 'status', cast: 'text', part: 'string?' },
+} as const;
+export type DocumentSortKey = keyof typeof SORTS;
+export const DOCUMENT_SORT_KEYS = Object.keys(SORTS) as DocumentSortKey[];
+type DocumentSort = { key: DocumentSortKey; desc: boolean };
+
+function sortOf(filter: DocumentFilter): DocumentSort | null {
+  const dir = filter.dir?.trim().toLowerCase() || null;
+  if (dir !== null && dir !== 'asc' && dir !== 'desc') throw new UserInputError('dir', 'Sort direction is asc or desc', { reason: 'documents.sort-dir' });
+  const key = filter.sort?.trim().toLowerCase() || null;
+  if (key === null) {
+    if (dir !== null) throw new UserInputError('sort', 'Name the column to sort by', { reason: 'documents.sort' });
+    return null;
+  }
+  if (!Object.hasOwn(SORTS, key)) throw new UserInputError('sort', `Documents can be sorted by ${DOCUMENT_SORT_KEYS.join(', ')}`, { reason: 'documents.sort' });
+  return { key: key as DocumentSortKey, desc: dir === 'desc' };
+}
+
+/** The sort value of a row as the cursor keeps it (dates as YYYY-MM-DD, amounts as numbers). */
+function sortValueOf(document: Document, key: DocumentSortKey): string | number | null {
+  switch (key) {
+    case 'number':
+      return document.number;
+    case 'date':
+      return document.date;
+    case 'title':
+      return document.title;
+    case 'amount':
+      return document.amountMinor === null ? null : Number(document.amountMinor);
+    case 'status':
+      return document.status;
+  }
+}
+
+/**
+ * Keyset pagination in a sorted order `value <dir> nulls last, id <dir>`: empty values last in both
+ * directions, the id breaks ties, so every row is on exactly one page even when many share a value. A cursor
+ * names its sort, so one of another order is refused instead of silently skipping rows.
+ */
+function sortedCursorOf(sort: DocumentSort): (document: Document) => string {
+  return (document) => encodeCursor([`${sort.key}:${sort.desc ? 'desc' : 'asc'}`, sortValueOf(document, sort.key), document.id]);
+}
+
+function sortedAfterSql(alias: string, sort: DocumentSort, after: string): { sql: string; params: (string | number)[] } {
+  const spec = SORTS[sort.key];
+  const [tag, value, id] = decodeCursor(after, ['string', spec.part, 'uuid']) as [string, string | number | null, string];
+  if (tag !== `${sort.key}:${sort.desc ? 'desc' : 'asc'}`) throw new UserInputError('after', 'The cursor belongs to another sort order of this list');
+  const column = `${alias}.${spec.column}`;
+  const op = sort.desc ? '<' : '>';
+  if (value === null) return { sql: `(${column} is null and ${alias}.id ${op} ?::uuid)`, params: [id] };
+  return { sql: `(${column} is null or (${column}, ${alias}.id) ${op} (?::${spec.cast}, ?::uuid))`, params: [value, id] };
+}
 
 function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -306,15 +367,23 @@ export class DocumentService {
       }
       return query;
     };
-    const page = build()
-      .orderBy({ date: QueryOrder.DESC_NULLS_FIRST, createdAt: QueryOrder.DESC, id: QueryOrder.DESC })
-      .limit(args.first + 1);
-    if (args.after) {
-      const after = afterCursorSql('d', parseCursor(args.after));
-      page.andWhere(after.sql, after.params);
+    const sort = sortOf(filter);
+    const page = build().limit(args.first + 1);
+    if (sort) {
+      page.orderBy({ [SORTS[sort.key].property]: sort.desc ? QueryOrder.DESC_NULLS_LAST : QueryOrder.ASC_NULLS_LAST, id: sort.desc ? QueryOrder.DESC : QueryOrder.ASC });
+      if (args.after) {
+        const after = sortedAfterSql('d', sort, args.after);
+        page.andWhere(after.sql, after.params);
+      }
+    } else {
+      page.orderBy({ date: QueryOrder.DESC_NULLS_FIRST, createdAt: QueryOrder.DESC, id: QueryOrder.DESC });
+      if (args.after) {
+        const after = afterCursorSql('d', parseCursor(args.after));
+        page.andWhere(after.sql, after.params);
+      }
     }
     const [rows, total] = await Promise.all([page.getResultList(), build().getCount()]);
-    return toConnection(rows, args.first, total, cursorOf);
+    return toConnection(rows, args.first, total, sort ? sortedCursorOf(sort) : cursorOf);
   }
 
   /**

@@ -24,7 +24,7 @@ export type LiveNotification = {
 export type LiveMessage =
   | { type: 'notification'; notification: Omit<LiveNotification, 'id'>; recipients: { userId: string; id: string }[] }
   | { type: 'document'; documentId: string; /** Set for a restricted document: only these users hear of it. */ userIds?: string[] }
-  /** Some of these users' notifications were marked read by the system (their task was done): their unread count changed. */
+  /** Some of these users' notifications were marked read (their work was done, or they read them in another tab): their unread count changed. */
   | { type: 'read'; userIds: string[] };
 
 /** A subscriber hears every message and, after (re)connecting, `{ type: 'listening' }`: it may have missed some. */

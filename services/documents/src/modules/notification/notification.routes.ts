@@ -75,8 +75,8 @@ class StreamHub {
 
 /**
  * `GET /rest/stream` (the gateway's `/rest/documents/stream`): Server-Sent Events for the calling staff
- * member — `event: notification` with their own new notifications, `event: notifications-read` when the system
- * marked some of theirs read (their task was done), `event: document` with `{ documentId }`
+ * member — `event: notification` with their own new notifications, `event: notifications-read` when some of theirs
+ * were marked read (their task or step was done, or they read them in another tab), `event: document` with `{ documentId }`
  * whenever a document changes. Anonymous callers get 401, API keys 403.
  */
 export function registerNotificationRoutes(router: Router, deps: NotificationRoutesDeps): void {

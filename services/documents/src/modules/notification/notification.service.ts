@@ -179,16 +179,45 @@ export class NotificationService {
    * and read, so the bell stops counting them. Inside the caller's transaction; returns how many changed. Every
    * recipient with one that was unread gets a live ping to refresh the count.
    */
-  async taskHandled(taskId: string, at: Date): Promise<number> {
+  taskHandled(taskId: string, at: Date): Promise<number> {
+    return this.markHandled('task_id = ?', [taskId], at);
+  }
+
+  /**
+   * Approval requests (APPROVAL_TASK) of a document are handled for everyone who holds no pending step of it any
+   * more: their step was decided, skipped by an ANY/QUORUM stage, cancelled by a rejection, recall or stop, or
+   * delegated away. `stillPendingUserIds` are the approvers who still must act (their requests stay open). Inside
+   * the caller's transaction, before it writes the notifications of new steps; returns how many changed.
+   */
+  approvalHandled(documentId: string, stillPendingUserIds: readonly string[], at: Date): Promise<number> {
+    const keep = [...new Set(stillPendingUserIds.map((id) => id.toLowerCase()).filter(isUuid))];
+    return this.markHandled(`document_id = ? and kind = 'APPROVAL_TASK' and not (user_id = any(?::uuid[]))`, [documentId, `{${keep.join(',')}}`], at);
+  }
+
+  /** A staff member acknowledged every version of a document asked of them: their requests for it are handled. */
+  acknowledgementHandled(documentId: string, userId: string, at: Date): Promise<number> {
+    return this.markHandled(`document_id = ? and kind = 'ACKNOWLEDGEMENT_REQUESTED' and user_id = ?`, [documentId, userId], at);
+  }
+
+  /**
+   * Marks the matching unhandled notifications handled and, if unread, read (so the bell stops counting them); every
+   * recipient whose unread count changed gets a live `read` ping (delivered on commit) to refresh it.
+   */
+  private async markHandled(where: string, params: unknown[], at: Date): Promise<number> {
     const rows = await this.em.execute<{ user_id: string; was_unread: boolean }[]>(
       `update notifications n set handled_at = ?, read_at = coalesce(n.read_at, ?)
-         from (select id, read_at is null as was_unread from notifications where task_id = ? and handled_at is null for update) o
+         from (select id, read_at is null as was_unread from notifications where ${where} and handled_at is null for update) o
         where n.id = o.id returning n.user_id, o.was_unread`,
-      [at, at, taskId],
+      [at, at, ...params],
     );
-    const userIds = [...new Set(rows.filter((row) => row.was_unread).map((row) => row.user_id))];
-    for (let start = 0; start < userIds.length; start += 100) await this.ping({ type: 'read', userIds: userIds.slice(start, start + 100) });
+    await this.pingRead(rows.filter((row) => row.was_unread).map((row) => row.user_id));
     return rows.length;
+  }
+
+  /** Tells these users' open tabs that their unread count changed (pg_notify payloads: at most 100 ids each). */
+  private async pingRead(users: readonly string[]): Promise<void> {
+    const userIds = [...new Set(users)];
+    for (let start = 0; start < userIds.length; start += 100) await this.ping({ type: 'read', userIds: userIds.slice(start, start + 100) });
   }
 
   /**
@@ -257,11 +286,18 @@ export class NotificationService {
   /** Marks the caller's own unread notifications read (the listed ones, or all); returns how many changed. */
   async markRead(identity: Identity, input: MarkReadInput): Promise<number> {
     const userId = staffUserId(identity);
-    if (input.all) return this.em.nativeUpdate(Notification, { userId, readAt: null }, { readAt: new Date() });
-    if (!input.ids?.length) throw new UserInputError('ids', 'List the notifications to mark read, or set all');
-    const ids = [...new Set(input.ids.map((id) => id.toLowerCase()).filter(isUuid))];
-    if (ids.length === 0) return 0;
-    return this.em.nativeUpdate(Notification, { id: { $in: ids }, userId, readAt: null }, { readAt: new Date() });
+    let changed: number;
+    if (input.all) {
+      changed = await this.em.nativeUpdate(Notification, { userId, readAt: null }, { readAt: new Date() });
+    } else {
+      if (!input.ids?.length) throw new UserInputError('ids', 'List the notifications to mark read, or set all');
+      const ids = [...new Set(input.ids.map((id) => id.toLowerCase()).filter(isUuid))];
+      if (ids.length === 0) return 0;
+      changed = await this.em.nativeUpdate(Notification, { id: { $in: ids }, userId, readAt: null }, { readAt: new Date() });
+    }
+    // The user's other tabs (and devices) refresh their bell: `notifications-read` on their live streams.
+    if (changed > 0) await this.pingRead([userId]);
+    return changed;
   }
 
   /** Every kind with the caller's choice (defaults where none was made). */
