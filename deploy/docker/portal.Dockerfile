@@ -14,8 +14,10 @@ WORKDIR /app
 FROM base AS build
 COPY . .
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
-    pnpm install --frozen-lockfile --store-dir /pnpm/store --package-import-method=copy --ignore-scripts --filter "./frontends/*"
+    pnpm install --frozen-lockfile --store-dir /pnpm/store --package-import-method=copy --ignore-scripts --filter "./frontends/*" --filter "./gateway..."
 RUN pnpm --filter "./frontends/*" run build
+# the partner API reference (SpectaQL) from the committed supergraph, served at /api-reference/
+RUN pnpm --filter "./services/kit" run build && pnpm --filter "./gateway" run api-reference
 
 # --- runtime: the portal server needs Node's standard library and one plain module of frontend-tooling
 # (externals.mjs, no imports), so the image carries no node_modules at all: the pruned install is empty.
@@ -30,6 +32,8 @@ COPY --from=build /app/frontends/counterparties/dist ./counterparties/dist
 COPY --from=build /app/frontends/documents/dist ./documents/dist
 COPY --from=build /app/frontends/deals/dist ./deals/dist
 COPY --from=build /app/frontends/finance/dist ./finance/dist
+COPY --from=build /app/frontends/admin/dist ./admin/dist
+COPY --from=build /app/gateway/dist/api-reference /app/gateway/dist/api-reference
 # the workspace link pnpm would make: root-config → @kartoteka/frontend-tooling
 RUN mkdir -p root-config/node_modules/@kartoteka && ln -s ../../../tooling root-config/node_modules/@kartoteka/frontend-tooling
 WORKDIR /app/frontends/root-config

@@ -25,6 +25,7 @@ export const microfrontends = {
   documents: { specifier: '@kartoteka/documents', url: '/apps/documents/documents.js' },
   deals: { specifier: '@kartoteka/deals', url: '/apps/deals/deals.js' },
   finance: { specifier: '@kartoteka/finance', url: '/apps/finance/finance.js' },
+  admin: { specifier: '@kartoteka/admin', url: '/apps/admin/admin.js' },
 };
 
 /** Folders under frontends/ whose dist/ the portal server exposes as /apps/<name>/. */

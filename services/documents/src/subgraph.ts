@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parkedEventsResolver } from '@kartoteka/kit';
 import { ANONYMOUS, CounterpartyRef, counterpartyRefHandlers, EventConsumer, InboxEvent, LoaderRegistry, OutboxEvent, OutboxRelay, createEventBus, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { defaultDocumentsSettings, type DocumentsSettings } from './config';
@@ -79,7 +80,7 @@ export function documentsSubgraph(settings: DocumentsSettings = defaultDocuments
     entities: [Document, DocumentStatusChange, DocumentVersion, DocumentVersionFile, DocumentLink, RouteTemplate, ApprovalRoute, ApprovalStage, ApprovalStep, Acknowledgement, AuditRecord, DocumentJournal, DocumentJournalSetting, StoredFile, ...NOTIFICATION_ENTITIES, StaffMemberEntity, CounterpartyRef, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
-    resolvers: [DocumentResolver, DocumentStatusHistoryResolver, DocumentStatusChangeResolver, DealDocumentsResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver],
+    resolvers: [DocumentResolver, DocumentStatusHistoryResolver, DocumentStatusChangeResolver, DealDocumentsResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver, parkedEventsResolver({ service: 'documents', eventBusUrl: settings.eventBusUrl })],
     orphanedTypes: [Counterparty, User, Deal],
     knownUsers,
     references: documentReference,

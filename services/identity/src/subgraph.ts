@@ -15,6 +15,7 @@ import { DEFAULT_REFRESH_TTL_SECONDS, DEFAULT_SESSION_MAX_SECONDS } from './modu
 import { User } from './modules/user/user.entity';
 import { userReference } from './modules/user/user.reference';
 import { UserResolver } from './modules/user/user.resolver';
+import { RolePermissionsResolver } from './modules/user/role-permissions.resolver';
 
 /** Session lifetimes and login throttling default to the configuration's defaults when left out (tests). */
 export type IdentitySettings = Pick<IdentityConfig, 'jwtSecret' | 'jwtTtlSeconds'> &
@@ -39,7 +40,7 @@ export function identitySubgraph(config: IdentitySettings): SubgraphDefinition {
     entities: [User, ApiKey, LoginFailure, Session, RefreshToken, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
-    resolvers: [UserResolver, createAuthResolver(auth), ApiKeyResolver],
+    resolvers: [UserResolver, RolePermissionsResolver, createAuthResolver(auth), ApiKeyResolver],
     references: userReference,
     internalRoutes: apiKeyRoutes,
     workers: eventBusUrl ? ({ orm, logger }) => [new OutboxRelay({ producer: 'identity', orm, logger, bus: createEventBus({ url: eventBusUrl, logger }) })] : undefined,

@@ -30,6 +30,8 @@ export const PERMISSIONS = [
   'payments:match',
   /** Change the rating weights (a new method version). ADMIN only; never an API key scope. */
   'rating:configure',
+  /** List and requeue the domain events a service parked (could not handle). ADMIN only; never an API key scope. */
+  'events:manage',
   /** Read projects (every role). */
   'projects:read',
   /** Create and change projects: their team, counterparties, budget, linked deals and documents. */
@@ -44,7 +46,14 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** Scopes a partner API key may carry: a subset of the permissions (no user or key management). */
+/**
+ * Scopes a partner API key may carry: a subset of the permissions. Never user or key management, configuration
+ * (`documents:configure`, `rating:configure`), audit verification, event administration, approval decisions
+ * (`documents:approve` is a person's decision) or hand matching of payments (`payments:match` is a judgement).
+ * Partner systems may read and write projects and tasks (a project tool or help desk syncing its work), and
+ * import bank statements (`payments:import`: the bank-client robot that uploads the daily 1CClientBankExchange
+ * file; its payments are still matched or reviewed by staff).
+ */
 export const API_KEY_SCOPES = [
   'users:read',
   'counterparties:read',
@@ -54,6 +63,11 @@ export const API_KEY_SCOPES = [
   'deals:read',
   'deals:write',
   'finance:read',
+  'projects:read',
+  'projects:write',
+  'tasks:read',
+  'tasks:write',
+  'payments:import',
 ] as const satisfies readonly Permission[];
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 

@@ -15,3 +15,4 @@ export * from './wake-listener';
 export * from './worker-loop';
 export * from './event-bus-cli';
 export * from './read-model-cli';
+export * from './parked-events.resolver';

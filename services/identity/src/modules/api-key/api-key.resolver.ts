@@ -1,4 +1,4 @@
-import { type SubgraphContext } from '@kartoteka/kit';
+import { API_KEY_SCOPES, type SubgraphContext } from '@kartoteka/kit';
 import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { ApiKey } from './api-key.entity';
 import { CreateApiKeyInput } from './api-key.input';
@@ -15,6 +15,12 @@ export class CreatedApiKeyPayload {
 
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
+  @Authorized()
+  @Query(() => [String], { description: 'The scopes an API key may carry (permission codes a partner may be given), in a stable order' })
+  apiKeyScopes(): string[] {
+    return [...API_KEY_SCOPES];
+  }
+
   @Authorized('apikeys:manage')
   @Query(() => [ApiKey], { description: 'Partner API keys, newest first' })
   apiKeys(@Ctx() context: SubgraphContext): Promise<ApiKey[]> {

@@ -1,5 +1,6 @@
-import { ConnectionType, NotFoundError, UnauthenticatedError, type SubgraphContext } from '@kartoteka/kit';
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { ConnectionType, ForbiddenError, NotFoundError, permissionsOfRoles, UnauthenticatedError, type SubgraphContext } from '@kartoteka/kit';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User } from './user.entity';
 import { ChangePasswordInput, CreateUserInput, SetUserPasswordInput, UpdateUserInput, UsersArgs } from './user.input';
 import { UserService } from './user.service';
@@ -38,6 +39,21 @@ export class UserResolver {
   @Mutation(() => User, { description: 'Sets a new password for a user (admins only)' })
   setUserPassword(@Arg('input') input: SetUserPasswordInput, @Ctx() context: SubgraphContext): Promise<User> {
     return new UserService(context).setPassword(input.id, input.password);
+  }
+
+  /**
+   * The user's permissions from their roles (kit's role→permission map, the one every subgraph authorizes with):
+   * the portal shows only the actions the API allows. Visible to the user themself (`me`, and the user of the
+   * `login` / `refreshSession` result, which is the caller) and to callers with `users:read`.
+   */
+  @FieldResolver(() => [String], { description: 'Permission codes from the roles, e.g. counterparties:write (the user themself, or users:read)' })
+  permissions(@Root() user: User, @Ctx() context: SubgraphContext, @Info() info: GraphQLResolveInfo): string[] {
+    const identity = context.identity;
+    const self = (identity.kind === 'user' && identity.id === user.id) || info.path.prev?.typename === 'LoginResult';
+    if (!self && !(identity.kind !== 'anonymous' && identity.permissions.includes('users:read'))) {
+      throw new ForbiddenError('Only the user themself or a caller with users:read may see their permissions');
+    }
+    return permissionsOfRoles(user.roles);
   }
 
   @Mutation(() => User, { description: 'The logged-in staff member changes their own password' })

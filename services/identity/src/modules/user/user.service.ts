@@ -30,7 +30,7 @@ export class UserService {
     const passwordHash = input.password ? await hash(input.password) : null;
     return this.context.em.transactional(async (em) => {
       const email = normalizeEmail(input.email);
-      if (await em.count(User, { email })) throw new UserInputError('email', `A user with e-mail ${email} already exists`);
+      if (await em.count(User, { email })) throw new UserInputError('email', `A user with e-mail ${email} already exists`, { reason: 'user.email-taken' });
       const user = em.create(User, {
         ...(input.id ? { id: input.id } : {}),
         email,
@@ -60,7 +60,7 @@ export class UserService {
         // serialize concurrent demotions of different admins
         await em.getConnection().execute(`select pg_advisory_xact_lock(hashtext('kartoteka:identity:admins'))`);
         const otherAdmins = await em.count(User, { id: { $ne: user.id }, active: true, roles: { $contains: ['ADMIN'] } });
-        if (otherAdmins === 0) throw new UserInputError(changes.active === false ? 'active' : 'roles', 'The last active administrator cannot be demoted or deactivated');
+        if (otherAdmins === 0) throw new UserInputError(changes.active === false ? 'active' : 'roles', 'The last active administrator cannot be demoted or deactivated', { reason: 'user.last-admin' });
       }
       if (changes.name !== undefined && changes.name !== null) user.name = changes.name.trim();
       const rolesChanged = roles.length !== user.roles.length || roles.some((role) => !user.roles.includes(role));

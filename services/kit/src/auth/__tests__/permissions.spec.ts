@@ -18,8 +18,11 @@ describe('permissions: finance (issue 9)', () => {
   it('rating:configure for ADMIN only and never an API key scope', () => {
     expect(ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('rating:configure'))).toEqual(['ADMIN']);
     expect(isApiKeyScope('rating:configure')).toBe(false);
-    for (const scope of ['finance:write', 'payments:import', 'payments:match', 'audit:verify', 'documents:configure']) expect({ scope, ok: isApiKeyScope(scope) }).toEqual({ scope, ok: false });
-    expect(API_KEY_SCOPES).toEqual(['users:read', 'counterparties:read', 'counterparties:write', 'documents:read', 'documents:write', 'deals:read', 'deals:write', 'finance:read']);
+    for (const scope of ['finance:write', 'payments:match', 'audit:verify', 'documents:configure', 'documents:approve', 'users:manage', 'apikeys:manage', 'events:manage']) expect({ scope, ok: isApiKeyScope(scope) }).toEqual({ scope, ok: false });
+    expect(API_KEY_SCOPES).toEqual([
+      'users:read', 'counterparties:read', 'counterparties:write', 'documents:read', 'documents:write', 'deals:read', 'deals:write', 'finance:read',
+      'projects:read', 'projects:write', 'tasks:read', 'tasks:write', 'payments:import',
+    ]);
   });
 
   it('a VIEWER and MANAGER keep what they had', () => {
@@ -32,6 +35,12 @@ describe('permissions: finance (issue 9)', () => {
 });
 
 describe('permissions: projects and tasks (issue 11)', () => {
+  it('partners may be given projects, tasks and statement import; events:manage is ADMIN only and never a scope', () => {
+    for (const scope of ['projects:read', 'projects:write', 'tasks:read', 'tasks:write', 'payments:import']) expect({ scope, ok: isApiKeyScope(scope) }).toEqual({ scope, ok: true });
+    expect(ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('events:manage'))).toEqual(['ADMIN']);
+    expect(isApiKeyScope('events:manage')).toBe(false);
+  });
+
   it('every role reads projects and tasks; the viewer writes neither', () => {
     for (const role of ROLES) expect({ role, read: ['projects:read', 'tasks:read'].every((permission) => ROLE_PERMISSIONS[role].includes(permission as never)) }).toEqual({ role, read: true });
     expect(ROLE_PERMISSIONS.VIEWER.filter((permission) => permission.endsWith(':write'))).toEqual([]);
