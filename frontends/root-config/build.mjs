@@ -55,13 +55,68 @@ const productionDefines = {
   __INTLIFY_DROP_MESSAGE_COMPILER__: 'false',
 };
 
+/**
+ * Accessibility fixes of Naive UI, applied where the portal builds it once for every app (vendor/naive-ui.js):
+ * - a card's header is `role="heading"` twice (the header with its buttons, and the title inside it) and without
+ *   `aria-level` (axe: aria-required-attr, critical): the title alone is the heading, at level 2 under the page's h1;
+ * - the search input of a filterable select has no name (axe: label, critical): it takes the select's placeholder
+ *   ("Ответственный", "Контрагент"), unless the app passes its own through `input-props`;
+ * - a plain select is a focusable div with no role: it becomes a button that opens a list (`aria-haspopup="listbox"`,
+ *   `aria-expanded`), named by what it shows (the chosen option, or the placeholder).
+ * Each rewrite must find its code: a Naive UI upgrade that changes it fails the build instead of silently losing the fix.
+ */
+const naiveAccessibilityFixes = [
+  {
+    file: /naive-ui\/es\/card\/src\/Card\.mjs$/,
+    rewrites: [
+      [/(`\$\{mergedClsPrefix\}-card-header`, this\.headerClass\]\),\s*style: normalizeStyle\(this\.headerStyle\)),\s*role: "heading"/, '$1'],
+      [/(`\$\{mergedClsPrefix\}-card-header__main`\),\s*)role: "heading"/, '$1role: "heading",\n          "aria-level": 2'],
+    ],
+  },
+  {
+    file: /naive-ui\/es\/_internal\/selection\/src\/Selection\.mjs$/,
+    rewrites: [
+      [/createElementVNode\("input", mergeProps\(this\.inputProps, \{/g, 'createElementVNode("input", mergeProps({ "aria-label": this.placeholder || void 0 }, this.inputProps, {'],
+      [
+        /(ref: "singleElRef",\s*class: normalizeClass\$1\(`\$\{clsPrefix\}-base-selection-label`\),\s*tabindex: this\.disabled \? void 0 : 0)/,
+        '$1,\n        role: "button",\n        "aria-haspopup": "listbox",\n        "aria-expanded": this.active ? "true" : "false",\n        "aria-disabled": this.disabled ? "true" : void 0',
+      ],
+      // the attributes above change with the state: Vue's compiled patch must know them as dynamic props
+      [/const _hoisted_5 = \["tabindex"\];/, 'const _hoisted_5 = ["tabindex", "aria-expanded", "aria-disabled"];'],
+    ],
+  },
+];
+
+const naiveAccessibility = () => {
+  const applied = new Set();
+  return {
+    name: 'kartoteka-naive-accessibility',
+    buildEnd(error) {
+      const missed = naiveAccessibilityFixes.filter((fix) => !applied.has(fix));
+      if (!error && missed.length > 0) throw new Error(`naive-ui accessibility fix: never saw ${missed.map((fix) => fix.file).join(', ')}`);
+    },
+    transform(code, id) {
+      const fix = naiveAccessibilityFixes.find((candidate) => candidate.file.test(id.replace(/\\/g, '/')));
+      if (!fix) return null;
+      applied.add(fix);
+      let patched = code;
+      for (const [pattern, replacement] of fix.rewrites) {
+        const next = patched.replace(pattern, replacement);
+        if (next === patched) throw new Error(`naive-ui accessibility fix: ${pattern} not found in ${id} (did Naive UI change?)`);
+        patched = next;
+      }
+      return { code: patched, map: null };
+    },
+  };
+};
+
 const buildVendor = () =>
   build({
     configFile: false,
     root,
     logLevel: 'warn',
     publicDir: false,
-    plugins: [moduleGraph()],
+    plugins: [moduleGraph(), naiveAccessibility()],
     define: productionDefines,
     build: {
       outDir: path.join(dist, 'vendor'),
@@ -96,7 +151,7 @@ const buildRoot = () =>
       reportCompressedSize: false,
       lib: { entry: 'src/root-config.ts', formats: ['es'], fileName: () => 'root-config.js', cssFileName: 'root-config' },
       rolldownOptions: {
-        external: ['single-spa', '@kartoteka/portal-api'],
+        external: ['single-spa', '@kartoteka/portal-api', '@apollo/client/core'],
         output: { minify: true, comments: false },
       },
     },

@@ -13,6 +13,9 @@ export const loginUrl = (returnTo: string = window.location.pathname + window.lo
     ? `${LOGIN_PATH}?next=${encodeURIComponent(returnTo)}`
     : LOGIN_PATH;
 
-/** A safe in-portal path from a `next` query parameter (never another origin). */
-export const safeReturnPath = (next: string | null | undefined, fallback = '/counterparties'): string =>
+/** The page after login when there is nowhere to return to: "My day". */
+export const HOME_PATH = '/';
+
+/** A safe in-portal path from a `next` query parameter (never another origin); "My day" otherwise. */
+export const safeReturnPath = (next: string | null | undefined, fallback = HOME_PATH): string =>
   typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith(LOGIN_PATH) ? next : fallback;

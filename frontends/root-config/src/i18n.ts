@@ -1,4 +1,5 @@
 import { getLocale, type Locale } from '@kartoteka/portal-api';
+import type { WorkCounts } from './work-counts';
 
 type RootMessages = {
   brand: string;
@@ -56,6 +57,25 @@ type RootMessages = {
   titleFinanceReview: string;
   titleNotFound: string;
   footer: string;
+  navHome: string;
+  navProjects: string;
+  navAdmin: string;
+  navMain: string;
+  menuOpen: string;
+  menuClose: string;
+  skipToContent: string;
+  workPartial: string;
+};
+
+/** Plural forms of a count (CLDR categories; Russian uses one/few/many, English one/other). */
+type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+type RootPlurals = {
+  workWaiting: PluralForms;
+  workApprovals: PluralForms;
+  workAcknowledgements: PluralForms;
+  workTasks: PluralForms;
+  workDealActions: PluralForms;
 };
 
 const ru: RootMessages = {
@@ -84,8 +104,8 @@ const ru: RootMessages = {
   loginThrottled: 'Слишком много неудачных попыток. Повторите через {seconds} с.',
   loginUnknown: 'Не удалось войти. Повторите попытку позже.',
   notFoundTitle: 'Страница не найдена',
-  notFoundText: 'Проверьте адрес страницы или вернитесь к списку контрагентов.',
-  notFoundBack: 'К списку контрагентов',
+  notFoundText: 'Проверьте адрес страницы или вернитесь на страницу «Мой день».',
+  notFoundBack: 'Открыть «Мой день»',
   appError: 'Раздел «{app}» сейчас недоступен. Остальная часть страницы работает.',
   appRetry: 'Обновить страницу',
   appCounterparties: 'Контрагенты',
@@ -114,6 +134,22 @@ const ru: RootMessages = {
   titleFinanceReview: 'Разбор платежей',
   titleNotFound: 'Страница не найдена',
   footer: 'Картотека — открытая CRM для работы с контрагентами',
+  navHome: 'Мой день',
+  navProjects: 'Проекты',
+  navAdmin: 'Администрирование',
+  navMain: 'Разделы',
+  menuOpen: 'Открыть меню',
+  menuClose: 'Закрыть меню',
+  skipToContent: 'Перейти к содержимому',
+  workPartial: 'часть счётчиков недоступна',
+};
+
+const ruPlurals: RootPlurals = {
+  workWaiting: { one: '{n} ждёт', few: '{n} ждут', many: '{n} ждут', other: '{n} ждут' },
+  workApprovals: { one: '{n} согласование', few: '{n} согласования', many: '{n} согласований', other: '{n} согласования' },
+  workAcknowledgements: { one: '{n} ознакомление', few: '{n} ознакомления', many: '{n} ознакомлений', other: '{n} ознакомления' },
+  workTasks: { one: '{n} задача', few: '{n} задачи', many: '{n} задач', other: '{n} задачи' },
+  workDealActions: { one: '{n} действие по сделке', few: '{n} действия по сделкам', many: '{n} действий по сделкам', other: '{n} действия по сделкам' },
 };
 
 const en: RootMessages = {
@@ -142,8 +178,8 @@ const en: RootMessages = {
   loginThrottled: 'Too many failed attempts. Try again in {seconds} s.',
   loginUnknown: 'Could not sign in. Please try again later.',
   notFoundTitle: 'Page not found',
-  notFoundText: 'Check the address or go back to the list of counterparties.',
-  notFoundBack: 'Back to counterparties',
+  notFoundText: 'Check the address or go back to “My day”.',
+  notFoundBack: 'Open My day',
   appError: 'The “{app}” section is unavailable right now. The rest of the page still works.',
   appRetry: 'Reload the page',
   appCounterparties: 'Counterparties',
@@ -172,12 +208,54 @@ const en: RootMessages = {
   titleFinanceReview: 'Payment review',
   titleNotFound: 'Page not found',
   footer: 'Kartoteka — open-source counterparty CRM',
+  navHome: 'My day',
+  navProjects: 'Projects',
+  navAdmin: 'Administration',
+  navMain: 'Sections',
+  menuOpen: 'Open the menu',
+  menuClose: 'Close the menu',
+  skipToContent: 'Skip to content',
+  workPartial: 'some counts are unavailable',
+};
+
+const enPlurals: RootPlurals = {
+  workWaiting: { other: '{n} waiting' },
+  workApprovals: { one: '{n} approval', other: '{n} approvals' },
+  workAcknowledgements: { one: '{n} acknowledgement', other: '{n} acknowledgements' },
+  workTasks: { one: '{n} task', other: '{n} tasks' },
+  workDealActions: { one: '{n} deal action', other: '{n} deal actions' },
 };
 
 const messages: Record<Locale, RootMessages> = { ru, en };
+const plurals: Record<Locale, RootPlurals> = { ru: ruPlurals, en: enPlurals };
 
 export type RootMessageKey = keyof RootMessages;
 
 /** Text of the root config in the current UI language; `{name}` placeholders are filled from `params`. */
-export const t = (key: RootMessageKey, params: Record<string, string> = {}): string =>
-  messages[getLocale()][key].replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '');
+export const t = (key: RootMessageKey, params: Record<string, string> = {}, locale: Locale = getLocale()): string =>
+  messages[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '');
+
+export type RootPluralKey = keyof RootPlurals;
+
+/** A count with its noun in the current UI language («2 согласования», "1 approval"). */
+export const tn = (key: RootPluralKey, count: number, locale: Locale = getLocale()): string => {
+  const forms = plurals[locale][key];
+  const form = forms[new Intl.PluralRules(locale).select(count)] ?? forms.other;
+  return form.replace('{n}', String(count));
+};
+
+/**
+ * The words of the "My tasks" badge: «5 ждут: 2 согласования, 1 ознакомление, 2 задачи» — the total, then each
+ * kind that has any; a kind whose subgraph did not answer (`null`) is said to be missing.
+ */
+export const workCountsLabel = (counts: WorkCounts, locale: Locale = getLocale()): string => {
+  const total = (counts.approvals ?? 0) + (counts.acknowledgements ?? 0) + (counts.tasks ?? 0) + (counts.dealActions ?? 0);
+  const parts = [
+    counts.approvals ? tn('workApprovals', counts.approvals, locale) : null,
+    counts.acknowledgements ? tn('workAcknowledgements', counts.acknowledgements, locale) : null,
+    counts.tasks ? tn('workTasks', counts.tasks, locale) : null,
+    counts.dealActions ? tn('workDealActions', counts.dealActions, locale) : null,
+  ].filter((part): part is string => part !== null);
+  const partial = Object.values(counts).some((value) => value === null);
+  return `${tn('workWaiting', total, locale)}: ${parts.join(', ')}${partial ? ` (${t('workPartial', {}, locale)})` : ''}`;
+};

@@ -9,7 +9,7 @@ export type LoginView = {
   refresh: () => void;
 };
 
-/** The login page: plain DOM, no framework; on success goes to `?next=` or the counterparties list. */
+/** The login page: plain DOM, no framework; on success goes to `?next=` or "My day". */
 export const renderLogin = (): LoginView => {
   const title = h('h1', { class: 'kt-login__title' });
   const subtitle = h('p', { class: 'kt-login__subtitle' });
@@ -51,18 +51,20 @@ export const renderLogin = (): LoginView => {
   });
 
   const brandName = h('span', { class: 'kt-brand__name' });
-  const element = h('section', { class: 'kt-login', 'data-testid': 'login-page' }, [
+  const localeSwitch = h('div', { class: 'kt-locale', role: 'group', 'data-testid': 'login-locale-switch' }, localeButtons);
+  // The language switch comes after the form, in the page and in the tab order: e-mail, password, sign in, RU/EN.
+  const element = h('main', { class: 'kt-login', 'data-testid': 'login-page' }, [
     h('div', { class: 'kt-login__card' }, [
       h('div', { class: 'kt-login__top' }, [
         h('div', { class: 'kt-brand kt-brand--static' }, [
           h('span', { class: 'kt-brand__mark', 'aria-hidden': 'true' }, ['К']),
           h('span', { class: 'kt-brand__text' }, [brandName]),
         ]),
-        h('div', { class: 'kt-locale', role: 'group' }, localeButtons),
       ]),
       title,
       subtitle,
       form,
+      h('div', { class: 'kt-login__bottom' }, [localeSwitch]),
     ]),
   ]);
 
@@ -78,6 +80,7 @@ export const renderLogin = (): LoginView => {
     passwordLabel.textContent = t('password');
     submit.textContent = busy ? t('submitting') : t('submit');
     brandName.textContent = t('brand');
+    localeSwitch.setAttribute('aria-label', t('localeSwitch'));
     error.hidden = errorKey === null;
     error.textContent = errorKey ? t(errorKey, { seconds: String(retryAfter) }) : '';
     for (const button of localeButtons) {

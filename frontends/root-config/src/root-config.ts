@@ -17,9 +17,10 @@ import {
 } from '@kartoteka/portal-api';
 import { h } from './dom';
 import { t, type RootMessageKey } from './i18n';
-import { renderShell, type AppSlot } from './layout';
+import { renderShell, type AppSlot, type NavKey } from './layout';
 import { renderLogin } from './login';
 import { appRoutes, isDocumentPagesRoute, matchRoute, type MicrofrontendName, type PortalRoute } from './routes';
+import { watchWorkCounts } from './work-counts';
 import './styles.css';
 
 type Microfrontend = {
@@ -71,6 +72,8 @@ const sessionChecked = isAuthenticated() ? refreshCurrentUser() : null;
 
 const portal = document.getElementById('portal') ?? document.body.appendChild(h('div', { id: 'portal' }));
 const shell = renderShell(portal);
+// The "My tasks" count of the navigation: fetched now if logged in, then on login, work changes and notifications.
+const workCounts = watchWorkCounts((counts) => shell.setWorkCounts(counts));
 const loginView = renderLogin();
 portal.append(loginView.element);
 
@@ -97,6 +100,23 @@ const routeTitle = (route: PortalRoute): string => {
   return t('titleCounterparties');
 };
 
+/** The nav link a page belongs to. */
+const navKeyOf = (route: PortalRoute): NavKey | null => {
+  if (route.name === 'home') return 'home';
+  if (route.name.startsWith('counterparty-')) return 'counterparties';
+  if (route.name === 'tasks' || route.name === 'task-new' || route.name === 'task-page') return 'tasks';
+  if (route.name.startsWith('project-')) return 'projects';
+  if (route.name === 'route-templates') return 'route-templates';
+  if (isDocumentPagesRoute(route)) return 'documents';
+  if (route.name === 'deal-board') return 'deal-board';
+  if (route.name === 'deal-analytics') return 'deal-analytics';
+  if (route.name === 'deal-templates' || route.name === 'deal-template') return 'deal-templates';
+  if (route.name === 'deal-list' || route.name === 'deal-new' || route.name === 'deal-page') return 'deals';
+  if (route.name.startsWith('finance-')) return 'finance';
+  if (route.name === 'admin') return 'admin';
+  return null;
+};
+
 let previousRoute: PortalRoute['name'] | null = null;
 
 /** Shows the parts of the layout the route needs; the apps mount into their slots. */
@@ -110,6 +130,9 @@ const renderRoute = (): void => {
   shell.notFound.hidden = route.name !== 'not-found';
   shell.home.hidden = route.name !== 'home';
   if (onLogin && previousRoute !== 'login') loginView.show();
+  if (route.name !== previousRoute) shell.setCurrent(navKeyOf(route));
+  // Opening "My tasks" re-reads the count (the list below it is fresh too)
+  if (route.name === 'tasks' && previousRoute !== 'tasks' && previousRoute !== null) workCounts.refresh();
   // The card and the document page are titled by their app (from the data they show).
   const titledByApp = route.name === 'counterparty-card' || route.name === 'document-page' || route.name === 'deal-page' || route.name === 'deal-template';
   if (!titledByApp) document.title = `${routeTitle(route)} — ${t('brand')}`;

@@ -47,6 +47,8 @@ describe('the portal in Chromium', () => {
   it('logs in, searches, opens a card and shows all three panels with data', async () => {
     await logInThroughUi(page, portal.url, 'manager@kartoteka.local', 'manager');
     await expect(page.getByTestId('current-user').textContent()).resolves.toContain('Ольга Смирнова');
+    // after login: "My day"; the list is one link away
+    await page.getByTestId('nav-counterparties').click();
     await page.getByTestId('counterparty-row').first().waitFor();
 
     await page.getByTestId('counterparty-search').fill('северная логистика');

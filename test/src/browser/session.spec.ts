@@ -46,6 +46,7 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 describe('the portal session', () => {
   it('refreshes the access token before it expires, spending each refresh token once', async () => {
     await logInThroughUi(page, portal.url, 'manager@kartoteka.local', 'manager');
+    await page.getByTestId('nav-counterparties').click();
     const first = (await stored())!;
     expect(first.refreshToken).toMatch(/^ktr_/);
     await page.waitForFunction((token) => !window.localStorage.getItem('kartoteka.session')?.includes(token), first.refreshToken);

@@ -34,14 +34,15 @@ export async function startPortal(port: number, gatewayUrl: string): Promise<Por
   };
 }
 
-/** Logs in through the login page and waits for the portal to show the user. */
+/** Logs in through the login page and waits for the page after login: "My day" (`/`). */
 export async function logInThroughUi(page: Page, portalUrl: string, email: string, password: string): Promise<void> {
   await page.goto(portalUrl);
   await page.waitForURL(/\/login/);
   await page.getByTestId('login-email').fill(email);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/counterparties$/);
+  await page.waitForURL((url) => url.pathname === '/');
+  await page.getByTestId('home-title').waitFor();
 }
 
 /** Playwright's wait for every action and locator of the browser specs (its default, stretched by KARTOTEKA_TEST_SLOWDOWN). */
