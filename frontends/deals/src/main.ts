@@ -24,3 +24,7 @@ export { funnelPages } from './funnel/apps';
 // The deal pages (case template designer, new deal form, deal page): an application of its own, registered
 // by the root config under `@kartoteka/deals#dealPages`.
 export { dealPages } from './pages/apps';
+
+// Projects and general tasks: the projects pages, the task pages, the deals part of "My tasks" (/tasks) and of
+// "My day" (home), registered by the root config as `@kartoteka/deals#projectPages`, `#taskPages`, `#myTasks`, `#myDay`.
+export { myDay, myTasks, projectPages, taskPages } from './work/apps';

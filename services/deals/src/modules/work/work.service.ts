@@ -1,4 +1,5 @@
 import { ForbiddenError, type SubgraphContext } from '@kartoteka/kit';
+import { DealAction } from '../deal/deal-action.entity';
 import { MyWorkCounts } from './work.type';
 
 type Context = Pick<SubgraphContext, 'em' | 'identity'>;
@@ -28,5 +29,21 @@ export class WorkService {
       dealActions: row?.deal_actions ?? 0,
       overdueDealActions: row?.overdue_deal_actions ?? 0,
     });
+  }
+
+  /**
+   * The deal actions waiting on the caller, the ones `dealActions` counts: actions of the current stage of open
+   * deals assigned to them, to do or failed; by due time (none last), then oldest first. One statement.
+   */
+  async dealActionsOfCaller(first: number): Promise<DealAction[]> {
+    const identity = this.context.identity;
+    if (identity.kind !== 'user') throw new ForbiddenError('Only a staff member has work of their own');
+    const rows = await this.context.em.getConnection().execute<Record<string, unknown>[]>(
+      `select a.* from deal_actions a join deals d on d.id = a.deal_id
+        where a.assignee_id = ? and a.status in ('TODO', 'FAILED') and d.status = 'OPEN' and a.stage_key = d.stage
+        order by a.due_at asc nulls last, a.created_at asc, a.id asc limit ?`,
+      [identity.id, first],
+    );
+    return rows.map((row) => this.context.em.map(DealAction, row));
   }
 }
