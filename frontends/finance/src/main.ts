@@ -2,8 +2,8 @@
  * The finance microfrontend: the finance panel of the counterparty card (balances, invoiced/paid chart,
  * contracts, the reliability rating). An ES module exporting the single-spa lifecycles; shared libraries
  * and the portal API come from the import map. Two more applications are named exports of this module:
- * `documentExecution` (a contract's execution on its document page) and `financePages` (payments registry,
- * statement import, review queue).
+ * `documentExecution` (a contract's execution on its document page), `financePages` (payments registry,
+ * statement import, review queue) and `myDay` (the overdue invoices of my counterparties on the home page).
  */
 import singleSpaVue from 'single-spa-vue';
 import { DefaultApolloClient } from '@vue/apollo-composable';
@@ -12,6 +12,7 @@ import { defineCardPanelApp, portalAppOptions } from '@kartoteka/portal-api/vue'
 import FinancePanel from './components/FinancePanel.vue';
 import DocumentExecutionRoot from './execution/DocumentExecutionRoot.vue';
 import FinancePagesRoot from './pages/FinancePagesRoot.vue';
+import MyDayRoot from './myday/MyDayRoot.vue';
 import { i18n } from './i18n';
 import './styles.css';
 
@@ -24,7 +25,7 @@ addTypePolicies({
 });
 
 // A document signed, its status changed: finance follows from its events, so the views showing it refetch.
-refetchOnLiveUpdates(['CounterpartyFinancePanel', 'DocumentExecution'], ['document']);
+refetchOnLiveUpdates(['CounterpartyFinancePanel', 'DocumentExecution', 'FinanceMyDay'], ['document']);
 
 const options = { i18n, apolloClientKey: DefaultApolloClient };
 
@@ -35,3 +36,6 @@ export const documentExecution = singleSpaVue(portalAppOptions(DocumentExecution
 
 /** The finance pages (`@kartoteka/finance#financePages`). */
 export const financePages = singleSpaVue(portalAppOptions(FinancePagesRoot, options));
+
+/** "My day" on the home page: the overdue invoices of my counterparties (`@kartoteka/finance#myDay`). */
+export const myDay = singleSpaVue(portalAppOptions(MyDayRoot, options));

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parkedEventsResolver } from '@kartoteka/kit';
 import { CounterpartyRef, EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, createEventBus, UserRef, userRefHandlers, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { defaultFinanceSettings, type FinanceSettings } from './config';
@@ -7,9 +8,11 @@ import { ContractTerms } from './modules/contract/contract-terms.entity';
 import { ContractTermsResolver } from './modules/contract/contract-terms.resolver';
 import { ScheduleItem } from './modules/contract/schedule-item.entity';
 import { CounterpartyFinanceFieldsResolver, CounterpartyFinanceResolver } from './modules/counterparty/counterparty-finance.resolver';
+import { CounterpartyManager } from './modules/counterparty/counterparty-manager.entity';
 import { Counterparty } from './modules/counterparty/counterparty.stub';
 import { Document } from './modules/document/document.stub';
 import { ContractExecutionResolver, DocumentExecutionResolver } from './modules/execution/execution.resolver';
+import { OverdueReceivableResolver } from './modules/execution/overdue-receivable.resolver';
 import { OverdueNotice } from './modules/execution/overdue-notice.entity';
 import { overdueJob } from './modules/execution/overdue.job';
 import { FinanceDocument } from './modules/ledger/finance-document.entity';
@@ -54,6 +57,7 @@ export const FINANCE_ENTITIES = [
   Rating,
   RatingPoint,
   CounterpartyRef,
+  CounterpartyManager,
   UserRef,
   InboxEvent,
   OutboxEvent,
@@ -69,6 +73,7 @@ export function financeSubgraph(settings: FinanceSettings = defaultFinanceSettin
     resolvers: [
       DocumentExecutionResolver,
       ContractExecutionResolver,
+      OverdueReceivableResolver,
       ContractTermsResolver,
       CounterpartyFinanceResolver,
       CounterpartyFinanceFieldsResolver,
@@ -78,6 +83,7 @@ export function financeSubgraph(settings: FinanceSettings = defaultFinanceSettin
       PaymentResolver,
       CounterpartyPaymentsResolver,
       StatementImportResolver,
+      parkedEventsResolver({ service: 'finance', eventBusUrl: settings.eventBusUrl }),
     ],
     orphanedTypes: [Counterparty, Document, User, Payment, StatementImport],
     knownUsers,

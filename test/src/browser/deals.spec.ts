@@ -100,7 +100,9 @@ describe('deal cases in the portal', () => {
     await designer.waitFor();
     await page.getByTestId('designer-name').fill(TEMPLATE_NAME);
 
-    // The form: the stage's required budget and an optional source, in the first section.
+    // The form: the stage's required budget and an optional source, in the first section (chosen in the outline:
+    // the designer edits one stage or section at a time).
+    await page.getByTestId('designer-outline-section').first().click();
     for (const field of [BUDGET, SOURCE]) {
       await page.getByTestId('designer-field-add').first().click();
       const row = page.getByTestId('designer-field').last();
@@ -113,6 +115,7 @@ describe('deal cases in the portal', () => {
     const stages = page.getByTestId('designer-stage');
     await expect(stages.count()).resolves.toBe(STAGES.length);
     for (const [index, stage] of STAGES.entries()) {
+      await page.getByTestId('designer-outline-stage').nth(index).click();
       const card = stages.nth(index);
       await expect(card.locator(`[data-testid="designer-stage-outcome-${stage.outcome}"] input`).isChecked()).resolves.toBe(true);
       await card.getByTestId('designer-stage-name').fill(stage.name);
@@ -120,6 +123,7 @@ describe('deal cases in the portal', () => {
       await card.getByTestId('designer-stage-probability').fill(String(stage.probability));
     }
     const qualification = stages.nth(0);
+    await page.getByTestId('designer-outline-stage').nth(0).click();
     await choose(qualification.getByTestId('designer-stage-required-fields'), BUDGET.label);
     await page.keyboard.press('Escape');
     await qualification.getByTestId('designer-action-add').click();

@@ -44,6 +44,15 @@ export const designerEn: DesignerMessages = {
       WON: 'Won',
       LOST: 'Lost',
     },
+    outline: {
+      title: 'Template outline',
+      hint: 'Choose a stage or a form section to edit it. Alt+↑ / Alt+↓ moves it.',
+      errors: 'Errors: {n}',
+      untitledAction: 'Untitled action',
+      fields: 'fields: {n}',
+      fieldsOf: 'Fields of the section',
+      editing: 'Editing',
+    },
     stage: {
       untitled: 'New stage',
       name: 'Stage name',

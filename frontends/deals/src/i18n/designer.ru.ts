@@ -42,6 +42,15 @@ export const designerRu = {
       WON: 'Успех',
       LOST: 'Проигрыш',
     },
+    outline: {
+      title: 'Структура шаблона',
+      hint: 'Выберите этап или раздел формы, чтобы изменить его. Alt+↑ / Alt+↓ — переместить.',
+      errors: 'Ошибок: {n}',
+      untitledAction: 'Действие без названия',
+      fields: 'полей: {n}',
+      fieldsOf: 'Поля раздела',
+      editing: 'Редактируется',
+    },
     stage: {
       untitled: 'Новый этап',
       name: 'Название этапа',

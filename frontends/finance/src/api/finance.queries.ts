@@ -420,3 +420,51 @@ export const COUNTERPARTY_NAME = gql`
     counterparty(id: $id) { id name shortName inn }
   }
 `;
+
+// ——— My day: the overdue invoices of my counterparties (finance subgraph only) ———
+
+export type OverdueReceivable = {
+  key: string;
+  counterparty: { id: string };
+  counterpartyName: string;
+  documentId: string;
+  documentType: 'INVOICE' | 'CONTRACT';
+  documentNumber: string | null;
+  contractId: string | null;
+  contractNumber: string | null;
+  dueDate: string;
+  daysOverdue: number;
+  outstanding: Money;
+};
+export type MyOverdueReceivablesData = {
+  myOverdueReceivables: { totalCount: number; totals: Money[]; edges: { cursor: string; node: OverdueReceivable }[] };
+};
+export type MyOverdueReceivablesVars = { first: number };
+
+/** How many rows My day shows (the longest overdue first; the totals cover all of them). */
+export const MY_DAY_ROWS = 10;
+
+export const MY_OVERDUE_RECEIVABLES = gql`
+  query FinanceMyDay($first: Int!) {
+    myOverdueReceivables(first: $first) {
+      totalCount
+      totals { ${MONEY} }
+      edges {
+        cursor
+        node {
+          key
+          counterparty { id }
+          counterpartyName
+          documentId
+          documentType
+          documentNumber
+          contractId
+          contractNumber
+          dueDate
+          daysOverdue
+          outstanding { ${MONEY} }
+        }
+      }
+    }
+  }
+`;

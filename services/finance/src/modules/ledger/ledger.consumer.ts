@@ -1,14 +1,12 @@
 import {
-  counterpartyRefHandlers,
-  counterpartyUpsertedContract,
   DOCUMENT_SIGNED,
   DOCUMENT_VERIFIED_CHANGED,
   documentSignedContract,
   type EventHandlers,
   signedDocumentChangedContract,
   parseOrPark,
-  type BusEvent,
 } from '@kartoteka/kit';
+import { counterpartyReadModelHandlers } from '../counterparty/counterparty-ref.readmodel';
 import { rematchPending } from '../payment/payment.service';
 import { afterLedgerChange, recordSignedDocument, recordSignedDocumentChange } from './ledger.service';
 
@@ -30,18 +28,11 @@ export const ledgerEventHandlers: EventHandlers = {
 };
 
 /**
- * The counterparty read model (kit's handlers), plus: a counterparty that arrives or changes (a new INN, KPP)
- * may be what payments in the review queue were waiting for.
+ * The counterparty read models (kit's `counterparty_refs` and finance's `counterparty_managers`), plus: a
+ * counterparty that arrives or changes (a new INN, KPP) may be what payments in the review queue were waiting for.
  */
 export function counterpartyHandlers(): EventHandlers {
-  const base = counterpartyRefHandlers();
-  return Object.fromEntries(
-    Object.entries(base).map(([topic, handler]) => [
-      topic,
-      async (event: BusEvent, em: Parameters<typeof handler>[1]) => {
-        await handler(event, em);
-        await rematchPending(em, { counterpartyIds: [parseOrPark(counterpartyUpsertedContract, event).id] });
-      },
-    ]),
-  );
+  return counterpartyReadModelHandlers(async (counterparty, em) => {
+    await rematchPending(em, { counterpartyIds: [counterparty.id] });
+  });
 }
