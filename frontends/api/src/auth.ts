@@ -1,4 +1,5 @@
 import { gql } from '@apollo/client/core';
+import type { Permission } from '../../../services/kit/src/auth/permissions';
 import { apolloClient } from './client';
 import { apiErrorsOf, isNetworkFailure } from './errors';
 import { LOGIN_PATH, loginUrl, navigate } from './navigation';
@@ -17,6 +18,7 @@ const LOGIN = gql`
         name
         email
         roles
+        permissions
       }
     }
   }
@@ -29,9 +31,12 @@ const ME = gql`
       name
       email
       roles
+      permissions
     }
   }
 `;
+
+export type { Permission };
 
 type LoginData = { login: { token: string; expiresAt: string; refreshToken: string; refreshExpiresAt: string; user: PortalUser } };
 type MeData = { me: PortalUser | null };
@@ -99,6 +104,33 @@ export const refreshCurrentUser = async (): Promise<PortalUser | null> => {
   }
 };
 
-/** Whether the user may change data; the API enforces it, the UI only hides what would fail. */
+let permissionsRefetch: Promise<unknown> | null = null;
+
+/** A session stored before `permissions` existed: read them with `me` (once at a time); `auth-changed` follows. */
+const refetchPermissions = (): void => {
+  permissionsRefetch ??= refreshCurrentUser().finally(() => {
+    permissionsRefetch = null;
+  });
+};
+
+/**
+ * Whether the user has this permission in the API's own role→permission map (identity's `User.permissions`,
+ * loaded with the session): the API enforces every rule, the UI only hides what would fail. A stored session
+ * without permissions answers false until `me` has brought them (the `kartoteka:auth-changed` event; Vue apps
+ * use `useCan` of `@kartoteka/portal-api/vue`, which follows it).
+ */
+export const can = (permission: Permission, user: PortalUser | null = currentUser()): boolean => {
+  if (user === null) return false;
+  if (!user.permissions) {
+    if (user.id === currentUser()?.id) refetchPermissions();
+    return false;
+  }
+  return user.permissions.includes(permission);
+};
+
+/**
+ * @deprecated Too coarse (it allowed every role but VIEWER, while the API refuses some of them): use
+ * `can(permission)` with the permission the action needs. Kept for apps not yet migrated: any write permission.
+ */
 export const canEdit = (user: PortalUser | null = currentUser()): boolean =>
-  user !== null && (user.roles.length === 0 || user.roles.some((role) => role !== 'VIEWER'));
+  user !== null && (user.permissions ?? []).some((permission) => permission.endsWith(':write'));

@@ -10,8 +10,8 @@ export { DEFAULT_LOCALE, getLocale, intlLocaleOf, locales, onLocaleChanged, setL
 export type { Locale } from './i18n';
 export { clearSession, currentUser, getToken, isAuthenticated } from './session';
 export type { PortalUser, Role } from './session';
-export { canEdit, login, logout, refreshCurrentUser } from './auth';
-export type { LoginFailure, LoginOutcome } from './auth';
+export { can, canEdit, login, logout, refreshCurrentUser } from './auth';
+export type { LoginFailure, LoginOutcome, Permission } from './auth';
 export { addTypePolicies, apolloClient, connectionFieldPolicy } from './client';
 export { connectionSelection, counterpartyConnectionQuery } from './connection';
 export type { Connection, CounterpartyConnectionVars, PageInfo } from './connection';
@@ -19,7 +19,7 @@ export { apiErrorMessage, apiErrorsOf, hasApiErrorCode, isNetworkFailure } from 
 export type { ApiError, ApiErrorCode } from './errors';
 export { formatDate, formatDateTime, formatMoney, minorToDecimalString } from './format';
 export type { Money } from './format';
-export { LOGIN_PATH, loginUrl, navigate, safeReturnPath } from './navigation';
+export { HOME_PATH, LOGIN_PATH, loginUrl, navigate, safeReturnPath } from './navigation';
 export { portalTheme } from './theme';
 export { liveStatus, liveStreamUrl, refetchOnLiveUpdates, scheduleLiveRefetch, startLiveUpdates } from './live';
 export type { LiveTrigger } from './live';

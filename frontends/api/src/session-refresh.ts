@@ -8,7 +8,7 @@ const REFRESH_MARGIN_MS = 90_000;
 const LOCK_NAME = 'kartoteka.session-refresh';
 
 const REFRESH = `mutation RefreshSession($refreshToken: String!) {
-  refreshSession(refreshToken: $refreshToken) { token expiresAt refreshToken refreshExpiresAt user { id name email roles } }
+  refreshSession(refreshToken: $refreshToken) { token expiresAt refreshToken refreshExpiresAt user { id name email roles permissions } }
 }`;
 
 const LOGOUT = `mutation Logout($refreshToken: String!) { logout(refreshToken: $refreshToken) }`;

@@ -43,7 +43,9 @@ export const readSession = (): StoredSession | null => {
     if (!isStoredSession(parsed)) return null;
     const expires = Date.parse(parsed.refreshToken && parsed.refreshExpiresAt ? parsed.refreshExpiresAt : parsed.expiresAt);
     if (Number.isFinite(expires) && expires <= Date.now()) return null;
-    return { ...parsed, user: { ...parsed.user, roles: Array.isArray(parsed.user.roles) ? parsed.user.roles : [] } };
+    const { permissions, ...user } = parsed.user;
+    const validPermissions = Array.isArray(permissions) && permissions.every((permission) => typeof permission === 'string');
+    return { ...parsed, user: { ...user, roles: Array.isArray(user.roles) ? user.roles : [], ...(validPermissions ? { permissions } : {}) } };
   } catch {
     return null;
   }

@@ -14,7 +14,7 @@ import { i18n } from './i18n';
 addTypePolicies({
   Query: {
     fields: {
-      counterparties: connectionFieldPolicy(['search', 'status', 'minRating', 'ratingGrades', 'sort']),
+      counterparties: connectionFieldPolicy(['search', 'status', 'minRating', 'ratingGrades', 'sort', 'direction']),
       users: connectionFieldPolicy(['search']),
     },
   },
@@ -26,3 +26,7 @@ addTypePolicies({
 });
 
 export const { bootstrap, mount, unmount } = singleSpaVue(portalAppOptions(App, { i18n, apolloClientKey: DefaultApolloClient }));
+
+// "Recently opened counterparties" on My day (home): an application of its own in this module, registered by the
+// root config under `@kartoteka/counterparties#recent`.
+export { recent } from './recent/apps';

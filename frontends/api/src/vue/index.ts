@@ -19,3 +19,8 @@ export { ActionDialog } from './action-dialog';
 export { DateInput } from './date-input';
 export { CounterpartyPicker } from './counterparty-picker';
 export type { CounterpartyPickerOption } from './counterparty-picker';
+export { useCan } from './use-can';
+export { focusFirstInvalid, useServerForm } from './use-server-form';
+export type { ServerFieldError, ServerForm, ServerFormOptions } from './use-server-form';
+export { replaceQueryParams, urlParam, useUrlFilters } from './use-url-filters';
+export type { UrlFilters, UrlParam, UrlParams } from './use-url-filters';

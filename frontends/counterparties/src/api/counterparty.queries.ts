@@ -10,6 +10,8 @@ import type {
   CounterpartySort,
   CounterpartyStatus,
   RatingGrade,
+  RatingSummary,
+  SortDirection,
   UserRef,
 } from '../model/counterparty.types';
 
@@ -86,6 +88,7 @@ const COUNTERPARTY_CHANGE = gql`
 const COUNTERPARTY_LIST_ROW = gql`
   fragment CounterpartyListRow on Counterparty {
     ...CounterpartyListItem
+    updatedAt
     rating {
       score
       grade
@@ -103,10 +106,19 @@ export const COUNTERPARTY_LIST = gql`
     $status: CounterpartyStatus
     $ratingGrades: [RatingGrade!]
     $sort: CounterpartySort
+    $direction: CounterpartySortDirection
     $first: Int!
     $after: String
   ) {
-    counterparties(search: $search, status: $status, ratingGrades: $ratingGrades, sort: $sort, first: $first, after: $after) {
+    counterparties(
+      search: $search
+      status: $status
+      ratingGrades: $ratingGrades
+      sort: $sort
+      direction: $direction
+      first: $first
+      after: $after
+    ) {
       ${connectionSelection(COUNTERPARTY_LIST_ROW)}
     }
   }
@@ -121,9 +133,38 @@ export type CounterpartyListVars = {
   ratingGrades: RatingGrade[] | null;
   /** null: by name, by relevance when searching. */
   sort: CounterpartySort | null;
+  /** null: the order's default direction. */
+  direction: SortDirection | null;
   first: number;
   after?: string | null;
 };
+
+/** The recently opened counterparties of "My day", in one request (finance resolves the ratings in one batch). */
+export const RECENT_COUNTERPARTIES = gql`
+  query RecentCounterparties($ids: [ID!]!) {
+    counterpartiesByIds(ids: $ids) {
+      id
+      name
+      shortName
+      inn
+      status
+      rating {
+        score
+        grade
+      }
+    }
+  }
+`;
+
+export type RecentCounterparty = {
+  id: string;
+  name: string;
+  shortName: string | null;
+  inn: string;
+  status: CounterpartyStatus;
+  rating: RatingSummary | null;
+};
+export type RecentCounterpartiesData = { counterpartiesByIds: RecentCounterparty[] };
 
 export const COUNTERPARTY_CARD = gql`
   query CounterpartyCard($id: ID!, $historyFirst: Int!, $historyAfter: String) {

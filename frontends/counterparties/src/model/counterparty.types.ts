@@ -7,8 +7,13 @@ export const counterpartyStatuses: readonly CounterpartyStatus[] = ['PROSPECT', 
 /** Grade of finance's reliability rating (A best … D worst); the list filters by it. */
 export type RatingGrade = 'A' | 'B' | 'C' | 'D';
 export const ratingGrades: readonly RatingGrade[] = ['A', 'B', 'C', 'D'];
-/** Orders of the list the user can pick; without one: by name, by relevance when searching. */
-export type CounterpartySort = 'NAME' | 'RATING';
+/** Orders of the list (the API's `CounterpartySort`); without one: by name, by relevance when searching. */
+export type CounterpartySort = 'NAME' | 'INN' | 'MANAGER' | 'UPDATED' | 'RATING';
+export const counterpartySorts: readonly CounterpartySort[] = ['NAME', 'INN', 'MANAGER', 'UPDATED', 'RATING'];
+export type SortDirection = 'ASC' | 'DESC';
+export const sortDirections: readonly SortDirection[] = ['ASC', 'DESC'];
+/** The API's direction of an order when none is given. */
+export const defaultDirection: Record<CounterpartySort, SortDirection> = { NAME: 'ASC', INN: 'ASC', MANAGER: 'ASC', UPDATED: 'DESC', RATING: 'DESC' };
 
 /** Statuses a user picks in the form; ARCHIVED is reached only with the archive action. */
 export const editableStatuses: readonly CounterpartyStatus[] = ['PROSPECT', 'CLIENT', 'SUPPLIER', 'PARTNER'];
@@ -54,7 +59,7 @@ export type CounterpartyListItem = {
 export type RatingSummary = { score: number | null; grade: RatingGrade | null };
 
 /** A row of the list: the item plus finance's rating (selected in the list query only). */
-export type CounterpartyListRow = CounterpartyListItem & { rating: RatingSummary | null };
+export type CounterpartyListRow = CounterpartyListItem & { rating: RatingSummary | null; updatedAt: string };
 
 export type CounterpartyDetails = CounterpartyListItem & {
   ogrn: string | null;

@@ -1,18 +1,15 @@
-import { currentUser, type PortalUser } from '@kartoteka/portal-api';
-import { ROLE_PERMISSIONS, ROLES, type Permission, type RoleCode } from '../../../../services/kit/src/auth/permissions';
+import { can, currentUser, type Permission, type PortalUser } from '@kartoteka/portal-api';
 
 /**
- * What the signed-in employee may do with finance, from the API's own role → permission table (pure
- * TypeScript, imported by relative path as the deals app does). The API enforces every rule; the UI only
- * hides what would fail.
+ * What the signed-in employee may do with finance: the portal's `can`, which reads the permissions identity derives
+ * from the API's own role → permission map (`User.permissions`, loaded with the session). The API enforces every
+ * rule; the UI only hides what would fail.
  */
-export const hasPermission = (permission: Permission, user: PortalUser | null = currentUser()): boolean =>
-  user !== null &&
-  (user.roles as readonly string[]).some((role) => (ROLES as readonly string[]).includes(role) && ROLE_PERMISSIONS[role as RoleCode].includes(permission));
+export const hasPermission = (permission: Permission, user: PortalUser | null = currentUser()): boolean => can(permission, user);
 
 /** Enter a contract's terms (schedule, direction): ADMIN, MANAGER, ACCOUNTANT. */
-export const canWriteFinance = (): boolean => hasPermission('finance:write');
+export const canWriteFinance = (): boolean => can('finance:write');
 /** Import bank statements: ADMIN, ACCOUNTANT. */
-export const canImportPayments = (): boolean => hasPermission('payments:import');
+export const canImportPayments = (): boolean => can('payments:import');
 /** Match payments by hand: ADMIN, ACCOUNTANT. */
-export const canMatchPayments = (): boolean => hasPermission('payments:match');
+export const canMatchPayments = (): boolean => can('payments:match');
