@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parkedEventsResolver } from '@kartoteka/kit';
 import { EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, createEventBus, UserRef, userRefHandlers, type EventHandlers, type SubgraphDefinition } from '@kartoteka/kit';
 import { migrationsList } from './migrations';
 import { Counterparty, CounterpartyBankAccount, CounterpartyContact } from './modules/counterparty/counterparty.entity';
@@ -8,13 +9,18 @@ import { counterpartyRatingHandlers } from './modules/rating/counterparty-rating
 import { counterpartyReference } from './modules/counterparty/counterparty.reference';
 import { CounterpartyChangeResolver, CounterpartyResolver } from './modules/counterparty/counterparty.resolver';
 import { knownUsers, User } from './modules/user/user.stub';
+import { CounterpartyHistoryChainResolver } from './modules/counterparty/counterparty-history.chain';
+import { TimelineEntry, TimelinePending, TimelineRef } from './modules/timeline/timeline-entry.entity';
+import { timelineHandlers } from './modules/timeline/timeline.projection';
+import { CounterpartyTimelineResolver, TimelineEntryResolver } from './modules/timeline/timeline.resolver';
 
 /**
  * What the `counterparties` consumer handles: the staff read model (responsible managers), from identity's user
- * events, and the copy of finance's reliability ratings (to filter and sort the list by them).
+ * events, the copy of finance's reliability ratings (to filter and sort the list by them), and the timeline's
+ * projection of every service's events.
  */
 export function counterpartiesEventHandlers(): EventHandlers {
-  return { ...userRefHandlers(), ...counterpartyRatingHandlers() };
+  return { ...userRefHandlers(), ...counterpartyRatingHandlers(), ...timelineHandlers() };
 }
 
 export type CounterpartiesSettings = {
@@ -27,10 +33,10 @@ export function counterpartiesSubgraph(settings: CounterpartiesSettings = {}): S
   const { eventBusUrl } = settings;
   return {
     service: 'counterparties',
-    entities: [Counterparty, CounterpartyContact, CounterpartyBankAccount, CounterpartyChange, CounterpartyRating, UserRef, InboxEvent, OutboxEvent],
+    entities: [Counterparty, CounterpartyContact, CounterpartyBankAccount, CounterpartyChange, CounterpartyRating, TimelineEntry, TimelineRef, TimelinePending, UserRef, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
-    resolvers: [CounterpartyResolver, CounterpartyChangeResolver],
+    resolvers: [CounterpartyResolver, CounterpartyChangeResolver, CounterpartyTimelineResolver, TimelineEntryResolver, CounterpartyHistoryChainResolver, parkedEventsResolver({ service: 'counterparties', eventBusUrl })],
     orphanedTypes: [User],
     knownUsers,
     references: counterpartyReference,

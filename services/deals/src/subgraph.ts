@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parkedEventsResolver } from '@kartoteka/kit';
 import { CounterpartyRef, counterpartyRefHandlers, EventConsumer, InboxEvent, OutboxEvent, OutboxRelay, createEventBus, UserRef, userRefHandlers, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { defaultDealsSettings, type DealsSettings } from './config';
@@ -11,6 +12,7 @@ import { Counterparty } from './modules/counterparty/counterparty.stub';
 import { DealAction } from './modules/deal/deal-action.entity';
 import { DealAnalyticsResolver } from './modules/deal/deal-analytics.resolver';
 import { DealChange } from './modules/deal/deal-change.entity';
+import { DealHistoryChainResolver } from './modules/deal/deal-history.chain';
 import { DealStageVisit } from './modules/deal/deal-stage-visit.entity';
 import { dealEventHandlers } from './modules/deal/deal.consumer';
 import { Deal } from './modules/deal/deal.entity';
@@ -57,6 +59,7 @@ export function dealsSubgraph(settings: DealsSettings = defaultDealsSettings(), 
       DealActionResolver,
       DealChangeResolver,
       DealAnalyticsResolver,
+      DealHistoryChainResolver,
       CounterpartyDealsResolver,
       ProjectResolver,
       ProjectChangeResolver,
@@ -64,6 +67,7 @@ export function dealsSubgraph(settings: DealsSettings = defaultDealsSettings(), 
       TaskResolver,
       TaskCommentResolver,
       WorkResolver,
+      parkedEventsResolver({ service: 'deals', eventBusUrl: settings.eventBusUrl }),
     ],
     orphanedTypes: [Counterparty, User],
     knownUsers,

@@ -15,6 +15,7 @@ export * from './schema/connection';
 export * from './schema/define-reference';
 export * from './schema/page-rows';
 export * from './schema/money';
+export * from './schema/sort-direction';
 export * from './server/context';
 export * from './server/logger';
 export * from './server/service-version';

@@ -5,6 +5,8 @@ import { Migration20261206010200 } from './Migration20261206010200';
 import { Migration20261206014249 } from './Migration20261206014249';
 import { Migration20261206031538 } from './Migration20261206031538';
 import { Migration20261206061300 } from './Migration20261206061300';
+import { Migration20261206084507 } from './Migration20261206084507';
+import { Migration20261206084645 } from './Migration20261206084645';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131857', class: Migration20261127131857 },
@@ -12,4 +14,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206014249', class: Migration20261206014249 },
   { name: 'Migration20261206031538', class: Migration20261206031538 },
   { name: 'Migration20261206061300', class: Migration20261206061300 },
+  { name: 'Migration20261206084507', class: Migration20261206084507 },
+  { name: 'Migration20261206084645', class: Migration20261206084645 },
 ];

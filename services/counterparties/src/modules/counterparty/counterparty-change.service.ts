@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CounterpartyKind, CounterpartyStatus } from './counterparty.entity';
 import { Counterparty } from './counterparty.entity';
 import { CounterpartyChange, type CounterpartyChangeAction, type FieldChange } from './counterparty-change.entity';
+import { TimelineEntry } from '../timeline/timeline-entry.entity';
 
 export type ContactState = { name: string; position: string | null; email: string | null; phone: string | null };
 export type BankAccountState = { bankName: string; bik: string; account: string; correspondentAccount: string | null };
@@ -90,7 +91,7 @@ export class CounterpartyChangeService {
   /** One entry for the counterparty's current version, stamped with its `updatedAt`. */
   record(counterparty: Counterparty, action: CounterpartyChangeAction, changes: FieldChange[]): CounterpartyChange {
     const actor = this.identity.kind === 'anonymous' ? null : this.identity;
-    return this.em.create(CounterpartyChange, {
+    const change = this.em.create(CounterpartyChange, {
       counterparty,
       version: counterparty.version,
       at: counterparty.updatedAt,
@@ -100,5 +101,20 @@ export class CounterpartyChangeService {
       actorName: actor?.name || null,
       changes,
     });
+    // The counterparty's own entry of its timeline, in the same transaction (the timeline's backfill writes the same).
+    this.em.create(TimelineEntry, {
+      eventId: change.id,
+      counterpartyId: counterparty.id,
+      occurredAt: change.at,
+      kind: 'REQUISITES_CHANGED',
+      // a staff member (the timeline names them); an API key's name is kept in the summary
+      actorId: change.actorKind === 'user' ? change.actorId : null,
+      subjectType: 'COUNTERPARTY',
+      subjectId: counterparty.id,
+      subjectTitle: null,
+      summary: { action, fields: changes.map((item) => item.field), actorName: change.actorName },
+      source: 'counterparties',
+    });
+    return change;
   }
 }

@@ -1,6 +1,7 @@
 import { UserRef, userRefHandlers, type RebuildableReadModel, type ReferenceCheck } from '@kartoteka/kit';
 import { CounterpartyRating } from '../rating/counterparty-rating.entity';
 import { counterpartyRatingHandlers } from '../rating/counterparty-rating.readmodel';
+import { TIMELINE_READ_MODEL } from '../timeline/timeline.readmodel';
 
 /**
  * The counterparties service's read models, as `events rebuild-<name>` rebuilds them from the bus's history: staff
@@ -9,6 +10,7 @@ import { counterpartyRatingHandlers } from '../rating/counterparty-rating.readmo
 export const COUNTERPARTIES_READ_MODELS: Record<string, RebuildableReadModel> = {
   'rebuild-users': { handlers: userRefHandlers(), reset: async (em) => void (await em.nativeDelete(UserRef, {})) },
   'rebuild-ratings': { handlers: counterpartyRatingHandlers(), reset: async (em) => void (await em.nativeDelete(CounterpartyRating, {})) },
+  'rebuild-timeline': TIMELINE_READ_MODEL,
 };
 
 /** Columns holding other services' ids, checked by `events check-references`. */

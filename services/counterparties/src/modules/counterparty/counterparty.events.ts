@@ -11,6 +11,7 @@ export function counterpartyUpsertedOf(counterparty: Counterparty): Counterparty
     inn: counterparty.inn,
     kpp: counterparty.kpp,
     status: counterparty.status,
+    responsibleManagerId: counterparty.responsibleManagerId,
     updatedAt: counterparty.updatedAt.toISOString(),
   };
 }

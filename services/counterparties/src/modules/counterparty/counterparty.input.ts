@@ -4,15 +4,30 @@ import { ArgsType, Field, Float, ID, InputType, Int, registerEnumType } from 'ty
 import { RatingGrade } from '../rating/counterparty-rating.entity';
 import { CounterpartyKind, CounterpartyStatus } from './counterparty.entity';
 
-export const COUNTERPARTY_SORTS = ['NAME', 'RATING'] as const;
+export const COUNTERPARTY_SORTS = ['NAME', 'INN', 'MANAGER', 'UPDATED', 'RATING'] as const;
 export type CounterpartySort = (typeof COUNTERPARTY_SORTS)[number];
 export const CounterpartySort = Object.fromEntries(COUNTERPARTY_SORTS.map((sort) => [sort, sort])) as { [K in CounterpartySort]: K };
 registerEnumType(CounterpartySort, {
   name: 'CounterpartySort',
   description: 'Order of the counterparty list',
   valuesConfig: {
-    NAME: { description: 'By name (also with a search)' },
-    RATING: { description: 'By reliability rating (finance), best first, unrated last; ties by name' },
+    NAME: { description: 'By name without the legal form («ООО», «Акционерное общество», «LLC» …), case- and ё-insensitive (also with a search)' },
+    INN: { description: 'By INN' },
+    MANAGER: { description: 'By the responsible manager\'s name; counterparties without one last' },
+    UPDATED: { description: 'By the time of the last change; newest first by default' },
+    RATING: { description: 'By reliability rating (finance), best first by default, unrated last; ties by name' },
+  },
+});
+
+export const SORT_DIRECTIONS = ['ASC', 'DESC'] as const;
+export type CounterpartySortDirection = (typeof SORT_DIRECTIONS)[number];
+export const CounterpartySortDirection = Object.fromEntries(SORT_DIRECTIONS.map((value) => [value, value])) as { [K in CounterpartySortDirection]: K };
+registerEnumType(CounterpartySortDirection, {
+  name: 'CounterpartySortDirection',
+  description: 'Direction of the counterparty list\'s order; RATING ASC is worst first (unrated still last)',
+  valuesConfig: {
+    ASC: { description: 'A→Z, smallest, oldest, worst first' },
+    DESC: { description: 'Z→A, largest, newest, best first' },
   },
 });
 
@@ -242,7 +257,11 @@ export class CounterpartiesArgs extends ConnectionArgs {
   @ArrayMaxSize(4, { message: 'At most 4 grades' })
   ratingGrades?: RatingGrade[] | null;
 
-  @Field(() => CounterpartySort, { nullable: true, description: 'NAME or RATING; without it, by relevance with a search and by name without' })
+  @Field(() => CounterpartySort, { nullable: true, description: 'The order; without it, by relevance with a search and by name without' })
   @IsOptional()
   sort?: CounterpartySort | null;
+
+  @Field(() => CounterpartySortDirection, { nullable: true, description: 'Without it: NAME, INN, MANAGER ascending; UPDATED, RATING descending' })
+  @IsOptional()
+  direction?: CounterpartySortDirection | null;
 }

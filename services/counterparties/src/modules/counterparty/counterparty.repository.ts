@@ -51,8 +51,37 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
-/** The orders of the list: by name, by search relevance, or by reliability rating (best first). */
-export type CounterpartyListOrder = 'NAME' | 'RELEVANCE' | 'RATING';
+/**
+ * The orders of the list: by name (without the legal form), INN, responsible manager, time of the last change,
+ * reliability rating, or by search relevance.
+ */
+export type CounterpartyListOrder = 'NAME' | 'INN' | 'MANAGER' | 'UPDATED' | 'RATING' | 'RELEVANCE';
+export type SortDirection = 'ASC' | 'DESC';
+
+/** The direction of an order when none is asked for: names and numbers A→Z, the last changed and the best rated first. */
+export const DEFAULT_DIRECTION: Record<Exclude<CounterpartyListOrder, 'RELEVANCE'>, SortDirection> = {
+  NAME: 'ASC',
+  INN: 'ASC',
+  MANAGER: 'ASC',
+  UPDATED: 'DESC',
+  RATING: 'DESC',
+};
+
+/** At most this many ids in one `counterpartiesByIds`. */
+export const MAX_IDS = 50;
+
+/**
+ * The orders by one key and the id: the key's SQL (read as text into the cursor and cast back to `type` to
+ * compare, so timestamps keep their microseconds), and whether it needs the managers' names.
+ * MANAGER: by the manager's name, counterparties without one after all others (U+10FFFF sorts last in the
+ * databases' C.UTF-8 collation); its rows are sorted, not walked on an index (the names live in the read model).
+ */
+const KEYED_ORDERS: Record<'NAME' | 'INN' | 'MANAGER' | 'UPDATED', { key: string; type: string; manager: boolean }> = {
+  NAME: { key: 'c.sort_name', type: 'text', manager: false },
+  INN: { key: 'c.inn', type: 'text', manager: false },
+  MANAGER: { key: 'coalesce(mu.name, chr(1114111))', type: 'text', manager: true },
+  UPDATED: { key: 'c.updated_at', type: 'timestamptz', manager: false },
+};
 
 export type CounterpartyListQuery = {
   search?: string | null;
@@ -61,8 +90,10 @@ export type CounterpartyListQuery = {
   minRating?: number | null;
   /** Only counterparties with one of these grades; empty or null: any (rated or not). */
   ratingGrades?: readonly RatingGrade[] | null;
-  /** NAME or RATING; null: by relevance with a search, by name without. */
+  /** null: by relevance with a search, by name without. */
   sort?: Exclude<CounterpartyListOrder, 'RELEVANCE'> | null;
+  /** null: the order's default (DEFAULT_DIRECTION); ignored for relevance. */
+  direction?: SortDirection | null;
   first: number;
   after?: string | null;
 };
@@ -137,15 +168,19 @@ export class CounterpartyRepository {
 
   /**
    * One page of counterparties, keyset-paginated with cursors that say which order they belong to:
-   * - by name, then id (no search, or `sort: NAME`);
-   * - with a search, by relevance, then id;
-   * - `sort: RATING`: by the stored copy of finance's rating, best first, unrated last, then by name and id (the
-   *   name order's key, so ties and the unrated tail page exactly).
+   * - by one key, then id, in either direction (KEYED_ORDERS): `NAME` (no search, or `sort: NAME`) by the name
+   *   without its legal form (the generated `sort_name`), `INN`, `MANAGER`, `UPDATED`;
+   * - with a search and no `sort`, by relevance, then id;
+   * - `sort: RATING`: by the stored copy of finance's rating, best first (`DESC`) or worst first (`ASC`), unrated
+   *   last, then by the name's sort key and id (so ties and the unrated tail page exactly).
+   * A cursor names its order and direction: one of another order is refused (BAD_USER_INPUT on `after`).
    * Rating filters and the rating order join `counterparty_ratings` (finance's ratings, kept from its events).
    */
   async list(query: CounterpartyListQuery): Promise<ConnectionShape<Counterparty>> {
     const mode = searchModeOf(query.search);
-    const order: CounterpartyListOrder = query.sort === 'RATING' ? 'RATING' : query.sort === 'NAME' || mode.kind === 'none' ? 'NAME' : 'RELEVANCE';
+    const order: CounterpartyListOrder = query.sort ?? (mode.kind === 'none' ? 'NAME' : 'RELEVANCE');
+    const direction: SortDirection = order === 'RELEVANCE' ? 'DESC' : (query.direction ?? DEFAULT_DIRECTION[order]);
+    const tag = `${order}:${direction}`;
     const ratingFilters: Sql[] = [];
     if (query.minRating !== null && query.minRating !== undefined) {
       if (!Number.isFinite(query.minRating) || query.minRating < 0 || query.minRating > 100) throw new UserInputError('minRating', 'minRating must be between 0 and 100');
@@ -169,50 +204,59 @@ export class CounterpartyRepository {
 
     let page: Sql;
     let cursorOf: (row: Record<string, unknown>) => string;
-    if (order === 'NAME') {
+    if (order !== 'RATING' && order !== 'RELEVANCE') {
+      const { key, type, manager } = KEYED_ORDERS[order];
+      const compare = raw(direction === 'ASC' ? '>' : '<');
+      const dir = raw(direction === 'ASC' ? 'asc' : 'desc');
       let keyset = EMPTY;
       if (query.after) {
-        const [tag, name, id] = decodeCursor(query.after, ['string', 'string', 'uuid']);
-        if (tag !== 'n') invalidCursor();
-        keyset = sql` and (c.name, c.id) > (${name}, ${id}::uuid)`;
+        const [cursorTag, value, id] = decodeCursor(query.after, ['string', 'string', 'uuid']);
+        if (cursorTag !== tag) invalidCursor();
+        keyset = sql` and (${raw(key)}, c.id) ${compare} (${value}::${raw(type)}, ${id}::uuid)`;
       }
-      page = sql`select c.* from ${from} where ${where}${keyset} order by c.name asc, c.id asc limit ${limit}`;
-      cursorOf = (row) => encodeCursor(['n', String(row.name), String(row.id)]);
+      const source = manager ? sql`${from} left join user_refs mu on mu.id = c.responsible_manager_id` : from;
+      page = sql`select c.*, (${raw(key)})::text as sort_key from ${source} where ${where}${keyset} order by ${raw(key)} ${dir}, c.id ${dir} limit ${limit}`;
+      cursorOf = (row) => encodeCursor([tag, String(row.sort_key), String(row.id)]);
     } else if (order === 'RATING') {
-      // Two index walks, each stopping after a page: the rated ones best first (the ratings' score index, then the
-      // name within a score), then the unrated ones by name. Sorting all 100k rows by the joined score is not needed.
+      // Two index walks, each stopping after a page: the rated ones by score (best first by default; the ratings'
+      // score index, then the name within a score), then the unrated ones by name, last in both directions.
+      // Sorting all 100k rows by the joined score is not needed.
+      const best = direction === 'DESC';
       let ratedKeyset = EMPTY;
       let unratedKeyset = EMPTY;
       let rated = true;
       if (query.after) {
-        const [tag, score, name, id] = decodeCursor(query.after, ['string', 'decimal?', 'string', 'uuid']);
-        if (tag !== 'r') invalidCursor();
-        const next = sql`(c.name, c.id) > (${name}, ${id}::uuid)`;
+        const [cursorTag, score, name, id] = decodeCursor(query.after, ['string', 'decimal?', 'string', 'uuid']);
+        if (cursorTag !== tag) invalidCursor();
+        const next = sql`(c.sort_name, c.id) > (${name}, ${id}::uuid)`;
         if (score === null) {
           rated = false;
           unratedKeyset = sql` and ${next}`;
         } else {
-          ratedKeyset = sql` and r.score <= ${score}::numeric and (r.score < ${score}::numeric or ${next})`;
+          ratedKeyset = best
+            ? sql` and r.score <= ${score}::numeric and (r.score < ${score}::numeric or ${next})`
+            : sql` and r.score >= ${score}::numeric and (r.score > ${score}::numeric or ${next})`;
         }
       }
+      const scoreOrder = raw(best ? 'desc' : 'asc');
       const ratedPage = sql`select c.*, r.score as rating_score from counterparty_ratings r join counterparties c on c.id = r.counterparty_id
-        where r.score is not null and ${where}${ratedKeyset} order by r.score desc nulls last, c.name asc, c.id asc limit ${limit}`;
+        where r.score is not null and ${where}${ratedKeyset} order by r.score ${scoreOrder} nulls last, c.sort_name asc, c.id asc limit ${limit}`;
       // a rating filter leaves the unrated ones out
       const unratedPage = ratingFilters.length
         ? null
         : sql`select c.*, null::numeric as rating_score from counterparties c
             where not exists (select 1 from counterparty_ratings r where r.counterparty_id = c.id and r.score is not null) and ${where}${unratedKeyset}
-            order by c.name asc, c.id asc limit ${limit}`;
+            order by c.sort_name asc, c.id asc limit ${limit}`;
       const parts = [...(rated ? [ratedPage] : []), ...(unratedPage ? [unratedPage] : [])].map((part) => sql`(${part})`);
       page = parts.length
-        ? sql`select u.* from (${joinSql(parts, ' union all ')}) u order by u.rating_score desc nulls last, u.name asc, u.id asc limit ${limit}`
+        ? sql`select u.* from (${joinSql(parts, ' union all ')}) u order by u.rating_score ${scoreOrder} nulls last, u.sort_name asc, u.id asc limit ${limit}`
         : sql`select c.*, null::numeric as rating_score from counterparties c where false`;
-      cursorOf = (row) => encodeCursor(['r', row.rating_score === null || row.rating_score === undefined ? null : String(row.rating_score), String(row.name), String(row.id)]);
+      cursorOf = (row) => encodeCursor([tag, row.rating_score === null || row.rating_score === undefined ? null : String(row.rating_score), String(row.sort_name), String(row.id)]);
     } else {
       let keyset = EMPTY;
       if (query.after) {
-        const [tag, after, id] = decodeCursor(query.after, ['string', 'decimal', 'uuid']);
-        if (tag !== 's') invalidCursor();
+        const [cursorTag, after, id] = decodeCursor(query.after, ['string', 'decimal', 'uuid']);
+        if (cursorTag !== 's') invalidCursor();
         keyset = sql` where ranked.search_score < ${after}::numeric or (ranked.search_score = ${after}::numeric and ranked.id > ${id}::uuid)`;
       }
       page = sql`select ranked.* from (select c.*, ${searchScore ?? raw('0')} as search_score from ${from} where ${where}) ranked${keyset} order by ranked.search_score desc, ranked.id asc limit ${limit}`;
@@ -233,6 +277,7 @@ export class CounterpartyRepository {
       const columns = { ...row };
       delete columns.search_score;
       delete columns.rating_score;
+      delete columns.sort_key;
       const counterparty = this.em.map(Counterparty, columns);
       cursors.set(counterparty.id, cursorOf(row));
       return counterparty;

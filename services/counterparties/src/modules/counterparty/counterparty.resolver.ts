@@ -5,7 +5,7 @@ import { User, userStub } from '../user/user.stub';
 import { Counterparty, CounterpartyBankAccount, CounterpartyContact } from './counterparty.entity';
 import { CounterpartyChange } from './counterparty-change.entity';
 import { CounterpartiesArgs, CreateCounterpartyInput, UpdateCounterpartyInput } from './counterparty.input';
-import type { CardParts } from './counterparty.repository';
+import { MAX_IDS, type CardParts } from './counterparty.repository';
 import { CARD_LOADERS, CounterpartyService } from './counterparty.service';
 
 export const CounterpartyConnection = ConnectionType(Counterparty, 'Counterparty');
@@ -34,6 +34,14 @@ export class CounterpartyResolver {
   @Query(() => CounterpartyConnection, { description: 'Active counterparties by name; with a search, by relevance. Archived ones only with status: ARCHIVED' })
   counterparties(@Args() args: CounterpartiesArgs, @Ctx() context: SubgraphContext): Promise<ConnectionShape<Counterparty>> {
     return new CounterpartyService(context).list(args);
+  }
+
+  @Authorized('counterparties:read')
+  @Query(() => [Counterparty], {
+    description: `Counterparties by id (at most ${MAX_IDS}), archived or not, in the order of the ids; ids of none are left out (e.g. the recently opened ones)`,
+  })
+  counterpartiesByIds(@Arg('ids', () => [ID]) ids: string[], @Ctx() context: SubgraphContext): Promise<Counterparty[]> {
+    return new CounterpartyService(context).byIds(ids);
   }
 
   @Authorized('counterparties:read')

@@ -17,7 +17,7 @@ import { CounterpartyChangeService, diffStates, stateOf, type CounterpartyState 
 import type { CreateCounterpartyInput, UpdateCounterpartyInput } from './counterparty.input';
 import { LIMITS } from './counterparty.input';
 import { publishCounterpartyEvent } from './counterparty.events';
-import { CounterpartyRepository, type CardParts, type CardRow, type CounterpartyListQuery } from './counterparty.repository';
+import { CounterpartyRepository, MAX_IDS, type CardParts, type CardRow, type CounterpartyListQuery } from './counterparty.repository';
 
 /** The fields a write may carry, as received (create input, or update input merged over the stored state). */
 type Draft = {
@@ -36,8 +36,11 @@ type Draft = {
   responsibleManagerId?: string | null;
 };
 
-/** The fields of kit's counterparty contract: a change of one of them is published as `counterparties.counterparty.changed`. */
-const SHARED_FIELDS: ReadonlySet<string> = new Set(['name', 'shortName', 'inn', 'kpp', 'status']);
+/**
+ * The fields of kit's counterparty contract: a change of one of them is published as `counterparties.counterparty.changed`
+ * (the responsible manager too: finance shows a manager the overdue invoices of their counterparties).
+ */
+const SHARED_FIELDS: ReadonlySet<string> = new Set(['name', 'shortName', 'inn', 'kpp', 'status', 'responsibleManagerId']);
 
 const DRAFT_FIELDS = ['name', 'shortName', 'kind', 'status', 'inn', 'kpp', 'ogrn', 'legalAddress', 'postalAddress', 'bankAccounts', 'contacts', 'tags', 'responsibleManagerId'] as const satisfies readonly (keyof Draft)[];
 
@@ -172,6 +175,20 @@ export class CounterpartyService {
 
   findByIds(ids: readonly string[]): Promise<Counterparty[]> {
     return new CounterpartyRepository(this.context.em).findByIds(ids);
+  }
+
+  /**
+   * Counterparties by id in the order asked (e.g. "recently opened"), archived ones included; ids of none are
+   * left out. At most MAX_IDS ids; a malformed id is a BAD_USER_INPUT on `ids`.
+   */
+  async byIds(ids: readonly string[]): Promise<Counterparty[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length > MAX_IDS) throw new UserInputError('ids', `At most ${MAX_IDS} ids at once`, { max: MAX_IDS });
+    const malformed = unique.find((id) => !isUuid(id));
+    if (malformed !== undefined) throw new UserInputError('ids', `Not a counterparty id: ${malformed.slice(0, 40)}`, { reason: 'counterparty.id' });
+    const rows = await new CounterpartyRepository(this.context.em).findByIds(unique);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return unique.flatMap((id) => byId.get(id) ?? []);
   }
 
   contactsOf(ids: readonly string[]): Promise<CounterpartyContact[][]> {

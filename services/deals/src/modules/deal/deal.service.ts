@@ -1,4 +1,4 @@
-import { LockMode, type FilterQuery } from '@mikro-orm/core';
+import { LockMode, QueryOrder, raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   actorId,
@@ -19,6 +19,7 @@ import {
   toConnection,
   UnprocessableEventError,
   readPageRows,
+  type SortDirection,
   UserDirectory,
   UserInputError,
 } from '@kartoteka/kit';
@@ -29,8 +30,11 @@ import { missingFields, validateFormData } from '../case-template/case-template.
 import { CaseTemplateService } from '../case-template/case-template.service';
 import { DealAction, DealActionStatus } from './deal-action.entity';
 import { DealChange, type DealActorKind, type DealChangeDetails, DealChangeKind, type DealFieldChangeShape } from './deal-change.entity';
+import { publishDealLifecycle } from './deal-lifecycle.events';
 import { DealStageVisit } from './deal-stage-visit.entity';
 import { Deal, DealStatus } from './deal.entity';
+import { DealSort } from './deal.input';
+import { dealOrderAfterSql, dealOrderCursor, dealOrderOf, dealOrderSql, stagePositionOf } from './deal-list.order';
 import {
   APPROVAL_FAILED,
   DEAL_APPROVAL_REQUESTED,
@@ -83,6 +87,8 @@ export type DealFilter = {
   search?: string | null;
   /** Deprecated `stage` argument: a stage code of the default template. */
   stage?: string | null;
+  sort?: DealSort | null;
+  direction?: SortDirection | null;
 };
 export type PageArgs = { first: number; after?: string | null };
 
@@ -180,6 +186,7 @@ export class DealService {
       });
       this.enterStage(em, deal, stage, now, []);
       this.record(em, deal.id, DealChangeKind.CREATED, { toStageKey: stage.key }, now);
+      await publishDealLifecycle(em, DealChangeKind.CREATED, deal, definition, null, identity, now);
       await em.flush();
       return deal.id;
     });
@@ -279,6 +286,7 @@ export class DealService {
       this.enterStage(em, deal, target, now, existing.map((action) => action.actionKey));
       const kind = target.outcome === 'WON' ? DealChangeKind.WON : target.outcome === 'LOST' ? DealChangeKind.LOST : wasClosed ? DealChangeKind.REOPENED : DealChangeKind.STAGE_CHANGED;
       this.record(em, deal.id, kind, { fromStageKey: from, toStageKey: target.key, ...(target.outcome === 'OPEN' ? {} : { closeReason }) }, now);
+      await publishDealLifecycle(em, kind, deal, definition, from, this.context.identity, now);
       await em.flush();
     });
     return this.context.em.findOneOrFail(Deal, { id: input.id.toLowerCase() }, { refresh: true });
@@ -453,13 +461,30 @@ export class DealService {
     if (filter.stageKey) where.stageKey = filter.stageKey;
     const search = filter.search?.trim();
     if (search) where.title = { $ilike: likePattern(search) };
-    const query = this.context.em.createQueryBuilder(Deal, 'd').where(where).orderBy({ createdAt: 'desc', id: 'desc' }).limit(args.first + 1);
-    if (args.after) {
-      const after = afterCursorSql('d', 'created_at', parseCursor(args.after));
-      query.andWhere(after.sql, after.params);
+    const order = dealOrderOf(filter.sort, filter.direction);
+    const query = this.context.em.createQueryBuilder(Deal, 'd').where(where).limit(args.first + 1);
+    if (order) {
+      query.orderBy({ [raw(dealOrderSql('d', order))]: order.desc ? QueryOrder.DESC_NULLS_LAST : QueryOrder.ASC_NULLS_LAST, id: order.desc ? QueryOrder.DESC : QueryOrder.ASC });
+      if (args.after) {
+        const after = dealOrderAfterSql('d', order, args.after);
+        query.andWhere(after.sql, after.params);
+      }
+    } else {
+      query.orderBy({ createdAt: 'desc', id: 'desc' });
+      if (args.after) {
+        const after = afterCursorSql('d', 'created_at', parseCursor(args.after));
+        query.andWhere(after.sql, after.params);
+      }
     }
     const [rows, total] = await Promise.all([query.getResultList(), this.context.em.count(Deal, where)]);
-    return toConnection(rows, args.first, total, cursorOf);
+    if (!order) return toConnection(rows, args.first, total, cursorOf);
+    // A STAGE cursor keeps the stage's funnel position, read from the (batched) versions of the page.
+    const positions = new Map<string, number | null>();
+    if (order.key === DealSort.STAGE) {
+      const versions = await Promise.all(rows.map((deal) => this.templates.versionById(versionIdOf(deal))));
+      rows.forEach((deal, index) => positions.set(deal.id, stagePositionOf(versions[index], deal)));
+    }
+    return toConnection(rows, args.first, total, (deal) => dealOrderCursor(order, deal, positions.get(deal.id) ?? null));
   }
 
   /**

@@ -26,6 +26,19 @@ export enum ProjectRole {
 
 registerEnumType(ProjectRole, { name: 'ProjectRole', description: 'A staff member\'s role in a project\'s team' });
 
+/** The orders of the projects list: every one is a keyset (sort value, id), so paging stays stable under inserts. */
+export enum ProjectOrder {
+  CREATED_DESC = 'CREATED_DESC',
+  NAME_ASC = 'NAME_ASC',
+  NAME_DESC = 'NAME_DESC',
+  START_DATE_ASC = 'START_DATE_ASC',
+  START_DATE_DESC = 'START_DATE_DESC',
+  END_DATE_ASC = 'END_DATE_ASC',
+  END_DATE_DESC = 'END_DATE_DESC',
+}
+
+registerEnumType(ProjectOrder, { name: 'ProjectOrder', description: 'Order of the projects list; projects without the date come last' });
+
 /** One member of a project's team as stored (jsonb). */
 export type ProjectMemberShape = { userId: string; role: ProjectRole };
 

@@ -1,7 +1,7 @@
 import { ConnectionArgs, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
 import { ArrayMaxSize, ArrayMinSize, IsEnum, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { ProjectRole, ProjectStatus } from './project.entity';
+import { ProjectOrder, ProjectRole, ProjectStatus } from './project.entity';
 
 /** Limits of a project's lists: a project is a handful of counterparties and a team, not a directory. */
 export const PROJECT_LIMITS = { counterparties: 50, team: 100, deals: 500, documents: 1000, description: 10_000 } as const;
@@ -172,6 +172,11 @@ export class ProjectsArgs extends ConnectionArgs {
   @IsString()
   @MaxLength(200)
   search?: string | null;
+
+  @Field(() => ProjectOrder, { nullable: true, defaultValue: ProjectOrder.CREATED_DESC, description: 'Newest first when omitted or null' })
+  @IsOptional()
+  @IsEnum(ProjectOrder)
+  orderBy?: ProjectOrder | null;
 }
 
 @ArgsType()

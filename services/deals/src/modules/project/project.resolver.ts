@@ -2,6 +2,7 @@ import { ConnectionArgs, ConnectionType, type SubgraphContext } from '@kartoteka
 import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Counterparty, counterpartyStub } from '../counterparty/counterparty.stub';
+import { Document, documentStub } from '../document/document.stub';
 import { Deal } from '../deal/deal.entity';
 import { DealService } from '../deal/deal.service';
 import { User, userStub } from '../user/user.stub';
@@ -36,9 +37,9 @@ export class ProjectResolver {
   }
 
   @Authorized('projects:read')
-  @Query(() => ProjectConnection, { description: 'Projects, newest first' })
-  projects(@Args() { status, counterpartyId, memberId, search, first, after }: ProjectsArgs, @Ctx() context: SubgraphContext) {
-    return new ProjectService(context).list({ status, counterpartyId, memberId, search }, { first, after });
+  @Query(() => ProjectConnection, { description: 'Projects, newest first unless another order is asked for' })
+  projects(@Args() { status, counterpartyId, memberId, search, orderBy, first, after }: ProjectsArgs, @Ctx() context: SubgraphContext) {
+    return new ProjectService(context).list({ status, counterpartyId, memberId, search }, { first, after }, orderBy ?? undefined);
   }
 
   @Authorized('projects:write')
@@ -56,6 +57,14 @@ export class ProjectResolver {
   @FieldResolver(() => [Counterparty], { description: 'The counterparties (resolved by the counterparties service)' })
   counterparties(@Root() project: Project): Counterparty[] {
     return project.counterpartyIds.map(counterpartyStub);
+  }
+
+  @FieldResolver(() => [Document], {
+    nullable: 'items',
+    description: 'The documents grouped in the project, resolved by the documents service in one batch (null for one the caller may not read)',
+  })
+  documents(@Root() project: Project): Document[] {
+    return project.documentIds.map(documentStub);
   }
 
   @FieldResolver(() => [ProjectMember], { description: 'The team, leads first' })

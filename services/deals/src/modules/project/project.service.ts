@@ -18,7 +18,8 @@ import {
   UserInputError,
 } from '@kartoteka/kit';
 import { ProjectChange, type ProjectActorKind, ProjectChangeKind, type ProjectFieldChangeShape } from './project-change.entity';
-import { Project, type ProjectMemberShape, ProjectRole, ProjectStatus } from './project.entity';
+import { Project, type ProjectMemberShape, ProjectOrder, ProjectRole, ProjectStatus } from './project.entity';
+import { publishProjectNews } from './project.events';
 
 type Context = Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>;
 
@@ -45,6 +46,16 @@ export type ProjectFilter = { status?: ProjectStatus | null; counterpartyId?: st
 export type PageArgs = { first: number; after?: string | null };
 
 type TimeCursor = { at: string; id: string };
+
+/** Sort keys of the other list orders, as text (ISO dates compare as text); a missing date goes last. */
+const ORDER_KEYS: Record<Exclude<ProjectOrder, ProjectOrder.CREATED_DESC>, { key: string; descending: boolean }> = {
+  [ProjectOrder.NAME_ASC]: { key: 'lower(p.name)', descending: false },
+  [ProjectOrder.NAME_DESC]: { key: 'lower(p.name)', descending: true },
+  [ProjectOrder.START_DATE_ASC]: { key: "coalesce(p.start_date::text, '9999-12-31')", descending: false },
+  [ProjectOrder.START_DATE_DESC]: { key: "coalesce(p.start_date::text, '0000-01-01')", descending: true },
+  [ProjectOrder.END_DATE_ASC]: { key: "coalesce(p.end_date::text, '9999-12-31')", descending: false },
+  [ProjectOrder.END_DATE_DESC]: { key: "coalesce(p.end_date::text, '0000-01-01')", descending: true },
+};
 
 function cursorOf(project: Project): string {
   return encodeCursor([project.createdAt.toISOString(), project.id]);
@@ -126,6 +137,7 @@ export class ProjectService {
         createdById: actorId(identity),
       });
       this.record(em, project.id, ProjectChangeKind.CREATED, []);
+      await publishProjectNews(em, project, { created: true, changedFields: [], previousCounterpartyIds: [], identity, at: new Date() });
       await em.flush();
       return project.id;
     });
@@ -166,7 +178,11 @@ export class ProjectService {
       } else if (input.budgetCurrency && project.budgetMinor !== null) {
         set('budgetCurrency', input.budgetCurrency);
       }
-      if (changes.length) this.record(em, project.id, ProjectChangeKind.UPDATED, changes);
+      if (changes.length) {
+        this.record(em, project.id, ProjectChangeKind.UPDATED, changes);
+        const previousCounterpartyIds = (changes.find((change) => change.field === 'counterpartyIds')?.from as string[] | null) ?? [];
+        await publishProjectNews(em, project, { created: false, changedFields: changes.map((change) => change.field), previousCounterpartyIds, identity: this.context.identity, at: new Date() });
+      }
       await em.flush();
     });
     return this.context.em.findOneOrFail(Project, { id: input.id.toLowerCase() }, { refresh: true });
@@ -191,7 +207,7 @@ export class ProjectService {
   }
 
   /** One page of projects matching the filter, newest first, plus the total: two statements. */
-  async list(filter: ProjectFilter, args: PageArgs): Promise<ConnectionShape<Project>> {
+  async list(filter: ProjectFilter, args: PageArgs, order: ProjectOrder = ProjectOrder.CREATED_DESC): Promise<ConnectionShape<Project>> {
     const conditions: string[] = [];
     const params: unknown[] = [];
     if (filter.status) {
@@ -212,17 +228,35 @@ export class ProjectService {
       params.push(likePattern(search), likePattern(search));
     }
     const where = conditions.length ? conditions.join(' and ') : 'true';
-    const cursor = args.after ? parseCursor(args.after) : null;
     const connection = this.context.em.getConnection();
+    const count = connection.execute<{ total: number }[]>(`select count(*)::int as total from projects p where ${where}`, params);
+    if (order === ProjectOrder.CREATED_DESC) {
+      const cursor = args.after ? parseCursor(args.after) : null;
+      const [rows, counts] = await Promise.all([
+        connection.execute<Record<string, unknown>[]>(
+          `select p.* from projects p where ${where}${cursor ? ' and (p.created_at, p.id) < (?::timestamptz, ?::uuid)' : ''} order by p.created_at desc, p.id desc limit ?`,
+          [...params, ...(cursor ? [cursor.at, cursor.id] : []), args.first + 1],
+        ),
+        count,
+      ]);
+      const projects = rows.map((row) => this.context.em.map(Project, row));
+      return toConnection(projects, args.first, counts[0]?.total ?? 0, cursorOf);
+    }
+    // Other orders: a keyset over (sort key as text, id); a missing date sorts last in either direction.
+    const { key, descending } = ORDER_KEYS[order];
+    const after = args.after ? decodeCursor(args.after, ['string', 'uuid']) : null;
+    const compare = descending ? '<' : '>';
+    const direction = descending ? 'desc' : 'asc';
     const [rows, counts] = await Promise.all([
-      connection.execute<Record<string, unknown>[]>(
-        `select p.* from projects p where ${where}${cursor ? ' and (p.created_at, p.id) < (?::timestamptz, ?::uuid)' : ''} order by p.created_at desc, p.id desc limit ?`,
-        [...params, ...(cursor ? [cursor.at, cursor.id] : []), args.first + 1],
+      connection.execute<(Record<string, unknown> & { sort_key: string })[]>(
+        `select p.*, ${key} as sort_key from projects p where ${where}${after ? ` and (${key}, p.id) ${compare} (?, ?::uuid)` : ''} order by ${key} ${direction}, p.id ${direction} limit ?`,
+        [...params, ...(after ? [after[0], after[1]] : []), args.first + 1],
       ),
-      connection.execute<{ total: number }[]>(`select count(*)::int as total from projects p where ${where}`, params),
+      count,
     ]);
-    const projects = rows.map((row) => this.context.em.map(Project, row));
-    return toConnection(projects, args.first, counts[0]?.total ?? 0, cursorOf);
+    const keys = new Map(rows.map((row) => [String(row.id), row.sort_key]));
+    const projects = rows.map(({ sort_key: _key, ...row }) => this.context.em.map(Project, row));
+    return toConnection(projects, args.first, counts[0]?.total ?? 0, (project) => encodeCursor([keys.get(project.id) ?? '', project.id]));
   }
 
   /**

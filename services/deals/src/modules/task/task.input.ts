@@ -196,4 +196,14 @@ export class MyTasksArgs extends ConnectionArgs {
   @IsOptional()
   @IsEnum(TaskStatus)
   status?: TaskStatus | null;
+
+  @Field(() => String, { nullable: true, description: 'Due before this instant (ISO 8601 with offset)' })
+  @IsOptional()
+  @IsIsoDateTime()
+  dueBefore?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Due at or after this instant (ISO 8601 with offset)' })
+  @IsOptional()
+  @IsIsoDateTime()
+  dueAfter?: string | null;
 }

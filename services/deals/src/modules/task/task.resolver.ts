@@ -29,8 +29,8 @@ export class TaskResolver {
 
   @Authorized('tasks:read')
   @Query(() => TaskConnection, { description: 'The calling staff member\'s tasks by due time: the open ones unless a status is given' })
-  myTasks(@Args() { status, first, after }: MyTasksArgs, @Ctx() context: SubgraphContext) {
-    return new TaskService(context).mine(status, { first, after });
+  myTasks(@Args() { status, dueBefore, dueAfter, first, after }: MyTasksArgs, @Ctx() context: SubgraphContext) {
+    return new TaskService(context).mine(status, { first, after }, { dueBefore, dueAfter });
   }
 
   @Authorized('tasks:write')

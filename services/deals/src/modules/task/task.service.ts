@@ -24,6 +24,7 @@ import {
 } from '@kartoteka/kit';
 import { TASK_COMMENTS_MAX, TaskComment } from './task-comment.entity';
 import { OPEN_TASK_STATUSES, Task, TaskPriority, TaskStatus } from './task.entity';
+import { publishTaskCreated } from './task.events';
 
 type Context = Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>;
 
@@ -120,6 +121,7 @@ export class TaskService {
         priority: input.priority ?? TaskPriority.NORMAL,
         ...links,
       });
+      await publishTaskCreated(em, task, identity, new Date());
       await em.flush();
       return task.id;
     });
@@ -250,10 +252,10 @@ export class TaskService {
   }
 
   /** The caller's tasks (a staff member's own list): the open ones unless a status is asked for. */
-  mine(status: TaskStatus | null | undefined, args: PageArgs): Promise<ConnectionShape<Task>> {
+  mine(status: TaskStatus | null | undefined, args: PageArgs, due: { dueBefore?: string | null; dueAfter?: string | null } = {}): Promise<ConnectionShape<Task>> {
     const identity = this.context.identity;
     if (identity.kind !== 'user') throw new ForbiddenError('Only a staff member has tasks of their own');
-    return this.list({ assigneeId: identity.id, statuses: status ? [status] : OPEN_TASK_STATUSES }, args);
+    return this.list({ assigneeId: identity.id, statuses: status ? [status] : OPEN_TASK_STATUSES, dueBefore: due.dueBefore, dueAfter: due.dueAfter }, args);
   }
 
   /** A task's comments, oldest first; batched across tasks (one statement per request). */

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type ConnectionShape, decodeCursor, encodeCursor, isUuid, type LoaderRegistry, toConnection, UserInputError } from '@kartoteka/kit';
+import { chainHash, type ConnectionShape, decodeCursor, GENESIS_HASH, encodeCursor, isUuid, type LoaderRegistry, toConnection, UserInputError } from '@kartoteka/kit';
 import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS, AuditRecord, type AuditAction, type AuditActorKind } from './audit-record.entity';
+import { publishDocumentActivity } from './document-activity.events';
 
 export type { AuditAction, AuditActorKind } from './audit-record.entity';
 
@@ -49,8 +50,8 @@ export type AuditHashInput = {
 
 /** Key of the transaction-scoped advisory lock that serialises appends to the chain. */
 export const AUDIT_CHAIN_LOCK_KEY = 0x61_75_64_69_74; // "audit" in ASCII
-/** `prevHash` of the first record. */
-export const GENESIS_HASH = '0'.repeat(64);
+/** `prevHash` of the first record (kit's, shared by every hash chain). */
+export { GENESIS_HASH };
 const HASH_FORMAT = 'kartoteka-audit-v1';
 const VERIFY_BATCH_SIZE = 1000;
 const RECORDED_AT_SQL = `to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -60,9 +61,8 @@ const RECORDED_AT_SQL = `to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"H
  * PostgreSQL's own text of the stored jsonb, so any change of any stored field changes the hash.
  */
 export function auditRecordHash(record: AuditHashInput): string {
-  const scalars = [HASH_FORMAT, record.seq, record.id, record.documentId, record.action, record.actorId, record.actorKind, record.versionId, record.recordedAt, record.prevHash];
-  const canonical = `[${scalars.map((value) => JSON.stringify(value)).join(',')},${record.detailsText}]`;
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  // kit's chainHash: the same canonical form the counterparty and deal histories are chained with
+  return chainHash([HASH_FORMAT, record.seq, record.id, record.documentId, record.action, record.actorId, record.actorKind, record.versionId, record.recordedAt, record.prevHash], record.detailsText);
 }
 
 /** The recorded time as PostgreSQL prints it back in RECORDED_AT_SQL (timestamptz keeps microseconds). */
@@ -150,6 +150,8 @@ export class AuditService {
        values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::timestamptz, ?, ?)`,
       [fields.id, fields.seq, documentId, fields.action, actorId, fields.actorKind, versionId, detailsJson, recordedAt, fields.prevHash, auditRecordHash(fields)],
     );
+    // what the counterparty's timeline shows of it, in the same transaction (issue 11)
+    await publishDocumentActivity(this.em, { ...entry, documentId, actorId }, new Date(recordedAt));
   }
 
   /**

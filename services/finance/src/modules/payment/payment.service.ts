@@ -15,6 +15,7 @@ import { FinanceDocument } from '../ledger/finance-document.entity';
 import { recomputeRatings } from '../rating/rating.service';
 import { counterpartySide, PaymentMatchDirectory, rememberKnownAccounts } from './payment.directory';
 import { Payment, PaymentMatchStatus } from './payment.entity';
+import { publishPaymentsMatched } from './payment.events';
 import type { MatchPaymentInput, PaymentFilter } from './payment.input';
 
 export type PageArgs = { first: number; after?: string | null };
@@ -130,6 +131,7 @@ export class PaymentService {
         matchedAt: now,
       });
       await em.flush();
+      await publishPaymentsMatched(em, [payment.id], payment.matchedById, now);
       await rememberKnownAccounts(em, [{ counterpartyId: counterparty.id, account: counterpartySide(payment.direction, payment.payerAccount, payment.payeeAccount) }]);
       await recomputeRatings(em, [...new Set([previous, counterparty.id].filter((id): id is string => !!id))].sort(), now);
       return payment;
@@ -279,4 +281,7 @@ export async function rematchPending(em: EntityManager, scope: { counterpartyIds
   );
   await rememberKnownAccounts(em, learned);
   if (affected.size) await recomputeRatings(em, [...affected].sort(), now);
+  // newly matched to a counterparty (a better match of an already matched payment is no news)
+  const matchedBefore = new Map(rows.map((row) => [row.id, row.match_status === 'MATCHED' ? row.counterparty_id : null]));
+  await publishPaymentsMatched(em, changes.filter((change) => change.status === 'MATCHED' && change.counterpartyId && matchedBefore.get(change.id) !== change.counterpartyId).map((change) => change.id), null, now);
 }

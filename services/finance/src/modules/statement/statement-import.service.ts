@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, isUuid, MAX_PAGE_SIZE, NotFoundError, UserInputError } from '@kartoteka/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { counterpartySide, paymentFingerprint, PaymentMatchDirectory, rememberKnownAccounts, type Direction } from '../payment/payment.directory';
+import { publishPaymentsMatched } from '../payment/payment.events';
 import type { PaymentMatch } from '../payment/payment.matcher';
 import { recomputeRatings } from '../rating/rating.service';
 import { StatementImport, StatementImportStatus } from './statement-import.entity';
@@ -384,6 +385,7 @@ async function importChunkOf(tx: EntityManager, id: string, now: () => Date): Pr
   }
   await rememberKnownAccounts(tx, learned);
   if (affected.size) await recomputeRatings(tx, [...affected].sort(), now());
+  await publishPaymentsMatched(tx, rows.filter((row) => created.has(row.fingerprint) && row.match_status === 'MATCHED' && row.counterparty_id).map((row) => row.id), null, now()); // matched by the import, not by a person
 
   statement.processed += slice.length;
   statement.created += created.size;

@@ -24,10 +24,12 @@ describe('event contracts', () => {
     expect(COUNTERPARTY_TOPICS).toEqual(['counterparties.counterparty.created', 'counterparties.counterparty.changed', 'counterparties.counterparty.archived', 'counterparties.counterparty.restored', 'counterparties.counterparty.republished']);
     expect(parse(counterpartyUpsertedContract, { id: ID, name: 'ООО «Ромашка»', inn: '7707083893', status: 'CLIENT', updatedAt: at, extra: 1 })).toEqual({
       ok: true,
-      value: { id: ID.toLowerCase(), name: 'ООО «Ромашка»', shortName: null, inn: '7707083893', kpp: null, status: 'CLIENT', updatedAt: at, extra: 1 },
+      value: { id: ID.toLowerCase(), name: 'ООО «Ромашка»', shortName: null, inn: '7707083893', kpp: null, status: 'CLIENT', responsibleManagerId: null, updatedAt: at, extra: 1 },
     });
+    const managed = parse(counterpartyUpsertedContract, { id: ID, name: 'ООО «Ромашка»', inn: '7707083893', status: 'CLIENT', responsibleManagerId: ID, updatedAt: at });
+    expect(managed).toMatchObject({ ok: true, value: { responsibleManagerId: ID.toLowerCase() } });
     const valid = { id: ID, name: 'ООО «Ромашка»', shortName: 'Ромашка', inn: '7707083893', kpp: '770701001', status: 'CLIENT', updatedAt: at };
-    for (const broken of [{ id: 'x' }, { name: '' }, { name: 5 }, { inn: '123' }, { kpp: 'short' }, { status: 'lower' }, { updatedAt: 'yesterday' }, { updatedAt: '2026-02-30T00:00:00Z' }]) {
+    for (const broken of [{ id: 'x' }, { name: '' }, { name: 5 }, { inn: '123' }, { kpp: 'short' }, { status: 'lower' }, { responsibleManagerId: 'someone' }, { updatedAt: 'yesterday' }, { updatedAt: '2026-02-30T00:00:00Z' }]) {
       const result = parse(counterpartyUpsertedContract, { ...valid, ...broken });
       expect(result.ok).toBe(false);
     }

@@ -34,11 +34,16 @@ export type CounterpartyUpserted = {
   kpp: string | null;
   /** PROSPECT, CLIENT, SUPPLIER, PARTNER or ARCHIVED (a string, so a status added later does not break older consumers). */
   status: string;
+  /**
+   * The staff member responsible for the counterparty (identity's user id), null when none. Optional: producers
+   * before it was added leave it out, and are read as null.
+   */
+  responsibleManagerId?: string | null;
   /** When counterparties made this change. */
   updatedAt: string;
 };
 
-type Wire = WireOf<CounterpartyUpserted, 'shortName' | 'kpp'>;
+type Wire = WireOf<CounterpartyUpserted, 'shortName' | 'kpp' | 'responsibleManagerId'>;
 
 const schema: JSONSchemaType<Wire> = {
   type: 'object',
@@ -49,6 +54,7 @@ const schema: JSONSchemaType<Wire> = {
     inn: { type: 'string', pattern: '^(\\d{10}|\\d{12})$' },
     kpp: { type: 'string', pattern: '^[0-9A-Z]{9}$', nullable: true },
     status: { type: 'string', pattern: '^[A-Z_]{1,30}$' },
+    responsibleManagerId: { type: 'string', pattern: UUID_PATTERN, nullable: true },
     updatedAt: { type: 'string', pattern: DATE_TIME_PATTERN },
   },
   required: ['id', 'name', 'inn', 'status', 'updatedAt'],
@@ -56,5 +62,5 @@ const schema: JSONSchemaType<Wire> = {
 };
 
 export const counterpartyUpsertedContract = defineContract<CounterpartyUpserted, Wire>(COUNTERPARTY_TOPICS, schema, (value) =>
-  isRealDateTime(value.updatedAt) ? { ...value, id: value.id.toLowerCase(), shortName: value.shortName ?? null, kpp: value.kpp ?? null } : 'updatedAt is not a real date-time',
+  isRealDateTime(value.updatedAt) ? { ...value, id: value.id.toLowerCase(), shortName: value.shortName ?? null, kpp: value.kpp ?? null, responsibleManagerId: value.responsibleManagerId?.toLowerCase() ?? null } : 'updatedAt is not a real date-time',
 );

@@ -9,3 +9,4 @@ export * from './counterparties.contracts';
 export * from './deals.contracts';
 export * from './documents.contracts';
 export * from './finance.contracts';
+export * from './timeline.contracts';

@@ -561,7 +561,7 @@ describe('search and listing', () => {
     });
 
     it('walks the list by name in pages with no duplicates or gaps', async () => {
-      const expected = await sqlRows<{ id: string }>(`select id from counterparties where status <> 'ARCHIVED' order by name, id`);
+      const expected = await sqlRows<{ id: string }>(`select id from counterparties where status <> 'ARCHIVED' order by sort_name, id`);
       const { ids, pages, totalCount } = await listAll({}, 7);
       expect(pages).toBeGreaterThanOrEqual(2);
       expect(totalCount).toBe(expected.length);
@@ -579,7 +579,7 @@ describe('search and listing', () => {
     });
 
     it('walks a filtered list in pages', async () => {
-      const expected = await sqlRows<{ id: string }>(`select id from counterparties where status = 'PROSPECT' order by name, id`);
+      const expected = await sqlRows<{ id: string }>(`select id from counterparties where status = 'PROSPECT' order by sort_name, id`);
       const { ids, pages } = await listAll({ status: 'PROSPECT' }, 4);
       expect(pages).toBeGreaterThanOrEqual(2);
       expect(ids).toEqual(expected.map((row) => row.id));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type BusEvent, createLogger, EventConsumer, type EventPayload, type Identity, PgEventBus } from '@kartoteka/kit';
+import { type BusEvent, createLogger, DEAL_CREATED, EventConsumer, type EventPayload, type Identity, PgEventBus } from '@kartoteka/kit';
 import { createTestDatabase, demoIdentity, startTestSubgraph, type TestDatabase, type TestSubgraph, seedCounterpartyRefs, seedDemoUserRefs } from '@kartoteka/kit/testing';
 import { defaultDealsSettings } from '../../../config';
 import { dealsSubgraph } from '../../../subgraph';
@@ -68,8 +68,13 @@ describe('deal actions that create documents (handled in process)', () => {
   }
 
   it('publishes exactly one document request with the change, and applies a redelivered answer once', async () => {
-    const before = (await outbox()).length;
+    const start = (await outbox()).length;
     const deal = await negotiationDeal();
+    // creating the deal publishes its lifecycle event (for the counterparty timeline), nothing else
+    const creation = (await outbox()).slice(start);
+    expect(creation.map((event) => event.topic)).toEqual([DEAL_CREATED]);
+    expect(creation[0].payload).toMatchObject({ dealId: deal.id, counterpartyId: deal.counterpartyId, stageKey: 'negotiation', stageName: 'Переговоры', status: 'OPEN', actorId: MANAGER_ID });
+    const before = (await outbox()).length;
 
     const noContract = await subgraph.request(COMPLETE, { input: { id: deal.approval.id } }, manager);
     expect(noContract.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });

@@ -281,7 +281,10 @@ describe('demo seed', () => {
 
     expect(await run()).toBe('deals: deals exist, nothing seeded');
     expect((await snapshot()).length).toBe(rows.length);
+    // wiping the demo data deletes history entries, which the append-only history refuses: an operator's act, done with its trigger off
+    await seeded.orm.em.getConnection().execute('alter table deal_changes disable trigger deal_changes_no_update_delete');
     await seeded.orm.em.getConnection().execute('delete from deals');
+    await seeded.orm.em.getConnection().execute('alter table deal_changes enable trigger deal_changes_no_update_delete');
     await run();
     expect(await snapshot()).toEqual(rows);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CounterpartyDirectory, GATEWAY_TOKEN_HEADER, signGatewayToken, type Identity } from '@kartoteka/kit';
+import { CounterpartyDirectory, GATEWAY_TOKEN_HEADER, PAYMENT_RECEIVED, paymentReceivedContract, signGatewayToken, type Identity, type PaymentReceived } from '@kartoteka/kit';
 import { demoIdentity, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { financeSubgraph } from '../../../subgraph';
 import { defaultFinanceSettings } from '../../../config';
@@ -50,6 +50,13 @@ describe('statement import (REST upload → preview → background import) and p
     return (await gql(`query($id: ID!) { statementImport(id: $id) { id status total processed created duplicates matched ambiguous unmatched progress duplicateLines { line code } refusedLines { line code } } }`, { id })).statementImport;
   };
   const payments = () => subgraph.orm.em.fork().find(Payment, {}, { orderBy: { date: 'asc', number: 'asc' } });
+  /** `finance.payment.received` events in the outbox (for the counterparty timeline), parsed by their contract. */
+  const received = async (): Promise<PaymentReceived[]> =>
+    (await subgraph.orm.em.fork().execute<{ payload: Record<string, never> }[]>('select payload from outbox_events where topic = ? order by created_at, id', [PAYMENT_RECEIVED])).map((row) => {
+      const parsed = paymentReceivedContract.parse(row);
+      if (!parsed.ok) throw new Error(parsed.error);
+      return parsed.value;
+    });
 
   beforeAll(async () => {
     subgraph = await startTestSubgraph(financeSubgraph(defaultFinanceSettings(), { workers: false }));
@@ -110,6 +117,11 @@ describe('statement import (REST upload → preview → background import) and p
       ['15', 'INCOMING', 'MATCHED', ROMASHKA.id, invoiceA15, id],
       ['16', 'INCOMING', 'MATCHED', IVANOV.id, null, id],
       ['17', 'INCOMING', 'UNMATCHED', null, null, id],
+    ]);
+    // each payment matched to a counterparty is announced once (the unmatched one is not)
+    expect((await received()).map((event) => [event.counterpartyId, event.number, event.amountMinor, event.invoiceId, event.direction]).sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      [ROMASHKA.id, '15', 1_250_050, invoiceA15, 'INCOMING'],
+      [IVANOV.id, '16', 50_000, null, 'INCOMING'],
     ]);
     // the account of a matched payment is now known
     const known = await subgraph.orm.em.fork().execute<{ counterparty_id: string; account: string }[]>('select counterparty_id, account from known_accounts order by account');
@@ -184,7 +196,9 @@ describe('statement import (REST upload → preview → background import) and p
     const missing = await subgraph.request(MATCH, { input: { paymentId: randomUUID(), counterpartyId: ROMASHKA.id } }, ACCOUNTANT);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
+    const announced = (await received()).length;
     const matched = (await gql(MATCH, { input: { paymentId: returned.id, counterpartyId: IVANOV.id, invoiceId: other } })).matchPayment;
+    expect((await received()).slice(announced)).toEqual([expect.objectContaining({ paymentId: returned.id, counterpartyId: IVANOV.id, invoiceId: other, matchedById: (ACCOUNTANT as { id: string }).id })]);
     expect(matched).toEqual({ id: returned.id, matchStatus: 'MATCHED', matchConfidence: 1, matchReasons: ['manual'], counterparty: { id: IVANOV.id }, invoice: { id: other }, matchedBy: { id: (ACCOUNTANT as { id: string }).id } });
     const known = await subgraph.orm.em.fork().execute<{ n: number }[]>(`select count(*)::int as n from known_accounts where counterparty_id = ? and account = '40702810900000000555'`, [IVANOV.id]);
     expect(known[0].n).toBe(1);
@@ -211,6 +225,7 @@ describe('statement import (REST upload → preview → background import) and p
       await rematchPending(em, { counterpartyIds: [newcomer.id] });
     });
     expect(await find()).toMatchObject({ matchStatus: 'MATCHED', counterpartyId: newcomer.id, invoiceId: null, matchConfidence: 0.6 });
+    expect((await received()).filter((event) => event.counterpartyId === newcomer.id).map((event) => event.number)).toEqual(['N1']);
 
     // the invoice is signed (the ledger calls rematchPending for its counterparty)
     const invoice = await sign(subgraph.orm, { documentType: 'INVOICE', counterpartyId: newcomer.id, number: '77', amountMinor: 30_000, date: '2026-02-09' });
