@@ -10,6 +10,7 @@ export * from './orm/base.entity';
 export * from './orm/orm-config';
 export * from './orm/migration-cli';
 export * from './orm/hash-chain';
+export * from './orm/hash-chain.resolver';
 export * from './schema/build-subgraph';
 export * from './schema/connection';
 export * from './schema/define-reference';

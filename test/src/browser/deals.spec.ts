@@ -315,6 +315,44 @@ describe('deal cases in the portal', () => {
     await page.goto(`${portal.url}deals/${broken}`);
     await page.getByTestId('deal-page-counterparty-unavailable').waitFor();
   });
+
+  it('sorts the list by a column header on the server (mouse and keyboard), kept in the URL across a reload', async () => {
+    /** The first rows in the API's order for the sort, and a wait until the list shows exactly those. */
+    const showsApiOrder = async (sort: string, direction: string) => {
+      const data = await gql<{ deals: { edges: { node: { id: string } }[] } }>(
+        'query($sort: DealSort, $direction: SortDirection) { deals(first: 5, sort: $sort, direction: $direction) { edges { node { id } } } }',
+        { sort, direction },
+        MANAGER.email,
+      );
+      const expected = data.deals.edges.map((edge) => edge.node.id).join(',');
+      await page.waitForFunction(
+        (ids) => [...document.querySelectorAll<HTMLElement>('[data-testid="deal-list-row"]')].slice(0, 5).map((row) => row.dataset.id).join(',') === ids,
+        expected,
+      );
+    };
+    await page.goto(`${portal.url}deals?sort=amount&dir=desc`);
+    const amount = page.getByTestId('deal-list-sort-amount');
+    await expect(amount.getAttribute('aria-sort')).resolves.toBe('descending');
+    await showsApiOrder('AMOUNT', 'DESC');
+
+    const title = page.getByTestId('deal-list-sort-title');
+    await title.getByRole('button').click();
+    await page.waitForURL((url) => url.searchParams.get('sort') === 'title' && url.searchParams.get('dir') === 'asc');
+    await expect(title.getAttribute('aria-sort')).resolves.toBe('ascending');
+    await expect(amount.getAttribute('aria-sort')).resolves.toBe('none');
+    await showsApiOrder('TITLE', 'ASC');
+    await title.getByRole('button').press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('dir') === 'desc');
+    await showsApiOrder('TITLE', 'DESC');
+
+    await page.reload();
+    await page.locator('[data-testid="deal-list-sort-title"][aria-sort="descending"]').waitFor();
+    await showsApiOrder('TITLE', 'DESC');
+    // A third press goes back to the default order (newest first): no sort in the URL.
+    await page.getByTestId('deal-list-sort-title').getByRole('button').press('Enter');
+    await page.waitForURL((url) => !url.searchParams.has('sort') && !url.searchParams.has('dir'));
+    await expect(page.getByTestId('deal-list-sort-title').getAttribute('aria-sort')).resolves.toBe('none');
+  });
 });
 
 /** Fills one form field of the deal on its page (edited in place) and saves it: the deal's version goes up. */

@@ -9,7 +9,9 @@ import { scaled } from '../support/timing';
  * The lawyer's working day with documents: "My day" lists the contract waiting for their step; from its row they
  * open the counterparty's card, approve inline with a comment and are told what happens next (the accountant's
  * step, by name); the bell counts the request as handled at once, in this tab and in another one open on the home
- * page (whose "My day" drops the contract too). The card previews the contract's PDF from its row.
+ * page (whose "My day" drops the contract too). The card previews the contract's PDF from its row. The registry
+ * sorts by a column on the server. And the issue's "done" test: the same day on a 390×844 phone — "My day", the
+ * card, the inline approval with a comment, the bell and the "My tasks" count each one lower, no sideways scrolling.
  */
 
 const userOf = (email: string) => {
@@ -25,6 +27,9 @@ const DIRECTOR = userOf('director@kartoteka.local');
 
 const TITLE = 'Договор оказания юридических услуг № 12/26';
 const COMMENT = 'Замечаний нет, риски приемлемы';
+const PHONE_TITLE = 'Договор на абонентское обслуживание № 14/26';
+/** The issue's phone: 390×844 CSS pixels. */
+const PHONE = { width: 390, height: 844 };
 
 let stack: Stack;
 let portal: PortalServer;
@@ -64,15 +69,17 @@ async function waitForApprovers(): Promise<void> {
   }
 }
 
+let routeTemplateId: string | null = null;
+
 /** The contract with a PDF, on its way: the lawyer, then the accountant, then the director's sign-off. */
-async function contractOnApproval(): Promise<{ documentId: string; fileId: string }> {
+async function contractOnApproval(title = TITLE): Promise<{ documentId: string; fileId: string }> {
   const form = new FormData();
   const pdf = `%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`;
   form.append('files', new Blob([pdf], { type: 'application/pdf' }), 'dogovor-12-26.pdf');
   const upload = await fetch(new URL('/rest/documents/files', stack.gatewayUrl), { method: 'POST', headers: { authorization: `Bearer ${await stack.login(MANAGER.email)}` }, body: form });
   const uploaded = (await upload.json()) as { files?: { id: string }[] };
   if (upload.status !== 201 || !uploaded.files?.[0]) throw new Error(`upload failed: ${upload.status} ${JSON.stringify(uploaded)}`);
-  const template = await gql<{ createRouteTemplate: { id: string } }>(
+  routeTemplateId ??= (await gql<{ createRouteTemplate: { id: string } }>(
     'mutation($input: CreateRouteTemplateInput!) { createRouteTemplate(input: $input) { id } }',
     {
       input: {
@@ -86,14 +93,14 @@ async function contractOnApproval(): Promise<{ documentId: string; fileId: strin
       },
     },
     'admin@kartoteka.local',
-  );
+  )).createRouteTemplate.id;
   const { createDocument } = await gql<{ createDocument: { id: string } }>(
     'mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }',
     {
       input: {
         type: 'CONTRACT',
         counterpartyId,
-        title: TITLE,
+        title,
         date: '2026-11-20',
         amountMinor: 480_000_00,
         currency: 'RUB',
@@ -103,7 +110,7 @@ async function contractOnApproval(): Promise<{ documentId: string; fileId: strin
     },
     MANAGER.email,
   );
-  await gql('mutation($input: StartApprovalInput!) { startApproval(input: $input) { id } }', { input: { documentId: createDocument.id, routeTemplateId: template.createRouteTemplate.id } }, MANAGER.email);
+  await gql('mutation($input: StartApprovalInput!) { startApproval(input: $input) { id } }', { input: { documentId: createDocument.id, routeTemplateId } }, MANAGER.email);
   return { documentId: createDocument.id, fileId: uploaded.files[0].id };
 }
 
@@ -253,5 +260,78 @@ describe('documents in the workplace', () => {
     await page.keyboard.press('Escape');
     await modal.waitFor({ state: 'detached' });
     expect(consoleErrors.filter((text) => /documents|FilePreview|vue/i.test(text))).toEqual([]);
+  });
+
+  it('on a phone (390×844): finds the contract in "My day", approves it with a comment on the card, the bell and the task count drop by one, nothing scrolls sideways', async () => {
+    // Two contracts wait for the lawyer: the one approved here, and one that keeps the task count above zero.
+    const { documentId: phoneContractId } = await contractOnApproval(PHONE_TITLE);
+    await contractOnApproval(`${PHONE_TITLE} (второй)`);
+    const phoneContext = await browser.newContext({ locale: 'ru-RU', viewport: { width: PHONE.width, height: PHONE.height }, isMobile: true, hasTouch: true });
+    phoneContext.setDefaultTimeout(BROWSER_TIMEOUT_MS);
+    try {
+      const phone = await phoneContext.newPage();
+      /** The page is no wider than the phone; when it is, the failure names what sticks out past the viewport. */
+      const expectNoSidewaysScroll = async (): Promise<void> => {
+        const { width, wide } = await phone.evaluate((limit) => {
+          const sticksOut = (element: Element) => element.getBoundingClientRect().right > limit + 1;
+          return {
+            width: document.documentElement.scrollWidth,
+            wide: [...document.querySelectorAll<HTMLElement>('body *')]
+              .filter((element) => sticksOut(element) && ![...element.children].some(sticksOut))
+              .slice(0, 10)
+              .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')}[${element.dataset.testid ?? ''}] → ${Math.round(element.getBoundingClientRect().right)}px`),
+          };
+        }, PHONE.width);
+        expect({ width: Math.min(width, PHONE.width), wide: width > PHONE.width ? wide : [] }).toEqual({ width, wide: [] });
+      };
+      await logInThroughUi(phone, portal.url, LAWYER.email, LAWYER.password);
+
+      // Home, "My day": the contract waiting for the lawyer's step.
+      const row = phone.locator(`[data-testid="myday-documents"][data-state="ready"] [data-testid="myday-document"][data-document-id="${phoneContractId}"]`);
+      await row.waitFor();
+      expect(await textOf(row)).toContain(PHONE_TITLE);
+      await whenLive(phone);
+      const bellBefore = await unreadCount(phone);
+      // The "My tasks" count, once loaded (at least the two approvals), from the link in the folded menu.
+      const navTasks = phone.locator('[data-testid="nav-tasks"][data-count]:not([data-count="0"])');
+      const tasksBefore = Number(await navTasks.getAttribute('data-count'));
+      expect(tasksBefore).toBeGreaterThanOrEqual(2);
+      // The menu is folded: its button says so; the links appear when it opens.
+      const toggle = phone.getByTestId('nav-toggle');
+      await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+      expect(await phone.getByTestId('nav-tasks').isVisible()).toBe(false);
+      await expectNoSidewaysScroll();
+
+      // The counterparty's card, from the row.
+      await row.getByTestId('myday-document-counterparty').click();
+      await phone.waitForURL(new RegExp(`/counterparties/${counterpartyId}$`));
+      const pending = phone.locator(`[data-testid="document-pending-step"][data-document-id="${phoneContractId}"]`);
+      await pending.waitFor();
+      await expectNoSidewaysScroll();
+
+      // Approve with a comment; the result names the next step.
+      await pending.getByTestId('step-approve').click();
+      await phone.getByTestId('approve-comment').fill(COMMENT);
+      await phone.getByTestId('approve-confirm').click();
+      const result = phone.getByTestId('decision-result');
+      await result.waitFor();
+      const said = await textOf(result);
+      expect(said).toContain('Согласовано.');
+      expect(said).toContain(`Теперь ждём: Бухгалтер (${ACCOUNTANT.name})`);
+      await pending.waitFor({ state: 'detached' });
+      await expectNoSidewaysScroll();
+
+      // The bell (in the header's top row) and the "My tasks" badge (in the menu) each drop by one, without a reload.
+      await waitForUnread(phone, bellBefore - 1);
+      await toggle.click();
+      await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
+      const badge = phone.getByTestId('nav-tasks-count');
+      await phone.locator(`[data-testid="nav-tasks"][data-count="${tasksBefore - 1}"]`).waitFor();
+      await badge.waitFor({ state: 'visible' });
+      expect(await textOf(badge)).toBe(String(tasksBefore - 1));
+      await expectNoSidewaysScroll();
+    } finally {
+      await phoneContext.close();
+    }
   });
 });

@@ -24,3 +24,5 @@ export { focusFirstInvalid, useServerForm } from './use-server-form';
 export type { ServerFieldError, ServerForm, ServerFormOptions } from './use-server-form';
 export { replaceQueryParams, urlParam, useUrlFilters } from './use-url-filters';
 export type { UrlFilters, UrlParam, UrlParams } from './use-url-filters';
+export { SortHeader } from './sort-header';
+export type { SortDir } from './sort-header';

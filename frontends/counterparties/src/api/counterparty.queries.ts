@@ -106,7 +106,7 @@ export const COUNTERPARTY_LIST = gql`
     $status: CounterpartyStatus
     $ratingGrades: [RatingGrade!]
     $sort: CounterpartySort
-    $direction: CounterpartySortDirection
+    $direction: SortDirection
     $first: Int!
     $after: String
   ) {

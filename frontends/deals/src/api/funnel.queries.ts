@@ -219,11 +219,17 @@ export type DealListVars = {
   ownerId: string | null;
   counterpartyId: string | null;
   search: string | null;
+  sort?: DealSort | null;
+  direction?: SortDirection | null;
 };
+/** Columns of `deals(sort:)`; the list keeps them in the URL in lower case (`sort=expected_close`, `dir=desc`). */
+export const DEAL_SORTS = ['TITLE', 'AMOUNT', 'STAGE', 'EXPECTED_CLOSE', 'UPDATED', 'CREATED'] as const;
+export type DealSort = (typeof DEAL_SORTS)[number];
+export type SortDirection = 'ASC' | 'DESC';
 export type DealListData = { deals: Connection<DealListRow> };
 
 /** Arguments that select another list (the cache appends pages of the same one). */
-export const DEAL_LIST_KEY_ARGS = ['templateId', 'stageKey', 'status', 'ownerId', 'counterpartyId', 'search'];
+export const DEAL_LIST_KEY_ARGS = ['templateId', 'stageKey', 'status', 'ownerId', 'counterpartyId', 'search', 'sort', 'direction'];
 
 export const DEAL_LIST = gql`
   query DealList(
@@ -235,6 +241,8 @@ export const DEAL_LIST = gql`
     $ownerId: ID
     $counterpartyId: ID
     $search: String
+    $sort: DealSort
+    $direction: SortDirection
   ) {
     deals(
       first: $first
@@ -245,6 +253,8 @@ export const DEAL_LIST = gql`
       ownerId: $ownerId
       counterpartyId: $counterpartyId
       search: $search
+      sort: $sort
+      direction: $direction
     ) {
       ${connectionSelection(DEAL_LIST_ROW)}
     }

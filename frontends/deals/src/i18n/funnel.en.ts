@@ -95,6 +95,9 @@ export const funnelEn: FunnelMessages = {
       colOwner: 'Owner',
       colExpectedClose: 'Expected close',
       colNextAction: 'Next step',
+      sortBy: 'Sort by “{column}”',
+      sortedAsc: 'ascending',
+      sortedDesc: 'descending',
     },
     analytics: {
       title: 'Pipeline analytics',

@@ -93,6 +93,9 @@ export const funnelRu = {
       colOwner: 'Ответственный',
       colExpectedClose: 'Плановое закрытие',
       colNextAction: 'Следующий шаг',
+      sortBy: 'Сортировать по столбцу «{column}»',
+      sortedAsc: 'по возрастанию',
+      sortedDesc: 'по убыванию',
     },
     analytics: {
       title: 'Аналитика воронки',

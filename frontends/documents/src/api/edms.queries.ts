@@ -97,10 +97,21 @@ const REGISTRY_ROW = gql`
 
 export const REGISTRY_PAGE_SIZE = 25;
 
-/** Sortable columns of the registry (the server's `documents(sort:, dir:)`), kept in the URL as `sort` and `dir`. */
+/**
+ * Sortable columns of the registry, kept in the URL in lower case as `sort` and `dir`; the server's
+ * `documents(sort: DocumentSort, direction: SortDirection)` takes them upper case (`registrySortVars`).
+ */
 export const REGISTRY_SORTS = ['number', 'date', 'title', 'amount', 'status'] as const;
 export type RegistrySort = (typeof REGISTRY_SORTS)[number];
 export type SortDir = 'asc' | 'desc';
+export type DocumentSortEnum = 'NUMBER' | 'DATE' | 'TITLE' | 'AMOUNT' | 'STATUS';
+export type SortDirectionEnum = 'ASC' | 'DESC';
+
+/** The URL's sort as the API's enums; no column means the default order (no direction either). */
+export function registrySortVars(sort: RegistrySort | null, dir: SortDir): { sort: DocumentSortEnum | null; direction: SortDirectionEnum | null } {
+  if (sort === null) return { sort: null, direction: null };
+  return { sort: sort.toUpperCase() as DocumentSortEnum, direction: dir === 'desc' ? 'DESC' : 'ASC' };
+}
 
 export type RegistryVars = {
   first: number;
@@ -111,8 +122,8 @@ export type RegistryVars = {
   dateFrom: string | null;
   dateTo: string | null;
   search: string | null;
-  sort: RegistrySort | null;
-  dir: SortDir | null;
+  sort: DocumentSortEnum | null;
+  direction: SortDirectionEnum | null;
 };
 export type RegistryData = { documents: Connection<RegistryRow> };
 
@@ -126,8 +137,8 @@ export const DOCUMENT_REGISTRY = gql`
     $dateFrom: String
     $dateTo: String
     $search: String
-    $sort: String
-    $dir: String
+    $sort: DocumentSort
+    $direction: SortDirection
   ) {
     documents(
       first: $first
@@ -139,7 +150,7 @@ export const DOCUMENT_REGISTRY = gql`
       dateTo: $dateTo
       search: $search
       sort: $sort
-      dir: $dir
+      direction: $direction
     ) {
       ${connectionSelection(REGISTRY_ROW)}
     }

@@ -15,7 +15,7 @@ import DocumentsPagesRoot from './DocumentsPagesRoot.vue';
 addTypePolicies({
   Query: {
     fields: {
-      documents: connectionFieldPolicy(['type', 'status', 'counterpartyId', 'dealId', 'dateFrom', 'dateTo', 'search', 'sort', 'dir']),
+      documents: connectionFieldPolicy(['type', 'status', 'counterpartyId', 'dealId', 'dateFrom', 'dateTo', 'search', 'sort', 'direction']),
     },
   },
   Document: {

@@ -1,4 +1,4 @@
-import { ConnectionArgs } from '@kartoteka/kit';
+import { ConnectionArgs, SortDirection } from '@kartoteka/kit';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { RatingGrade } from '../rating/counterparty-rating.entity';
@@ -19,17 +19,6 @@ registerEnumType(CounterpartySort, {
   },
 });
 
-export const SORT_DIRECTIONS = ['ASC', 'DESC'] as const;
-export type CounterpartySortDirection = (typeof SORT_DIRECTIONS)[number];
-export const CounterpartySortDirection = Object.fromEntries(SORT_DIRECTIONS.map((value) => [value, value])) as { [K in CounterpartySortDirection]: K };
-registerEnumType(CounterpartySortDirection, {
-  name: 'CounterpartySortDirection',
-  description: 'Direction of the counterparty list\'s order; RATING ASC is worst first (unrated still last)',
-  valuesConfig: {
-    ASC: { description: 'A→Z, smallest, oldest, worst first' },
-    DESC: { description: 'Z→A, largest, newest, best first' },
-  },
-});
 
 // Only lengths and shapes here; trimming, requisite checksums, e-mail format, tags and uniqueness are the
 // service's rules, applied to the resulting state of every write.
@@ -261,7 +250,7 @@ export class CounterpartiesArgs extends ConnectionArgs {
   @IsOptional()
   sort?: CounterpartySort | null;
 
-  @Field(() => CounterpartySortDirection, { nullable: true, description: 'Without it: NAME, INN, MANAGER ascending; UPDATED, RATING descending' })
+  @Field(() => SortDirection, { nullable: true, description: 'Without it: NAME, INN, MANAGER ascending; UPDATED, RATING descending' })
   @IsOptional()
-  direction?: CounterpartySortDirection | null;
+  direction?: SortDirection | null;
 }

@@ -1,5 +1,4 @@
-import { chainTimestampSql, verifyHashChain, type HashChainBreak, type HashChainSpec, type HashChainVerification, type SubgraphContext } from '@kartoteka/kit';
-import { Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { chainTimestampSql, historyChainResolver, type HashChainSpec } from '@kartoteka/kit';
 
 /**
  * The hash chain over `deal_changes` (issue 11): every history entry is chained to the one before it by a trigger
@@ -14,35 +13,5 @@ export const DEAL_HISTORY_CHAIN: HashChainSpec = {
   backfillOrder: 'at, id',
 };
 
-@ObjectType('DealHistoryVerification', { description: 'Result of walking the whole hash-chained history of deals' })
-export class DealHistoryVerificationType implements HashChainVerification {
-  @Field({ description: 'True when every entry verifies' })
-  valid!: boolean;
-
-  @Field(() => Int, { description: 'Entries examined: all of them when valid, up to and including the first broken one otherwise' })
-  checkedCount!: number;
-
-  @Field(() => Int, { nullable: true, description: 'The first entry that does not verify (for a deleted entry: the one after the gap)' })
-  firstBrokenSeq!: number | null;
-
-  @Field(() => ID, { nullable: true, description: 'Id of that entry' })
-  firstBrokenId!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'hash-mismatch (edited), sequence-gap (deleted), link-mismatch (reordered, inserted or re-hashed)' })
-  reason!: HashChainBreak | null;
-
-  @Field(() => Int, { nullable: true, description: 'seq of the last entry of a valid chain; keep it elsewhere to notice a cut-off tail later' })
-  headSeq!: number | null;
-
-  @Field(() => String, { nullable: true, description: 'hash of the last entry of a valid chain' })
-  headHash!: string | null;
-}
-
-@Resolver()
-export class DealHistoryChainResolver {
-  @Authorized('audit:verify')
-  @Query(() => DealHistoryVerificationType, { description: 'Verifies the hash chain of every deal\'s history (administrators)' })
-  verifyDealHistory(@Ctx() context: SubgraphContext): Promise<HashChainVerification> {
-    return verifyHashChain(context.em, DEAL_HISTORY_CHAIN);
-  }
-}
+/** `verifyDealHistory` (audit:verify): walks the chain and reports its first broken link. */
+export const DealHistoryChainResolver = historyChainResolver('verifyDealHistory', DEAL_HISTORY_CHAIN, "Verifies the hash chain of every deal's history (administrators)");

@@ -1,6 +1,6 @@
-import { ConnectionArgs, JsonObjectField, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
+import { ConnectionArgs, JsonObjectField, SortDirection, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
 import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { DealStatus } from './deal.entity';
 
 @InputType()
@@ -118,6 +118,29 @@ export class CompleteDealActionInput {
   comment?: string | null;
 }
 
+/** Columns the deals list sorts by (what the list shows). */
+export enum DealSort {
+  TITLE = 'TITLE',
+  AMOUNT = 'AMOUNT',
+  STAGE = 'STAGE',
+  EXPECTED_CLOSE = 'EXPECTED_CLOSE',
+  UPDATED = 'UPDATED',
+  CREATED = 'CREATED',
+}
+
+registerEnumType(DealSort, {
+  name: 'DealSort',
+  description: 'Column of the deals list\'s order; ties are broken by id, empty values come last',
+  valuesConfig: {
+    TITLE: { description: 'By title; A→Z by default' },
+    AMOUNT: { description: 'By amount in minor units (currencies are not converted); largest first by default' },
+    STAGE: { description: 'By the stage\'s position in the funnel of the deal\'s template version; the first stages first by default' },
+    EXPECTED_CLOSE: { description: 'By the expected close date; the soonest first by default' },
+    UPDATED: { description: 'By the time of the last change; the latest first by default' },
+    CREATED: { description: 'By the time the deal was opened; the newest first by default' },
+  },
+});
+
 @ArgsType()
 export class DealsArgs extends ConnectionArgs {
   @Field(() => ID, { nullable: true })
@@ -155,6 +178,16 @@ export class DealsArgs extends ConnectionArgs {
   @IsOptional()
   @IsString()
   stage?: string | null;
+
+  @Field(() => DealSort, { nullable: true, description: 'Sort column (empty values last, ties by id); the newest deals first when omitted' })
+  @IsOptional()
+  @IsEnum(DealSort)
+  sort?: DealSort | null;
+
+  @Field(() => SortDirection, { nullable: true, description: 'Direction with `sort`; the column\'s own default when omitted (see DealSort)' })
+  @IsOptional()
+  @IsEnum(SortDirection)
+  direction?: SortDirection | null;
 }
 
 @ArgsType()

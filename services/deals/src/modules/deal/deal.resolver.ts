@@ -25,9 +25,9 @@ export class DealFieldChange {
 @Resolver(() => Deal)
 export class DealResolver {
   @Authorized('deals:read')
-  @Query(() => DealConnection, { description: 'Deals, newest first' })
-  deals(@Args() { templateId, stageKey, status, ownerId, counterpartyId, search, stage, first, after }: DealsArgs, @Ctx() context: SubgraphContext) {
-    return new DealService(context).list({ templateId, stageKey, status, ownerId, counterpartyId, search, stage }, { first, after });
+  @Query(() => DealConnection, { description: 'Deals, newest first unless sorted by a column (sort, direction)' })
+  deals(@Args() { templateId, stageKey, status, ownerId, counterpartyId, search, stage, sort, direction, first, after }: DealsArgs, @Ctx() context: SubgraphContext) {
+    return new DealService(context).list({ templateId, stageKey, status, ownerId, counterpartyId, search, stage, sort, direction }, { first, after });
   }
 
   @Authorized('deals:read')

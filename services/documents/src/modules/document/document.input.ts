@@ -1,8 +1,29 @@
-import { ConnectionArgs, IsoDateField, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
+import { ConnectionArgs, IsoDateField, SortDirection, OptionalAmountMinorField, OptionalCurrencyField, OptionalIsoDateField } from '@kartoteka/kit';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { DocumentLinkKind } from './document-link.entity';
 import { DocumentStatus, DocumentType } from './document.entity';
+
+/** Columns the documents registry sorts by. */
+export enum DocumentSort {
+  NUMBER = 'NUMBER',
+  DATE = 'DATE',
+  TITLE = 'TITLE',
+  AMOUNT = 'AMOUNT',
+  STATUS = 'STATUS',
+}
+
+registerEnumType(DocumentSort, {
+  name: 'DocumentSort',
+  description: 'Column of the documents registry\'s order; ties are broken by id, empty values come last',
+  valuesConfig: {
+    NUMBER: { description: 'By registration number (text order); ascending by default' },
+    DATE: { description: 'By the document\'s date; newest first by default' },
+    TITLE: { description: 'By title; A→Z by default' },
+    AMOUNT: { description: 'By amount in minor units (currencies are not converted); largest first by default' },
+    STATUS: { description: 'By the life cycle: DRAFT, ON_APPROVAL, REJECTED (rework), APPROVED, SIGNED, IN_FORCE, EXECUTED, TERMINATED, CANCELLED; in that order by default' },
+  },
+});
 
 @InputType({ description: 'Fields of a CONTRACT' })
 export class ContractDetailsInput {
@@ -199,10 +220,13 @@ export class DocumentsArgs extends ConnectionArgs {
   @IsOptional() @IsString() @MaxLength(200)
   search?: string | null;
 
-  /** Checked by the service (BAD_USER_INPUT with field `sort`), so a stale link gets a readable message. */
-  @Field(() => String, { nullable: true, description: 'Sort column: number, date, title, amount or status (empty values last); the newest date first when omitted' })
-  sort?: string | null;
+  @Field(() => DocumentSort, { nullable: true, description: 'Sort column (empty values last); the newest date first when omitted' })
+  @IsOptional()
+  @IsEnum(DocumentSort)
+  sort?: DocumentSort | null;
 
-  @Field(() => String, { nullable: true, description: 'Sort direction with `sort`: asc (default) or desc' })
-  dir?: string | null;
+  @Field(() => SortDirection, { nullable: true, description: 'Direction with `sort`; the column\'s own default when omitted (see DocumentSort)' })
+  @IsOptional()
+  @IsEnum(SortDirection)
+  direction?: SortDirection | null;
 }

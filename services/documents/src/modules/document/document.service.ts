@@ -1,4 +1,4 @@
-import { QueryOrder, type FilterQuery } from '@mikro-orm/core';
+import { QueryOrder, raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   ConflictError,
@@ -9,6 +9,7 @@ import {
   ForbiddenError,
   isUuid,
   readPageRows,
+  SortDirection,
   type SubgraphContext,
   toConnection,
   UserInputError,
@@ -26,7 +27,7 @@ import { DocumentLinkService } from './document-link.service';
 import { DocumentVersionService } from './document-version.service';
 import { changeStatus, recordInitialStatus, recordStatusChangeSql } from './document-status-change.service';
 import { Document, DocumentStatus, DocumentType } from './document.entity';
-import type { CreateDocumentInput, DocumentFieldsInput, UpdateDocumentInput } from './document.input';
+import { DocumentSort, type CreateDocumentInput, type DocumentFieldsInput, type UpdateDocumentInput } from './document.input';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -41,8 +42,8 @@ export type DocumentFilter = {
   dateFrom?: string | null;
   dateTo?: string | null;
   search?: string | null;
-  sort?: string | null;
-  dir?: string | null;
+  sort?: DocumentSort | null;
+  direction?: SortDirection | null;
 };
 export type PageArgs = { first: number; after?: string | null };
 type Context = Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>;
@@ -97,63 +98,83 @@ function afterCursorSql(alias: string, cursor: DocumentCursor): { sql: string; p
 
 const ORDER_SQL = (alias: string) => `${alias}.date desc nulls first, ${alias}.created_at desc, ${alias}.id desc`;
 
-/** Sortable columns of the registry: the SQL expression, its PostgreSQL type and the cursor part of its value. */
-const SORTS = {
-  number: { property: 'number', column: 'number', cast: 'text', part: 'string?' },
-  date: { property: 'date', column: 'date', cast: 'date', part: 'date?' },
-  title: { property: 'title', column: 'title', cast: 'text', part: 'string?' },
-  amount: { property: 'amountMinor', column: 'amount_minor', cast: 'bigint', part: 'int53?' },
-  status: { property: 'status', column: 'status', cast: 'text', part: 'string?' },
-} as const;
-export type DocumentSortKey = keyof typeof SORTS;
-export const DOCUMENT_SORT_KEYS = Object.keys(SORTS) as DocumentSortKey[];
-type DocumentSort = { key: DocumentSortKey; desc: boolean };
+/**
+ * Statuses in the order of the life cycle, for the STATUS sort: a draft, on approval, back for rework,
+ * approved, signed, in force, then the ends (executed, terminated, cancelled).
+ */
+export const STATUS_LIFECYCLE_ORDER: readonly DocumentStatus[] = [
+  DocumentStatus.DRAFT,
+  DocumentStatus.ON_APPROVAL,
+  DocumentStatus.REJECTED,
+  DocumentStatus.APPROVED,
+  DocumentStatus.SIGNED,
+  DocumentStatus.IN_FORCE,
+  DocumentStatus.EXECUTED,
+  DocumentStatus.TERMINATED,
+  DocumentStatus.CANCELLED,
+];
+const STATUS_RANK_SQL = (alias: string) => `array_position(array[${STATUS_LIFECYCLE_ORDER.map((status) => `'${status}'`).join(',')}]::text[], ${alias}.status::text)`;
 
-function sortOf(filter: DocumentFilter): DocumentSort | null {
-  const dir = filter.dir?.trim().toLowerCase() || null;
-  if (dir !== null && dir !== 'asc' && dir !== 'desc') throw new UserInputError('dir', 'Sort direction is asc or desc', { reason: 'documents.sort-dir' });
-  const key = filter.sort?.trim().toLowerCase() || null;
-  if (key === null) {
-    if (dir !== null) throw new UserInputError('sort', 'Name the column to sort by', { reason: 'documents.sort' });
+/**
+ * Sortable columns of the registry: the SQL expression, its PostgreSQL type, the cursor part of its value and
+ * the direction when none is asked for.
+ */
+const SORTS: Record<DocumentSort, { sql: (alias: string) => string; cast: string; part: 'string?' | 'date?' | 'int53?'; direction: SortDirection }> = {
+  [DocumentSort.NUMBER]: { sql: (alias) => `${alias}.number`, cast: 'text', part: 'string?', direction: SortDirection.ASC },
+  [DocumentSort.DATE]: { sql: (alias) => `${alias}.date`, cast: 'date', part: 'date?', direction: SortDirection.DESC },
+  [DocumentSort.TITLE]: { sql: (alias) => `${alias}.title`, cast: 'text', part: 'string?', direction: SortDirection.ASC },
+  [DocumentSort.AMOUNT]: { sql: (alias) => `${alias}.amount_minor`, cast: 'bigint', part: 'int53?', direction: SortDirection.DESC },
+  [DocumentSort.STATUS]: { sql: STATUS_RANK_SQL, cast: 'int', part: 'int53?', direction: SortDirection.ASC },
+};
+type DocumentOrder = { key: DocumentSort; desc: boolean };
+
+function orderOf(filter: DocumentFilter): DocumentOrder | null {
+  if (!filter.sort) {
+    if (filter.direction) throw new UserInputError('direction', 'Name the column to sort by', { reason: 'documents.sort' });
     return null;
   }
-  if (!Object.hasOwn(SORTS, key)) throw new UserInputError('sort', `Documents can be sorted by ${DOCUMENT_SORT_KEYS.join(', ')}`, { reason: 'documents.sort' });
-  return { key: key as DocumentSortKey, desc: dir === 'desc' };
+  if (!Object.hasOwn(SORTS, filter.sort)) throw new UserInputError('sort', `Documents can be sorted by ${Object.keys(SORTS).join(', ')}`, { reason: 'documents.sort' });
+  if (filter.direction && filter.direction !== SortDirection.ASC && filter.direction !== SortDirection.DESC) {
+    throw new UserInputError('direction', 'Sort direction is ASC or DESC', { reason: 'documents.sort-direction' });
+  }
+  return { key: filter.sort, desc: (filter.direction ?? SORTS[filter.sort].direction) === SortDirection.DESC };
 }
 
-/** The sort value of a row as the cursor keeps it (dates as YYYY-MM-DD, amounts as numbers). */
-function sortValueOf(document: Document, key: DocumentSortKey): string | number | null {
+/** The sort value of a row as the cursor keeps it (dates as YYYY-MM-DD, amounts as numbers, statuses by rank). */
+function sortValueOf(document: Document, key: DocumentSort): string | number | null {
   switch (key) {
-    case 'number':
+    case DocumentSort.NUMBER:
       return document.number;
-    case 'date':
+    case DocumentSort.DATE:
       return document.date;
-    case 'title':
+    case DocumentSort.TITLE:
       return document.title;
-    case 'amount':
+    case DocumentSort.AMOUNT:
       return document.amountMinor === null ? null : Number(document.amountMinor);
-    case 'status':
-      return document.status;
+    case DocumentSort.STATUS:
+      return STATUS_LIFECYCLE_ORDER.indexOf(document.status) + 1;
   }
 }
+
+const orderTag = (order: DocumentOrder) => `${order.key}:${order.desc ? 'DESC' : 'ASC'}`;
 
 /**
  * Keyset pagination in a sorted order `value <dir> nulls last, id <dir>`: empty values last in both
  * directions, the id breaks ties, so every row is on exactly one page even when many share a value. A cursor
- * names its sort, so one of another order is refused instead of silently skipping rows.
+ * names its order, so one of another order is refused instead of silently skipping rows.
  */
-function sortedCursorOf(sort: DocumentSort): (document: Document) => string {
-  return (document) => encodeCursor([`${sort.key}:${sort.desc ? 'desc' : 'asc'}`, sortValueOf(document, sort.key), document.id]);
+function sortedCursorOf(order: DocumentOrder): (document: Document) => string {
+  return (document) => encodeCursor([orderTag(order), sortValueOf(document, order.key), document.id]);
 }
 
-function sortedAfterSql(alias: string, sort: DocumentSort, after: string): { sql: string; params: (string | number)[] } {
-  const spec = SORTS[sort.key];
+function sortedAfterSql(alias: string, order: DocumentOrder, after: string): { sql: string; params: (string | number)[] } {
+  const spec = SORTS[order.key];
   const [tag, value, id] = decodeCursor(after, ['string', spec.part, 'uuid']) as [string, string | number | null, string];
-  if (tag !== `${sort.key}:${sort.desc ? 'desc' : 'asc'}`) throw new UserInputError('after', 'The cursor belongs to another sort order of this list');
-  const column = `${alias}.${spec.column}`;
-  const op = sort.desc ? '<' : '>';
-  if (value === null) return { sql: `(${column} is null and ${alias}.id ${op} ?::uuid)`, params: [id] };
-  return { sql: `(${column} is null or (${column}, ${alias}.id) ${op} (?::${spec.cast}, ?::uuid))`, params: [value, id] };
+  if (tag !== orderTag(order)) throw new UserInputError('after', 'The cursor belongs to another sort order of this list');
+  const expression = spec.sql(alias);
+  const op = order.desc ? '<' : '>';
+  if (value === null) return { sql: `(${expression} is null and ${alias}.id ${op} ?::uuid)`, params: [id] };
+  return { sql: `(${expression} is null or (${expression}, ${alias}.id) ${op} (?::${spec.cast}, ?::uuid))`, params: [value, id] };
 }
 
 function likePattern(term: string): string {
@@ -367,12 +388,12 @@ export class DocumentService {
       }
       return query;
     };
-    const sort = sortOf(filter);
+    const order = orderOf(filter);
     const page = build().limit(args.first + 1);
-    if (sort) {
-      page.orderBy({ [SORTS[sort.key].property]: sort.desc ? QueryOrder.DESC_NULLS_LAST : QueryOrder.ASC_NULLS_LAST, id: sort.desc ? QueryOrder.DESC : QueryOrder.ASC });
+    if (order) {
+      page.orderBy({ [raw(SORTS[order.key].sql('d'))]: order.desc ? QueryOrder.DESC_NULLS_LAST : QueryOrder.ASC_NULLS_LAST, id: order.desc ? QueryOrder.DESC : QueryOrder.ASC });
       if (args.after) {
-        const after = sortedAfterSql('d', sort, args.after);
+        const after = sortedAfterSql('d', order, args.after);
         page.andWhere(after.sql, after.params);
       }
     } else {
@@ -383,7 +404,7 @@ export class DocumentService {
       }
     }
     const [rows, total] = await Promise.all([page.getResultList(), build().getCount()]);
-    return toConnection(rows, args.first, total, sort ? sortedCursorOf(sort) : cursorOf);
+    return toConnection(rows, args.first, total, order ? sortedCursorOf(order) : cursorOf);
   }
 
   /**

@@ -53,7 +53,7 @@ type Node = { id: string; name: string; inn: string };
 type Page = { edges: { node: Node; cursor: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number };
 type Variables = { sort?: string; direction?: string; search?: string; first?: number; after?: string | null };
 
-const LIST = `query($sort: CounterpartySort, $direction: CounterpartySortDirection, $search: String, $first: Int, $after: String) {
+const LIST = `query($sort: CounterpartySort, $direction: SortDirection, $search: String, $first: Int, $after: String) {
   counterparties(sort: $sort, direction: $direction, search: $search, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name inn } } } }`;
 
