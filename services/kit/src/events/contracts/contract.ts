@@ -27,6 +27,8 @@ export type EventContract<T> = {
   topics: readonly string[];
   /** Checks a payload against the schema (and `refine`); ids are lower-cased by the caller's schema rules. */
   parse: (event: Pick<BusEvent, 'payload'>) => ParseResult<T>;
+  /** The JSON Schema of the wire payload (read by the compatibility check of the contracts, never changed). */
+  schema: Readonly<Record<string, unknown>>;
 };
 
 function describe(validate: ValidateFunction): string {
@@ -42,6 +44,7 @@ export function defineContract<T, W = T>(topics: readonly string[], schema: JSON
   const validate = ajv.compile(schema);
   return {
     topics,
+    schema: schema as unknown as Record<string, unknown>,
     parse: (event) => {
       const payload: unknown = event.payload;
       if (!validate(payload)) return { ok: false, error: describe(validate) };
