@@ -7,6 +7,13 @@
  *   any other path without a file extension -> index.html (the single-spa routes), with the portal
  *   config injected as window.__KARTOTEKA__, a Content-Security-Policy that allows its inline scripts, and
  *   a `<link rel="modulepreload">` for every module the page's apps need (see routePreloads).
+ *
+ * Each microfrontend deploys alone: the import map is written into every page from the files on disk now, each
+ * module's URL carrying its content hash (`/apps/deals/deals.js?v=<hash>`), so replacing one app's dist folder is
+ * all a release of it takes — no rebuild of the root config, no restart. Such a versioned URL, and a chunk whose
+ * name carries its hash, is cached for a year (immutable); index.html, with its import map, is never cached.
+ * An import-map override (a cookie set at /__import-map-override, allowed only for the origins configured) lets
+ * one app be tried in production from another address without touching the others.
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -73,12 +80,30 @@ const originOf = (url) => {
   }
 };
 
+const IMPORT_MAP_TAG = /<script type="importmap">([\s\S]*?)<\/script>/;
+
 const importMapOf = (template) => {
   try {
-    return JSON.parse(/<script type="importmap">([\s\S]*?)<\/script>/.exec(template)?.[1] ?? '{}').imports ?? {};
+    return JSON.parse(IMPORT_MAP_TAG.exec(template)?.[1] ?? '{}').imports ?? {};
   } catch {
     return {};
   }
+};
+
+/** A built chunk of an app (`name-<8-character hash>.js`): its name changes with its content. */
+const HASHED_CHUNK = /^\/apps\/[^/]+\/(?:.+\/)?[^/]+-[A-Za-z0-9_-]{8}\.js$/;
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+export const IMPORT_MAP_OVERRIDE_COOKIE = 'kartoteka-import-map-override';
+export const IMPORT_MAP_OVERRIDE_PATH = '/__import-map-override';
+
+const cookieOf = (req, name) => {
+  for (const part of String(req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return null;
 };
 
 const preloadedIn = (template) => [...template.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((match) => match[1]);
@@ -86,7 +111,7 @@ const preloadedIn = (template) => [...template.matchAll(/<link rel="modulepreloa
 const escapeAttribute = (value) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /** index.html with the config and the route's preloads injected, plus a CSP hashing its inline scripts (config and import map). */
-const renderIndex = (template, config, preloads = []) => {
+const renderIndex = (template, config, preloads = [], extraScriptSources = []) => {
   const script = `<script>${configScript(config)}</script>`;
   const links = preloads.map((url) => `<link rel="modulepreload" href="${escapeAttribute(url)}" />`).join('\n    ');
   const withConfig = template.includes('<!--kartoteka:config-->')
@@ -99,7 +124,7 @@ const renderIndex = (template, config, preloads = []) => {
   const gatewayOrigin = originOf(config.gatewayUrl);
   const csp = [
     "default-src 'self'",
-    `script-src 'self' ${inlineHashes.join(' ')}`,
+    `script-src 'self' ${[...inlineHashes, ...extraScriptSources].join(' ')}`,
     "style-src 'self' 'unsafe-inline'",
     // blob: previews of documents' images and PDFs (fetched with the session's token, shown from object URLs)
     "img-src 'self' data: blob:",
@@ -132,7 +157,8 @@ const readJson = async (file) => {
 const createRoutePreloads = async ({ rootDist, appDists }) => {
   const routes = await import(pathToFileURL(path.join(rootDist, 'routes.mjs')).href).catch(() => null);
   /** URL path -> the dist folder serving it (`root`), the file in it and the URL of that folder. */
-  const locate = (url) => {
+  const locate = (versionedUrl) => {
+    const url = versionedUrl.split('?')[0];
     const app = /^\/apps\/([^/]+)\/(.+)$/.exec(url);
     if (app) return appDists.has(app[1]) ? { root: appDists.get(app[1]), file: app[2], urlBase: `/apps/${app[1]}/` } : null;
     return { root: rootDist, file: url.replace(/^\//, ''), urlBase: '/' };
@@ -162,7 +188,7 @@ const createRoutePreloads = async ({ rootDist, appDists }) => {
   /** URLs to preload for the page at `pathname`, leaving out those the template already preloads (their imports are not). */
   return async (pathname, importMap, alreadyListed) => {
     const specifiers = routes?.modulesOfPath?.(pathname) ?? [];
-    const key = specifiers.join(' ');
+    const key = `${specifiers.join(' ')}|${JSON.stringify(importMap)}`;
     if (!cache.has(key)) {
       const urls = [];
       const listed = new Set(alreadyListed);
@@ -207,6 +233,10 @@ export const startPortalServer = async ({
   gatewayUrl = DEFAULT_GATEWAY_URL,
   rootDist = path.join(here, 'dist'),
   appsDir = frontendsDir,
+  /**
+   * Origins an import-map override may load an app from (`'self'` for this server's own paths); empty: overrides off.
+   */
+  importMapOverrideOrigins = [],
   /** The partner API reference the gateway's build writes (served at /api-reference/; absent: 404). */
   apiReferenceDir = path.resolve(frontendsDir, '..', 'gateway', 'dist', 'api-reference'),
   /** `false`: no preloads of the route's modules (only the template's own): for comparing in benchmarks. */
@@ -263,16 +293,74 @@ export const startPortalServer = async ({
     res.end(req.method === 'HEAD' ? undefined : payload);
   };
 
-  /** index.html for the page at `pathname`: one rendering per set of preloaded modules. */
+  /** The content hash of the file behind a same-origin URL (12 hex digits), or null when there is none. */
+  const versionOfPath = async (pathname) => {
+    const { file } = resolveFile(pathname);
+    const info = file && file !== indexFile ? await statFile(file) : null;
+    if (!info) return null;
+    const entry = await load(file, info);
+    entry.version ??= createHash('sha256').update(entry.body).digest('hex').slice(0, 12);
+    return entry.version;
+  };
+  /** `/x.js` → `/x.js?v=<hash>` for a file this server serves; anything else as it is. */
+  const versioned = async (url) => {
+    if (typeof url !== 'string' || !url.startsWith('/') || url.startsWith('//')) return url;
+    const path = url.split('?')[0];
+    const version = await versionOfPath(path);
+    return version ? `${path}?v=${version}` : url;
+  };
+
+  const overrideOrigins = new Set(importMapOverrideOrigins);
+  /** An override URL is allowed when it is one of this server's paths ('self') or on an allowed origin. */
+  const overrideAllowed = (url) => {
+    if (typeof url !== 'string') return false;
+    if (url.startsWith('/') && !url.startsWith('//')) return overrideOrigins.has("'self'");
+    try {
+      const parsed = new URL(url);
+      return /^https?:$/.test(parsed.protocol) && overrideOrigins.has(parsed.origin);
+    } catch {
+      return false;
+    }
+  };
+  /** The overrides of the request's cookie that name an app of the import map and an allowed URL. */
+  const overridesOf = (req, baseMap) => {
+    if (!overrideOrigins.size) return {};
+    let wanted;
+    try {
+      wanted = JSON.parse(cookieOf(req, IMPORT_MAP_OVERRIDE_COOKIE) ?? '{}');
+    } catch {
+      return {};
+    }
+    if (typeof wanted !== 'object' || wanted === null) return {};
+    return Object.fromEntries(Object.entries(wanted).filter(([specifier, url]) => specifier.startsWith('@kartoteka/') && specifier in baseMap && overrideAllowed(url)));
+  };
+
+  /** The template with its import map and its own module, preload and stylesheet URLs versioned (and overridden). */
+  const versionTemplate = async (template, overrides) => {
+    const baseMap = importMapOf(template);
+    const imports = {};
+    for (const [specifier, url] of Object.entries(baseMap)) imports[specifier] = overrides[specifier] ?? (await versioned(url));
+    let html = template.replace(IMPORT_MAP_TAG, () => `<script type="importmap">${JSON.stringify({ imports })}</script>`);
+    const urls = [...html.matchAll(/<(?:link rel="(?:modulepreload|stylesheet)" href|script type="module" src)="(\/[^"/][^"]*)"/g)].map((match) => match[1]);
+    for (const url of new Set(urls)) {
+      const next = await versioned(url);
+      if (next !== url) html = html.split(`="${url}"`).join(`="${escapeAttribute(next)}"`);
+    }
+    return { html, imports };
+  };
+
+  /** index.html for the page at `pathname`: one rendering per import map and set of preloaded modules. */
   const serveIndex = async (req, res, pathname) => {
     const info = await statFile(indexFile);
     if (!info) return sendText(res, 503, 'Portal is not built');
     const entry = await load(indexFile, info);
-    const template = entry.body.toString('utf8');
-    const preloads = await routePreloads(pathname, importMapOf(template), preloadedIn(template));
-    const key = preloads.join(' ');
+    const overrides = overridesOf(req, importMapOf(entry.body.toString('utf8')));
+    const { html: template, imports } = await versionTemplate(entry.body.toString('utf8'), overrides);
+    const preloads = await routePreloads(pathname, imports, preloadedIn(template));
+    const key = `${JSON.stringify(imports)}|${preloads.join(' ')}`;
     if (!entry.index.has(key)) {
-      const { html, csp } = renderIndex(template, config, preloads);
+      const overrideSources = [...new Set(Object.values(overrides).map((url) => originOf(url)).filter(Boolean))];
+      const { html, csp } = renderIndex(template, config, preloads, overrideSources);
       entry.index.set(key, { body: Buffer.from(html, 'utf8'), csp, gzipped: null });
     }
     const index = entry.index.get(key);
@@ -297,6 +385,35 @@ export const startPortalServer = async ({
     res.end(body);
   };
 
+  /**
+   * `GET /__import-map-override?@kartoteka/deals=https://staging.example/deals/deals.js` tries one app from elsewhere
+   * in this browser (a cookie, a day long); `?reset` ends every override. Only with allowed origins configured.
+   */
+  const setOverride = async (req, res) => {
+    if (!overrideOrigins.size) return sendText(res, 404, 'Not Found');
+    const params = new URL(req.url ?? '/', 'http://portal').searchParams;
+    let overrides = {};
+    if (!params.has('reset')) {
+      try {
+        overrides = JSON.parse(cookieOf(req, IMPORT_MAP_OVERRIDE_COOKIE) ?? '{}') ?? {};
+      } catch {
+        overrides = {};
+      }
+      for (const [specifier, url] of params) {
+        if (!specifier.startsWith('@kartoteka/')) return sendText(res, 400, `Not an app of the portal: ${specifier}`);
+        if (url === '') delete overrides[specifier];
+        else if (!overrideAllowed(url)) return sendText(res, 400, `Overrides may load only from: ${[...overrideOrigins].join(', ')}`);
+        else overrides[specifier] = url;
+      }
+    }
+    const value = encodeURIComponent(JSON.stringify(overrides));
+    const cookie = Object.keys(overrides).length
+      ? `${IMPORT_MAP_OVERRIDE_COOKIE}=${value}; Path=/; Max-Age=86400; HttpOnly; SameSite=Lax`
+      : `${IMPORT_MAP_OVERRIDE_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`;
+    res.writeHead(303, { ...SECURITY_HEADERS, Location: '/', 'Set-Cookie': cookie, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+    return res.end();
+  };
+
   const handle = async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
     let pathname;
@@ -308,6 +425,7 @@ export const startPortalServer = async ({
     if (pathname.includes('\0')) return sendText(res, 400, 'Bad Request');
 
     if (pathname === '/api-reference') return sendText(res, 308, 'Permanent Redirect', { Location: '/api-reference/' });
+    if (pathname === IMPORT_MAP_OVERRIDE_PATH) return setOverride(req, res);
     const { file, fallback, apiReference } = resolveFile(pathname);
     if (file === indexFile) return serveIndex(req, res, pathname);
     const info = file ? await statFile(file) : null;
@@ -315,10 +433,13 @@ export const startPortalServer = async ({
 
     const ext = path.extname(file).toLowerCase();
     const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    // A URL that names the content (its hash in the query, as the import map writes it, or in a chunk's name) never
+    // changes: cached for a year. Any other, or an outdated ?v=, is revalidated each time.
+    const asked = new URL(req.url ?? '/', 'http://portal').searchParams.get('v');
+    const immutable = (asked !== null && asked === (await versionOfPath(pathname))) || (asked === null && HASHED_CHUNK.test(pathname));
     const common = {
       'Content-Type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
-      // File names are stable (the import map names them), so the browser revalidates each time.
-      'Cache-Control': 'no-cache',
+      'Cache-Control': immutable ? IMMUTABLE : 'no-cache',
       ETag: etag,
       ...(apiReference ? { 'Content-Security-Policy': API_REFERENCE_CSP } : {}),
     };

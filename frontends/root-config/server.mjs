@@ -14,7 +14,15 @@ const readConfig = () => {
   const gatewayUrl = process.env.GATEWAY_PUBLIC_URL || DEFAULT_GATEWAY_URL;
   // PORTAL_PRELOAD_ROUTES=false: pages preload only the root config's modules (a baseline for `pnpm bench:portal`)
   const preloadRoutes = !/^(0|false|off|no)$/i.test(process.env.PORTAL_PRELOAD_ROUTES ?? '');
-  return { port, host: process.env.PORTAL_HOST || DEFAULT_PORTAL_HOST, gatewayUrl, preloadRoutes };
+  // origins an import-map override may load an app from (`'self'`: this server's paths); unset: overrides off
+  const importMapOverrideOrigins = (process.env.PORTAL_IMPORT_MAP_OVERRIDE_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of importMapOverrideOrigins) {
+    if (origin !== "'self'" && !/^https?:\/\/[^/]+$/.test(origin)) throw new Error(`PORTAL_IMPORT_MAP_OVERRIDE_ORIGINS: not an origin: ${origin}`);
+  }
+  return { port, host: process.env.PORTAL_HOST || DEFAULT_PORTAL_HOST, gatewayUrl, preloadRoutes, importMapOverrideOrigins };
 };
 
 try {

@@ -193,3 +193,106 @@ describe('portal server: the modules of a page, preloaded with it', () => {
     assert.ok(!login.html.includes('kartoteka:route-preload'));
   });
 });
+
+describe('portal server: each app deploys alone', () => {
+  let dir;
+  let portal;
+  let deals;
+  const IMPORT_MAP = { imports: { vue: '/vendor/vue.js', '@kartoteka/deals': '/apps/deals/deals.js', '@kartoteka/documents': '/apps/documents/documents.js' } };
+  const PAGE = `<!doctype html><html><head><!--kartoteka:config--><script type="importmap">${JSON.stringify(IMPORT_MAP)}</script>
+<link rel="modulepreload" href="/root-config.js" />
+<!--kartoteka:route-preload-->
+<link rel="stylesheet" href="/root-config.css" /><script type="module" src="/root-config.js"></script>
+</head><body></body></html>`;
+  const STAGING = 'https://staging.example';
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'kartoteka-portal-deploy-'));
+    const rootDist = path.join(dir, 'root-config', 'dist');
+    deals = path.join(dir, 'deals', 'dist');
+    await mkdir(path.join(rootDist, 'vendor'), { recursive: true });
+    await mkdir(deals, { recursive: true });
+    await mkdir(path.join(dir, 'documents', 'dist'), { recursive: true });
+    await writeFile(path.join(rootDist, 'index.html'), PAGE);
+    await writeFile(path.join(rootDist, 'root-config.js'), 'import "vue";');
+    await writeFile(path.join(rootDist, 'root-config.css'), 'body{}');
+    await writeFile(path.join(rootDist, 'vendor', 'vue.js'), 'export const vue = 3;');
+    await writeFile(path.join(deals, 'deals.js'), 'export const release = 1;');
+    await writeFile(path.join(deals, 'DealPage-AbCd12_-.js'), 'export const page = 1;');
+    await writeFile(path.join(dir, 'documents', 'dist', 'documents.js'), 'export const release = 1;');
+    portal = await startPortalServer({ port: 0, rootDist, appsDir: dir, importMapOverrideOrigins: [STAGING] });
+  });
+
+  after(async () => {
+    await portal?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const page = async (headers = {}) => {
+    const res = await fetch(new URL('/', portal.url), { headers });
+    const html = await res.text();
+    const imports = JSON.parse(/<script type="importmap">([\s\S]*?)<\/script>/.exec(html)[1]).imports;
+    return { res, html, imports };
+  };
+  const sha = (text) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+
+  it('writes the import map from the files on disk, every URL carrying its content hash; the page itself is never cached', async () => {
+    const { res, html, imports } = await page();
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(imports['@kartoteka/deals'], `/apps/deals/deals.js?v=${sha('export const release = 1;')}`);
+    assert.equal(imports.vue, `/vendor/vue.js?v=${sha('export const vue = 3;')}`);
+    // the page's own module, its preload and its stylesheet name the same versioned URLs
+    const rootModule = `/root-config.js?v=${sha('import "vue";')}`;
+    assert.ok(html.includes(`<script type="module" src="${rootModule}">`));
+    assert.ok(html.includes(`<link rel="modulepreload" href="${rootModule}" />`));
+    assert.ok(html.includes(`href="/root-config.css?v=${sha('body{}')}"`));
+  });
+
+  it('caches a versioned URL and a hashed chunk for a year, anything else (or an outdated version) is revalidated', async () => {
+    const { imports } = await page();
+    assert.equal((await fetch(new URL(imports['@kartoteka/deals'], portal.url))).headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.equal((await fetch(new URL('/apps/deals/DealPage-AbCd12_-.js', portal.url))).headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.equal((await fetch(new URL('/apps/deals/deals.js', portal.url))).headers.get('cache-control'), 'no-cache');
+    assert.equal((await fetch(new URL('/apps/deals/deals.js?v=000000000000', portal.url))).headers.get('cache-control'), 'no-cache');
+  });
+
+  it('takes a new release of one app by replacing its files: the next page names it, the others unchanged, no restart', async () => {
+    const before = (await page()).imports;
+    await writeFile(path.join(deals, 'deals.js'), 'export const release = 2;');
+    const after = (await page()).imports;
+    assert.equal(after['@kartoteka/deals'], `/apps/deals/deals.js?v=${sha('export const release = 2;')}`);
+    assert.notEqual(after['@kartoteka/deals'], before['@kartoteka/deals']);
+    assert.equal(after['@kartoteka/documents'], before['@kartoteka/documents']);
+  });
+
+  it('tries one app from an allowed origin through an override cookie, refuses any other, and resets', async () => {
+    const refused = await fetch(new URL(`/__import-map-override?@kartoteka/deals=${encodeURIComponent('https://evil.example/deals.js')}`, portal.url), { redirect: 'manual' });
+    assert.equal(refused.status, 400);
+    assert.equal((await fetch(new URL('/__import-map-override?vue=https%3A%2F%2Fstaging.example%2Fvue.js', portal.url), { redirect: 'manual' })).status, 400);
+
+    const set = await fetch(new URL(`/__import-map-override?@kartoteka/deals=${encodeURIComponent(`${STAGING}/deals/deals.js`)}`, portal.url), { redirect: 'manual' });
+    assert.equal(set.status, 303);
+    const cookie = set.headers.get('set-cookie');
+    assert.match(cookie, /HttpOnly/);
+    const { res, imports } = await page({ cookie: cookie.split(';')[0] });
+    assert.equal(imports['@kartoteka/deals'], `${STAGING}/deals/deals.js`);
+    assert.match(imports['@kartoteka/documents'], /^\/apps\/documents\/documents\.js\?v=/);
+    assert.match(res.headers.get('content-security-policy'), new RegExp(`script-src 'self' [^;]*${STAGING.replace(/\./g, '\\.')}`));
+
+    // a forged cookie naming another origin changes nothing
+    const forged = `kartoteka-import-map-override=${encodeURIComponent(JSON.stringify({ '@kartoteka/deals': 'https://evil.example/x.js' }))}`;
+    assert.match((await page({ cookie: forged })).imports['@kartoteka/deals'], /^\/apps\/deals\/deals\.js\?v=/);
+
+    const reset = await fetch(new URL('/__import-map-override?reset', portal.url), { redirect: 'manual', headers: { cookie: cookie.split(';')[0] } });
+    assert.match(reset.headers.get('set-cookie'), /Max-Age=0/);
+  });
+
+  it('has no override endpoint unless origins are configured', async () => {
+    const plain = await startPortalServer({ port: 0, rootDist: path.join(dir, 'root-config', 'dist'), appsDir: dir });
+    try {
+      assert.equal((await fetch(new URL('/__import-map-override?reset', plain.url), { redirect: 'manual' })).status, 404);
+    } finally {
+      await plain.close();
+    }
+  });
+});
