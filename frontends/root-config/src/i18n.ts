@@ -57,6 +57,7 @@ type RootMessages = {
   titleFinanceReview: string;
   titleNotFound: string;
   footer: string;
+  footerApiReference: string;
   navHome: string;
   navProjects: string;
   navAdmin: string;
@@ -134,6 +135,7 @@ const ru: RootMessages = {
   titleFinanceReview: 'Разбор платежей',
   titleNotFound: 'Страница не найдена',
   footer: 'Картотека — открытая CRM для работы с контрагентами',
+  footerApiReference: 'API для партнёров',
   navHome: 'Мой день',
   navProjects: 'Проекты',
   navAdmin: 'Администрирование',
@@ -208,6 +210,7 @@ const en: RootMessages = {
   titleFinanceReview: 'Payment review',
   titleNotFound: 'Page not found',
   footer: 'Kartoteka — open-source counterparty CRM',
+  footerApiReference: 'Partner API',
   navHome: 'My day',
   navProjects: 'Projects',
   navAdmin: 'Administration',

@@ -256,7 +256,9 @@ export const renderShell = (root: HTMLElement): Shell => {
   });
 
   const footerText = h('span');
-  const footer = h('footer', { class: 'kt-footer' }, [footerText]);
+  // the partner API reference (generated from the supergraph, served by the portal server): a page of its own
+  const footerApi = h('a', { href: '/api-reference/', class: 'kt-footer__link', 'data-testid': 'footer-api-reference' });
+  const footer = h('footer', { class: 'kt-footer' }, [footerText, ' · ', footerApi]);
 
   root.append(skipLink, header, main, footer);
 
@@ -317,6 +319,7 @@ export const renderShell = (root: HTMLElement): Shell => {
     notFoundText.textContent = t('notFoundText');
     notFoundBack.textContent = t('notFoundBack');
     footerText.textContent = t('footer');
+    footerApi.textContent = t('footerApiReference');
     homeTitle.textContent = t('homeTitle');
     homeDate.textContent = new Intl.DateTimeFormat(intlLocaleOf(active), { weekday: 'long', day: 'numeric', month: 'long' }).format(new Date());
     renderWorkCounts();
