@@ -1,5 +1,6 @@
 import { DEMO_USERS } from '@kartoteka/kit';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
+import { checkPublishedEvents } from '../support/event-contracts';
 import { startStack, type Stack } from '../support/stack';
 import { scaled } from '../support/timing';
 
@@ -261,4 +262,11 @@ describe('deal cases through the gateway', () => {
     );
     expect(createDeal).toEqual({ stage: 'lead', templateVersion: { template: { name: 'Продажа' } }, nextAction: { title: 'Позвонить и выявить потребность' } });
   });
+});
+
+it('every event the scenario published parses with the contract its consumers read it with (each producer/consumer pair)', async () => {
+  await stack.settle();
+  const report = await checkPublishedEvents(stack);
+  expect(report.violations).toEqual([]);
+  expect(report.pairs.length).toBeGreaterThanOrEqual(6);
 });

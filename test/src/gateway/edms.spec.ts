@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
+import { checkPublishedEvents } from '../support/event-contracts';
 import { startStack, type Stack } from '../support/stack';
 import { scaled } from '../support/timing';
 
@@ -155,4 +156,11 @@ describe('EDMS through the gateway', () => {
     const forbidden = await stack.call(`{ verifyAuditChain { valid } }`, {}, await stack.login(author));
     expect((forbidden.errors as Errors)?.[0].extensions?.code).toBe('FORBIDDEN');
   });
+});
+
+it('every event the scenario published parses with the contract its consumers read it with (each producer/consumer pair)', async () => {
+  await stack.settle();
+  const report = await checkPublishedEvents(stack);
+  expect(report.violations).toEqual([]);
+  expect(report.pairs.length).toBeGreaterThanOrEqual(8);
 });

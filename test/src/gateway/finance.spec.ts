@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { overdueJob } from '../../../services/finance/src/modules/execution/overdue.job';
 import { bankStatement, isoDay, type StatementLine } from '../support/bank-statement';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
+import { checkPublishedEvents } from '../support/event-contracts';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/timing';
 
@@ -264,4 +265,11 @@ describe('finance through the gateway', () => {
     await stack.settle();
     expect(await overdueOf()).toHaveLength(1);
   });
+});
+
+it('every event the scenario published parses with the contract its consumers read it with (each producer/consumer pair)', async () => {
+  await stack.settle();
+  const report = await checkPublishedEvents(stack);
+  expect(report.violations).toEqual([]);
+  expect(report.pairs.length).toBeGreaterThanOrEqual(8);
 });

@@ -33,7 +33,9 @@ function documentsOf(module: Record<string, unknown>, file: string): { name: str
   const visit = (value: unknown, name: string, depth: number): void => {
     // a fragment alone is checked where an operation includes it
     if (isDocument(value)) {
-      if (value.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION)) found.push({ name, document: value });
+      const operation = value.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+      // named by its module, export and operation: the message of a failure says which operation broke
+      if (operation) found.push({ name: `${name} (${operation.kind === Kind.OPERATION_DEFINITION && operation.name ? operation.name.value : 'anonymous'})`, document: value });
     }
     else if (depth < 3 && typeof value === 'object' && value !== null) for (const [key, inner] of Object.entries(value)) visit(inner, `${name}.${key}`, depth + 1);
   };

@@ -4,6 +4,7 @@ import { startSmtpSink, type SmtpSink } from '../../../services/documents/src/mo
 import { mailRelayWorker } from '../../../services/documents/src/modules/notification/mail-relay.worker';
 import { taskReminderJob } from '../../../services/deals/src/modules/task/task-reminder.job';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
+import { checkPublishedEvents } from '../support/event-contracts';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/timing';
 
@@ -119,4 +120,11 @@ describe('projects and tasks through the gateway', () => {
     const countsAfter = await gql<{ myWorkCounts: { openTasks: number } }>('{ myWorkCounts { openTasks } }', {}, ACCOUNTANT);
     expect(countsAfter.myWorkCounts.openTasks).toBe(0);
   });
+});
+
+it('every event the scenario published parses with the contract its consumers read it with (each producer/consumer pair)', async () => {
+  await stack.settle();
+  const report = await checkPublishedEvents(stack);
+  expect(report.violations).toEqual([]);
+  expect(report.pairs.length).toBeGreaterThanOrEqual(6);
 });

@@ -1,5 +1,6 @@
 import { DEMO_USERS } from '@kartoteka/kit';
 import { CREATE_COUNTERPARTY, CREATE_DOCUMENT, legalEntityInput } from '../support/fixtures';
+import { checkPublishedEvents } from '../support/event-contracts';
 import { startStack, type Stack } from '../support/stack';
 import { scaled } from '../support/timing';
 
@@ -107,4 +108,11 @@ describe('the counterparty timeline through the gateway', () => {
     const denied = await stack.call(VERIFY, {}, managerToken);
     expect(denied.errors?.map((error) => error.extensions?.code)).toEqual(expect.arrayContaining(['FORBIDDEN']));
   });
+});
+
+it('every event the scenario published parses with the contract its consumers read it with (each producer/consumer pair)', async () => {
+  await stack.settle();
+  const report = await checkPublishedEvents(stack);
+  expect(report.violations).toEqual([]);
+  expect(report.pairs.length).toBeGreaterThanOrEqual(8);
 });
