@@ -99,9 +99,12 @@ export function changelogEntry(day: string, changes: readonly SchemaChange[], de
   const order: SchemaChange['level'][] = ['BREAKING', 'DANGEROUS', 'NON_BREAKING'];
   const heading: Record<SchemaChange['level'], string> = { BREAKING: 'Breaking', DANGEROUS: 'Dangerous', NON_BREAKING: 'Added and compatible' };
   const lines = [`## ${day}`, ''];
-  if (!changes.length) lines.push('No change to the API.', '');
+  // a changed description is no change of the API's contract: counted, not listed
+  const described = changes.filter((change) => change.type.includes('DESCRIPTION'));
+  const listed = changes.filter((change) => !change.type.includes('DESCRIPTION'));
+  if (!listed.length) lines.push(described.length ? `Descriptions only (${described.length}).` : 'No change to the API.', '');
   for (const level of order) {
-    const group = changes.filter((change) => change.level === level);
+    const group = listed.filter((change) => change.level === level);
     if (!group.length) continue;
     lines.push(`### ${heading[level]}`, '');
     for (const change of group) {
@@ -110,5 +113,6 @@ export function changelogEntry(day: string, changes: readonly SchemaChange[], de
     }
     lines.push('');
   }
+  if (listed.length && described.length) lines.push(`And ${described.length} description change(s).`, '');
   return lines.join('\n');
 }
