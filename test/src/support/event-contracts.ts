@@ -1,6 +1,6 @@
 import pg from 'pg';
 import * as kit from '@kartoteka/kit';
-import type { EventContract } from '@kartoteka/kit';
+import type { EventContract, EventPayload } from '@kartoteka/kit';
 import type { Stack } from './stack';
 
 const isContract = (value: unknown): value is EventContract<unknown> =>
@@ -40,7 +40,7 @@ export async function checkPublishedEvents(stack: Stack): Promise<EventContractR
         violations.push(`${event.producer} published ${event.topic}, which has no contract`);
         continue;
       }
-      const parsed = contract.parse({ payload: event.payload });
+      const parsed = contract.parse({ payload: event.payload as EventPayload });
       if (!parsed.ok) violations.push(`${event.producer} → ${event.topic}: ${parsed.error}`);
       for (const subscription of subscriptions.filter((candidate) => candidate.topic === event.topic)) pairs.add(`${event.producer} → ${event.topic} → ${subscription.consumer}`);
     }
