@@ -355,13 +355,33 @@ describe('deal cases in the portal', () => {
   });
 });
 
-/** Fills one form field of the deal on its page (edited in place) and saves it: the deal's version goes up. */
+/**
+ * Fills one form field of the deal on its page (edited in place) and saves it: the deal's version goes up. On a busy
+ * machine the page may still show the deal as the board's cache had it when the field is filled: the save is then
+ * refused as CONFLICT, and a user reloads the latest version and saves again — so does this helper (at most twice);
+ * a form whose validation has not caught up with the value just typed is saved again too. Any other outcome fails
+ * with what the page says.
+ */
 async function fillDealField(key: string, value: string): Promise<void> {
   const dealPage = page.locator(`[data-testid="deal-page"][data-id="${dealId}"]`);
-  await dealPage.waitFor();
-  const version = Number(await dealPage.getAttribute('data-version'));
-  await page.getByTestId(`case-input-${key}`).fill(value);
-  await page.getByTestId('deal-dirty').waitFor();
-  await page.getByTestId('deal-save').click();
-  await page.locator(`[data-testid="deal-page"][data-id="${dealId}"][data-version="${version + 1}"]`).waitFor();
+  for (let attempt = 1; ; attempt += 1) {
+    await dealPage.waitFor();
+    const version = Number(await dealPage.getAttribute('data-version'));
+    await page.getByTestId(`case-input-${key}`).fill(value);
+    await page.getByTestId('deal-dirty').waitFor();
+    await page.getByTestId('deal-save').click();
+    const saved = page.locator(`[data-testid="deal-page"][data-id="${dealId}"][data-version="${version + 1}"]`);
+    const conflict = page.getByTestId('deal-conflict');
+    const formError = page.getByTestId('deal-form-error');
+    await saved.or(conflict).or(formError).first().waitFor();
+    if (await saved.count()) return;
+    if (attempt < 3 && (await conflict.count())) {
+      await page.getByTestId('deal-conflict-reload').click();
+      await conflict.waitFor({ state: 'detached' });
+      continue;
+    }
+    // the form's own validation may not have caught up with the value just typed: the next click sees it
+    if (attempt < 3 && (await formError.count())) continue;
+    throw new Error(`the deal was not saved: ${(await page.locator('[data-testid="deal-conflict"], [data-testid="deal-form-error"]').allTextContents()).join(' | ')}`);
+  }
 }
