@@ -9,13 +9,22 @@ import { eventually, scaled } from './timing';
 export const ROOT = join(__dirname, '..', '..', '..');
 
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  // Below Linux's ephemeral range (32768–60999): a port the OS hands out for port 0 or as the source port of an
+  // outgoing connection (every pool of a busy test run opens many) may be taken again before the process under test
+  // binds it; a port from this range is never handed out that way, only another test could pick it, and it is
+  // checked free first.
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port found in 20000-31999');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }
 

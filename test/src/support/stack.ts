@@ -42,6 +42,11 @@ export type Stack = {
    * service: documents', deals' and counterparties' local copies are then current. `call` does it after every mutation.
    */
   settle: () => Promise<void>;
+  /**
+   * Waits until every event of every topic is handled by every consumer and no outbox holds an unpublished one
+   * (projections such as the counterparty timeline included): for checks that compare whole databases.
+   */
+  settleAll: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -103,6 +108,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     deals: readModelTopicsOf(dealsEventHandlers()),
     finance: readModelTopicsOf(financeEventHandlers()),
   });
+  // every topic every consumer handles, every producer's outbox: nothing at all in flight
+  const everything = new EventSettler(
+    events.url,
+    SUBGRAPH_NAMES.map((name) => subgraphs[name].database.url),
+    {
+      counterparties: Object.keys(counterpartiesEventHandlers()),
+      documents: Object.keys(documentsEventHandlers()),
+      deals: Object.keys(dealsEventHandlers()),
+      finance: Object.keys(financeEventHandlers()),
+    },
+  );
   // the demo staff reach the read models of documents and deals before any test refers to them
   await settler.settle();
 
@@ -154,9 +170,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     filesDir,
     eventBusUrl: events.url,
     settle: () => settler.settle(),
+    settleAll: () => everything.settle(),
     stop: async () => {
       await gateway.stop();
       await settler.close();
+      await everything.close();
       await Promise.all(started.map((subgraph) => subgraph.close().catch(() => undefined)));
       await events.drop().catch(() => undefined);
       rmSync(filesDir, { recursive: true, force: true });
