@@ -87,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
     SHUTDOWN_GRACE_MS: num({ default: 10000 }),
     TRUST_REQUEST_ID: bool({ default: true }),
-    REST_SERVICES: str({ default: 'documents,finance', desc: 'Comma-separated services reachable through /rest/<service>/' }),
+    REST_SERVICES: str({ default: 'counterparties,documents,deals,finance', desc: 'Comma-separated services reachable through /rest/<service>/' }),
     REST_MAX_BODY_BYTES: num({ default: DEFAULT_REST_MAX_BODY_BYTES, desc: 'Largest REST request body (uploads) in bytes' }),
     REST_TIMEOUT_MS: num({ default: 60000, desc: 'Time a service may take to start answering a REST request once its body has arrived' }),
     RATE_LIMIT_USER_PER_MINUTE: num({ default: 1200, desc: 'Requests per minute per staff user (0: no limit)' }),

@@ -43,6 +43,14 @@ export const PERMISSIONS = [
    * (except a read-only role: VIEWER has neither).
    */
   'tasks:write',
+  /** Read offer mailings, their recipients and the suppression list (every role). */
+  'mailings:read',
+  /** Create, change, submit, start, pause, resume and cancel offer mailings; add suppressions. */
+  'mailings:manage',
+  /** Upload and version document templates (DOCX) per document type. ADMIN only; never an API key scope. */
+  'templates:manage',
+  /** Import counterparties, their contacts and bank accounts from spreadsheets (XLSX, CSV). */
+  'counterparties:import',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -68,14 +76,16 @@ export const API_KEY_SCOPES = [
   'tasks:read',
   'tasks:write',
   'payments:import',
+  'mailings:read',
+  'counterparties:import',
 ] as const satisfies readonly Permission[];
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
-const READ_ALL: Permission[] = ['users:read', 'counterparties:read', 'documents:read', 'deals:read', 'finance:read', 'projects:read', 'tasks:read'];
+const READ_ALL: Permission[] = ['users:read', 'counterparties:read', 'documents:read', 'deals:read', 'finance:read', 'projects:read', 'tasks:read', 'mailings:read'];
 
 export const ROLE_PERMISSIONS: Record<RoleCode, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  MANAGER: [...READ_ALL, 'counterparties:write', 'documents:write', 'deals:write', 'finance:write', 'projects:write', 'tasks:write'],
+  MANAGER: [...READ_ALL, 'counterparties:write', 'counterparties:import', 'documents:write', 'deals:write', 'finance:write', 'projects:write', 'tasks:write', 'mailings:manage'],
   APPROVER: [...READ_ALL, 'documents:approve', 'tasks:write'],
   VIEWER: READ_ALL,
   LAWYER: [...READ_ALL, 'documents:approve', 'tasks:write'],
