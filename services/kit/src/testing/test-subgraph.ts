@@ -4,7 +4,7 @@ import { migrateUp } from '../orm/migration-cli';
 import type { SubgraphConfig } from '../config/env';
 import { createLogger, type Logger } from '../server/logger';
 import { startSubgraphServer, type RunningSubgraph, type SubgraphDefinition } from '../server/subgraph-server';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { createMigratedTestDatabase, type TestDatabase } from './test-database';
 
 export type GraphQLResponse<T = Record<string, unknown>> = {
   data?: T | null;
@@ -26,13 +26,12 @@ export async function postGraphQL<T = Record<string, unknown>>(url: string, quer
   return { ...body, status: response.status };
 }
 
-/** A subgraph on its own fresh database with migrations applied, listening on a free loopback port. */
+/** A subgraph on its own fresh database with migrations applied (a copy of the migrated template), listening on a free loopback port. */
 export async function startTestSubgraph(
   definition: SubgraphDefinition,
   options: { onQuery?: (sql: string) => void; config?: Partial<SubgraphConfig>; logger?: Logger } = {},
 ): Promise<TestSubgraph> {
-  const database = await createTestDatabase(definition.service);
-  await migrateUp(definition, database.url);
+  const database = await createMigratedTestDatabase(definition, (url) => migrateUp(definition, url));
   const secret = randomBytes(24).toString('hex');
   const config: SubgraphConfig = {
     service: definition.service,
