@@ -27,6 +27,10 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
 # --- runtime: Node, the pruned node_modules and the compiled output; no pnpm, no sources, no compilers -----
 FROM node:20.20.2-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4103
+# documents generated from DOCX templates get a PDF from LibreOffice in headless mode (fonts with Cyrillic);
+# without it a generated version carries the DOCX only, with a warning (LIBREOFFICE_PATH)
+RUN apt-get update && apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 # V8 heap settings (the same in scripts/start.mjs and the benchmarks): node's defaults let the heap grow to 4x
 # what it keeps alive under load plus 32 MiB of young generation; these keep RSS under 200 MiB at a small CPU
 # cost (figures: `pnpm bench:soak`). They also apply to the migration and seed commands of the same image.
