@@ -18,6 +18,9 @@ export const TIMELINE_KINDS = [
   'PROJECT_CREATED',
   'PROJECT_CHANGED',
   'MAILING_SENT',
+  'MAILING_BOUNCED',
+  'MAILING_FAILED',
+  'MAILING_UNSUBSCRIBED',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 export type TimelineSubjectType = 'COUNTERPARTY' | 'DOCUMENT' | 'DEAL' | 'TASK' | 'PROJECT' | 'PAYMENT' | 'MAILING';
@@ -29,6 +32,7 @@ export const TIMELINE_GROUPS = {
   deals: ['DEAL_CREATED', 'DEAL_STAGE_MOVED', 'DEAL_WON', 'DEAL_LOST'],
   payments: ['PAYMENT_RECEIVED'],
   work: ['TASK_CREATED', 'TASK_COMPLETED', 'PROJECT_CREATED', 'PROJECT_CHANGED'],
+  mailings: ['MAILING_SENT', 'MAILING_BOUNCED', 'MAILING_FAILED', 'MAILING_UNSUBSCRIBED'],
 } as const satisfies Record<string, readonly TimelineKind[]>;
 export type TimelineGroup = keyof typeof TIMELINE_GROUPS;
 

@@ -18,12 +18,15 @@ export const TIMELINE_KINDS = [
   'PROJECT_CREATED',
   'PROJECT_CHANGED',
   'MAILING_SENT',
+  'MAILING_BOUNCED',
+  'MAILING_FAILED',
+  'MAILING_UNSUBSCRIBED',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 export const TimelineKindEnum = Object.fromEntries(TIMELINE_KINDS.map((kind) => [kind, kind])) as { [K in TimelineKind]: K };
 registerEnumType(TimelineKindEnum, {
   name: 'TimelineKind',
-  description: 'What happened with a counterparty (MAILING_SENT is reserved for the mailing service)',
+  description: 'What happened with a counterparty (MAILING_*: a mailing recipient\'s delivery outcome, from the mailings service)',
 });
 
 export const TIMELINE_SUBJECT_TYPES = ['COUNTERPARTY', 'DOCUMENT', 'DEAL', 'TASK', 'PROJECT', 'PAYMENT', 'MAILING'] as const;

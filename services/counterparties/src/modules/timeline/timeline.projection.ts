@@ -10,6 +10,8 @@ import {
   DOCUMENT_SIGNED,
   DOCUMENT_STATUS_CHANGED,
   documentActivityContract,
+  MAILING_RECIPIENT_STATUS_CHANGED,
+  mailingRecipientStatusContract,
   documentSignedContract,
   PAYMENT_RECEIVED,
   paymentReceivedContract,
@@ -127,6 +129,8 @@ export function derivedEntryId(name: string): string {
 function documentTitle(number: string | null, title: string | null): string | null {
   return number ? `№ ${number}${title ? ` — ${title}` : ''}` : title;
 }
+
+const MAILING_KIND: Partial<Record<string, TimelineKind>> = { SENT: 'MAILING_SENT', BOUNCED: 'MAILING_BOUNCED', FAILED: 'MAILING_FAILED', UNSUBSCRIBED: 'MAILING_UNSUBSCRIBED' };
 
 const DEAL_KIND: Record<string, TimelineKind> = { [DEAL_CREATED]: 'DEAL_CREATED', [DEAL_STAGE_MOVED]: 'DEAL_STAGE_MOVED', [DEAL_WON]: 'DEAL_WON', [DEAL_LOST]: 'DEAL_LOST' };
 
@@ -268,6 +272,24 @@ const APPLY: Record<string, EventHandler> = {
       },
     ]),
   ),
+  // A mailing recipient's delivery outcome (mailings): one entry per status reached; QUEUED is not news.
+  [MAILING_RECIPIENT_STATUS_CHANGED]: async (event, em) => {
+    const news = parseOrPark(mailingRecipientStatusContract, event);
+    const kind = MAILING_KIND[news.status];
+    if (!kind) return;
+    await insertTimelineRows(em, [
+      row(event, {
+        counterpartyId: news.counterpartyId,
+        occurredAt: dateOr(news.at, event.occurredAt),
+        kind,
+        actorId: null,
+        subjectType: 'MAILING',
+        subjectId: news.mailingId,
+        subjectTitle: news.mailingName || null,
+        summary: { recipientId: news.recipientId, contactId: news.contactId, contactName: news.contactName, status: news.status, bounceKind: news.bounceKind },
+      }),
+    ]);
+  },
   [PAYMENT_RECEIVED]: async (event, em) => {
     const payment = parseOrPark(paymentReceivedContract, event);
     await insertTimelineRows(em, [

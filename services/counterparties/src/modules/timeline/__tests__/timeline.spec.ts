@@ -5,6 +5,7 @@ import {
   DOCUMENT_ACTIVITY,
   DOCUMENT_CREATED,
   DOCUMENT_SIGNED,
+  MAILING_RECIPIENT_STATUS_CHANGED,
   PAYMENT_RECEIVED,
   TASK_COMPLETED,
   TASK_CREATED,
@@ -149,6 +150,22 @@ describe('Counterparty.timeline', () => {
     await subgraph.orm.em.fork().transactional((em) => resetTimeline(em));
     const after = await timeline(counterparty.id);
     expect(after.edges.map((edge) => edge.node.id)).toEqual(before.edges.map((edge) => edge.node.id));
+  });
+
+  it('shows a mailing recipient\'s delivery outcomes (sent, bounced, unsubscribed) once each, and no queued news', async () => {
+    const counterparty = await createCounterparty();
+    const mailingId = randomUUID();
+    const recipientId = randomUUID();
+    const news = (status: string, at: Date, bounceKind: string | null = null): EventPayload => ({ mailingId, mailingName: 'Осеннее КП', counterpartyId: counterparty.id, recipientId, contactId: randomUUID(), contactName: 'Иван Петров', status, bounceKind, at: at.toISOString() });
+    const t0 = new Date(Date.now() + 120_000);
+    await deliver(MAILING_RECIPIENT_STATUS_CHANGED, news('QUEUED', t0));
+    const sent = await deliver(MAILING_RECIPIENT_STATUS_CHANGED, news('SENT', new Date(t0.getTime() + 1000)));
+    await deliver(MAILING_RECIPIENT_STATUS_CHANGED, news('SENT', new Date(t0.getTime() + 1000)), sent.occurredAt, sent.id);
+    await deliver(MAILING_RECIPIENT_STATUS_CHANGED, news('BOUNCED', new Date(t0.getTime() + 2000), 'HARD'));
+    await deliver(MAILING_RECIPIENT_STATUS_CHANGED, news('UNSUBSCRIBED', new Date(t0.getTime() + 3000)));
+    const page = await timeline(counterparty.id, { first: 10, kinds: ['MAILING_SENT', 'MAILING_BOUNCED', 'MAILING_FAILED', 'MAILING_UNSUBSCRIBED'] });
+    expect(page.edges.map((edge) => edge.node.kind)).toEqual(['MAILING_UNSUBSCRIBED', 'MAILING_BOUNCED', 'MAILING_SENT']);
+    expect(page.edges[1].node).toMatchObject({ subjectType: 'MAILING', subjectId: mailingId, subjectTitle: 'Осеннее КП', source: 'mailings', summary: { recipientId, contactName: 'Иван Петров', status: 'BOUNCED', bounceKind: 'HARD' } });
   });
 
   it('refuses bad arguments with typed errors', async () => {

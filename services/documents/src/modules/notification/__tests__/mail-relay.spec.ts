@@ -1,10 +1,9 @@
 import { DEFAULT_MAIL_FROM, defaultDocumentsSettings } from '../../../config';
-import { startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { type SinkProcess, startSinkProcess, startTestSubgraph, type TestSubgraph, waitFor } from '@kartoteka/kit/testing';
 import { documentsSubgraph } from '../../../subgraph';
 import { mailRelayWorker, type MailRelay } from '../mail-relay.worker';
 import { liveChannelOf } from '../notification.events';
 import { notifyCommitted, notifyInput, outboxRows, seedStaff, silentLogger, staffMember } from './notification.fixtures';
-import { type SinkProcess, startSinkProcess, waitFor } from './smtp-sink';
 
 let subgraph: TestSubgraph;
 let sink: SinkProcess;

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { apiKeyIdentity, GATEWAY_TOKEN_HEADER, type Identity, signGatewayToken, userIdentity } from '@kartoteka/kit';
-import { startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { startTestSubgraph, type TestSubgraph, waitFor } from '@kartoteka/kit/testing';
 import { defaultDocumentsSettings } from '../../../config';
 import { documentsSubgraph } from '../../../subgraph';
 import { liveChannelOf } from '../notification.events';
 import { NotificationService } from '../notification.service';
 import { notifyCommitted, notifyInput, silentLogger } from './notification.fixtures';
-import { waitFor } from './smtp-sink';
 
 type SseEvent = { event: string; data: string };
 type OpenStream = { status: number; events: SseEvent[]; comments: string[]; ended: Promise<void>; close: () => void };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { DEFAULT_MAIL_FROM, defaultDocumentsSettings } from '../../../config';
-import { startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
+import { type SmtpSink, startSmtpSink, startTestSubgraph, type TestSubgraph, waitFor } from '@kartoteka/kit/testing';
 import { documentsSubgraph } from '../../../subgraph';
 import { mailRelayWorker, type MailRelay, type MailRelayOptions } from '../mail-relay.worker';
 import { liveChannelOf, type LiveEvent } from '../notification.events';
@@ -9,7 +9,6 @@ import { NotificationService } from '../notification.service';
 import { overdueCheckWorker } from '../overdue-check.worker';
 import { renderNotificationMail } from '../notification.templates';
 import { notifyCommitted, notifyInput, outboxRows, seedStaff, silentLogger, staffMember } from './notification.fixtures';
-import { type SmtpSink, startSmtpSink, waitFor } from './smtp-sink';
 
 const PORTAL = 'https://portal.example.test';
 
