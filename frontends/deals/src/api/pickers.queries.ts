@@ -1,55 +1,32 @@
-import { gql } from '@apollo/client/core';
+import type {
+  DealCounterpartyContactsQuery,
+  DealCounterpartyOptionsQuery,
+  DealStaffOptionsQuery,
+  FunnelOwnerNameQuery,
+  FunnelOwnerOptionsQuery,
+} from './__generated__/pickers';
 
-/** Pickers of the deal pages: staff (documents subgraph), counterparties and their contacts (counterparties subgraph). */
+/**
+ * Pickers of the app's pages: staff (documents subgraph), owners (identity's users, the funnel filters),
+ * counterparties and their contacts (counterparties subgraph). Documents in pickers.graphql, types generated (`pnpm codegen`).
+ */
+export {
+  DealStaffOptionsDocument as STAFF_OPTIONS,
+  DealCounterpartyOptionsDocument as COUNTERPARTY_OPTIONS,
+  DealCounterpartyContactsDocument as COUNTERPARTY_CONTACTS,
+  FunnelOwnerOptionsDocument as OWNER_OPTIONS,
+  FunnelOwnerNameDocument as OWNER_NAME,
+} from './__generated__/pickers';
 
-export type StaffMember = { id: string; name: string; email: string; roles: string[] };
-export type StaffData = { staff: StaffMember[] };
-export const STAFF_OPTIONS = gql`
-  query DealStaffOptions($search: String, $first: Int!) {
-    staff(search: $search, first: $first) {
-      id
-      name
-      email
-      roles
-    }
-  }
-`;
+export type StaffData = DealStaffOptionsQuery;
+export type StaffMember = StaffData['staff'][number];
 
-export type CounterpartyOption = { id: string; name: string; shortName: string | null; inn: string | null };
-export type CounterpartyOptionsData = { counterparties: { edges: { node: CounterpartyOption }[] } };
-export const COUNTERPARTY_OPTIONS = gql`
-  query DealCounterpartyOptions($search: String) {
-    counterparties(first: 20, search: $search) {
-      edges {
-        node {
-          id
-          name
-          shortName
-          inn
-        }
-      }
-    }
-  }
-`;
+export type CounterpartyOptionsData = DealCounterpartyOptionsQuery;
+export type CounterpartyOption = CounterpartyOptionsData['counterparties']['edges'][number]['node'];
 
-export type CounterpartyContact = { id: string; name: string; position: string | null; email: string | null; phone: string | null };
-export type CounterpartyContactsData = {
-  counterparty: (CounterpartyOption & { contacts: CounterpartyContact[] }) | null;
-};
-export const COUNTERPARTY_CONTACTS = gql`
-  query DealCounterpartyContacts($id: ID!) {
-    counterparty(id: $id) {
-      id
-      name
-      shortName
-      inn
-      contacts {
-        id
-        name
-        position
-        email
-        phone
-      }
-    }
-  }
-`;
+export type CounterpartyContactsData = DealCounterpartyContactsQuery;
+export type CounterpartyContact = NonNullable<CounterpartyContactsData['counterparty']>['contacts'][number];
+
+export type OwnerOptionsData = FunnelOwnerOptionsQuery;
+export type OwnerOption = OwnerOptionsData['users']['edges'][number]['node'];
+export type OwnerNameData = FunnelOwnerNameQuery;

@@ -1,8 +1,8 @@
-import { computed, ref, watch, type ComputedRef, type Ref } from 'vue';
+import { computed, toRef, watch, type ComputedRef, type Ref } from 'vue';
 import { useQuery } from '@vue/apollo-composable';
 import type { ApolloError } from '@apollo/client/core';
-import { CASE_TEMPLATE_OPTIONS, type CaseTemplateOption, type CaseTemplatesData } from '../api/funnel.queries';
-import { queryParam, replaceQuery } from './routes';
+import { CASE_TEMPLATE_OPTIONS, type CaseTemplateOption } from '../api/funnel.queries';
+import { urlParam, useUrlFilters } from '@kartoteka/portal-api/vue';
 
 export type TemplateChoice = {
   /** The chosen template (`?templateId=`), null for "all templates" (the list) or before the list came. */
@@ -22,8 +22,8 @@ export type TemplateChoice = {
  * analytics) the first published template is chosen when the address names none (or an unknown one).
  */
 export const useTemplateChoice = ({ required }: { required: boolean }): TemplateChoice => {
-  const templateId = ref<string | null>(queryParam('templateId'));
-  const { result, loading, error, refetch } = useQuery<CaseTemplatesData>(CASE_TEMPLATE_OPTIONS, {}, { fetchPolicy: 'cache-and-network' });
+  const templateId = toRef(useUrlFilters({ templateId: urlParam.string() }).filters, 'templateId');
+  const { result, loading, error, refetch } = useQuery(CASE_TEMPLATE_OPTIONS, {}, { fetchPolicy: 'cache-and-network' });
 
   const templates = computed(() =>
     (result.value?.caseTemplates ?? []).filter((template) => template.latestVersion !== null).sort((a, b) => a.name.localeCompare(b.name)),
@@ -40,7 +40,6 @@ export const useTemplateChoice = ({ required }: { required: boolean }): Template
     },
     { immediate: true },
   );
-  watch(templateId, (id) => replaceQuery({ templateId: id }), { immediate: true });
 
   return { templateId, templates, chosen, loading, error, none, refetch: () => refetch() };
 };

@@ -1,5 +1,5 @@
-import { apiErrorsOf, type ApiError } from '@kartoteka/portal-api';
-import { describeError, errorText } from '../model/errors';
+import type { ApiError } from '@kartoteka/portal-api';
+import { errorText } from '../model/errors';
 
 type Translate = (key: string, params?: Record<string, unknown>) => string;
 type HasMessage = (key: string) => boolean;
@@ -15,21 +15,27 @@ export const formFieldOf = (field: string | null | undefined): string | null => 
   return path.split('.')[0] || null;
 };
 
+/** `fieldOf` of portal-api's `useServerForm` for a form showing `fields`: an API error's field, if the form has it. */
+export const fieldIn =
+  (fields: readonly string[]) =>
+  (field: string): string | null => {
+    const path = formFieldOf(field);
+    return path && fields.includes(path) ? path : null;
+  };
+
 /**
- * A failed save split for the form: typed BAD_USER_INPUT errors on a field the form shows go under that field,
- * everything else becomes one line for the form's banner.
+ * The banner line of a work form: a failure that carried no API error; else, while server errors remain, the ones
+ * that name no field of the form (or "fix the errors" when all stand under their fields); else "fix the errors"
+ * while the client's checks fail after a save; else none.
  */
-export const placeServerErrors = (error: unknown, fields: readonly string[], t: Translate, te: HasMessage): { byField: Record<string, string>; banner: string | null } => {
-  const byField: Record<string, string> = {};
-  const rest: string[] = [];
-  for (const err of apiErrorsOf(error)) {
-    const field = err.code === 'BAD_USER_INPUT' ? formFieldOf(err.field) : null;
-    if (field && fields.includes(field)) byField[field] = serverErrorText(err, t, te);
-    else rest.push(serverErrorText(err, t, te));
-  }
-  if (rest.length > 0) return { byField, banner: rest.join('; ') };
-  if (Object.keys(byField).length > 0) return { byField, banner: null };
-  return { byField, banner: describeError(error, t) };
+export const formBanner = (
+  state: { failure: string | null; serverErrors: boolean; unplaced: readonly ApiError[]; clientErrors: boolean },
+  t: Translate,
+  te: HasMessage,
+): string | null => {
+  if (state.failure) return state.failure;
+  if (state.serverErrors) return state.unplaced.length > 0 ? state.unplaced.map((error) => serverErrorText(error, t, te)).join('; ') : t('work.form.fixErrors');
+  return state.clientErrors ? t('work.form.fixErrors') : null;
 };
 
 /** Today as YYYY-MM-DD in the browser's time zone. */
