@@ -9,7 +9,7 @@ import pg from 'pg';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Every database of an installation: one per service, and the PostgreSQL event bus's own (when it is used). */
-export const SERVICES = ['identity', 'counterparties', 'documents', 'deals', 'finance'];
+export const SERVICES = ['identity', 'counterparties', 'documents', 'deals', 'finance', 'mailings'];
 export const DATABASES = [...SERVICES, 'events'];
 
 export function log(message) {

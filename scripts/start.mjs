@@ -31,6 +31,7 @@ export const SERVICES = [
   { name: 'documents', port: Number(env.DOCUMENTS_PORT ?? 4103) },
   { name: 'deals', port: Number(env.DEALS_PORT ?? 4104) },
   { name: 'finance', port: Number(env.FINANCE_PORT ?? 4105) },
+  { name: 'mailings', port: Number(env.MAILINGS_PORT ?? 4106) },
 ];
 
 /**
@@ -100,12 +101,14 @@ function loadSecrets() {
     const secrets = JSON.parse(readFileSync(file, 'utf8'));
     // an installation from before a service existed (e.g. finance) gets a secret for it, kept from now on
     const missing = SERVICES.filter((s) => !secrets.subgraphs?.[s.name]);
-    if (missing.length === 0) return secrets;
+    if (missing.length === 0 && secrets.unsubscribe) return secrets;
     secrets.subgraphs = { ...secrets.subgraphs, ...Object.fromEntries(missing.map((s) => [s.name, secret()])) };
+    // the key of mailings' signed unsubscribe links (kept: changing it breaks the links already sent)
+    secrets.unsubscribe ??= secret();
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
     return secrets;
   }
-  const secrets = { jwt: secret(), postgres: secret(), subgraphs: Object.fromEntries(SERVICES.map((s) => [s.name, secret()])) };
+  const secrets = { jwt: secret(), postgres: secret(), unsubscribe: secret(), subgraphs: Object.fromEntries(SERVICES.map((s) => [s.name, secret()])) };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
@@ -187,6 +190,14 @@ function serviceEnv(service, serverUrl, secrets) {
     LOG_LEVEL: env.LOG_LEVEL ?? 'info',
     ...(service.name === 'documents'
       ? { PORTAL_URL: env.PORTAL_URL ?? `http://${HOST}:${PORTAL_PORT}`, FILES_DIR: env.FILES_DIR ?? join(DATA_DIR, 'files'), ...(MAIL_SINK ? { SMTP_URL: `smtp://127.0.0.1:${MAIL_SINK_PORT}` } : {}) }
+      : {}),
+    // offer mailings: their own SMTP settings (the local sink unless MAILINGS_SMTP_HOST is set), links to the gateway
+    ...(service.name === 'mailings'
+      ? {
+          UNSUBSCRIBE_SECRET: env.UNSUBSCRIBE_SECRET ?? secrets.unsubscribe,
+          MAILINGS_PUBLIC_URL: env.MAILINGS_PUBLIC_URL ?? `http://${HOST}:${GATEWAY_PORT}`,
+          ...(MAIL_SINK && !env.MAILINGS_SMTP_HOST ? { MAILINGS_SMTP_HOST: '127.0.0.1', MAILINGS_SMTP_PORT: String(MAIL_SINK_PORT) } : {}),
+        }
       : {}),
   };
 }

@@ -33,6 +33,7 @@ COPY --from=build /app/frontends/documents/dist ./documents/dist
 COPY --from=build /app/frontends/deals/dist ./deals/dist
 COPY --from=build /app/frontends/finance/dist ./finance/dist
 COPY --from=build /app/frontends/admin/dist ./admin/dist
+COPY --from=build /app/frontends/mailings/dist ./mailings/dist
 COPY --from=build /app/gateway/dist/api-reference /app/gateway/dist/api-reference
 # the workspace link pnpm would make: root-config → @kartoteka/frontend-tooling
 RUN mkdir -p root-config/node_modules/@kartoteka && ln -s ../../../tooling root-config/node_modules/@kartoteka/frontend-tooling

@@ -26,6 +26,7 @@ export const microfrontends = {
   deals: { specifier: '@kartoteka/deals', url: '/apps/deals/deals.js' },
   finance: { specifier: '@kartoteka/finance', url: '/apps/finance/finance.js' },
   admin: { specifier: '@kartoteka/admin', url: '/apps/admin/admin.js' },
+  mailings: { specifier: '@kartoteka/mailings', url: '/apps/mailings/mailings.js' },
 };
 
 /** Folders under frontends/ whose dist/ the portal server exposes as /apps/<name>/. */
@@ -59,6 +60,7 @@ export const naiveUiExports = [
   'NDescriptions',
   'NDescriptionsItem',
   'NDivider',
+  'NDropdown',
   'NDynamicTags',
   'NEmpty',
   'NFormItem',

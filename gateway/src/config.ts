@@ -56,8 +56,8 @@ export type RestSettings = {
 /** 10 files of 25 MiB (the documents service's defaults) plus 1 MiB of multipart overhead. */
 export const DEFAULT_REST_MAX_BODY_BYTES = 10 * 25 * 1024 * 1024 + 1024 * 1024;
 
-const SUBGRAPHS = ['identity', 'counterparties', 'documents', 'deals', 'finance'] as const;
-const DEFAULT_PORTS: Record<(typeof SUBGRAPHS)[number], number> = { identity: 4101, counterparties: 4102, documents: 4103, deals: 4104, finance: 4105 };
+const SUBGRAPHS = ['identity', 'counterparties', 'documents', 'deals', 'finance', 'mailings'] as const;
+const DEFAULT_PORTS: Record<(typeof SUBGRAPHS)[number], number> = { identity: 4101, counterparties: 4102, documents: 4103, deals: 4104, finance: 4105, mailings: 4106 };
 
 /** The only reader of process.env in the gateway. Unset NODE_ENV means production. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -87,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
     SHUTDOWN_GRACE_MS: num({ default: 10000 }),
     TRUST_REQUEST_ID: bool({ default: true }),
-    REST_SERVICES: str({ default: 'counterparties,documents,deals,finance', desc: 'Comma-separated services reachable through /rest/<service>/' }),
+    REST_SERVICES: str({ default: 'counterparties,documents,deals,finance,mailings', desc: 'Comma-separated services reachable through /rest/<service>/' }),
     REST_MAX_BODY_BYTES: num({ default: DEFAULT_REST_MAX_BODY_BYTES, desc: 'Largest REST request body (uploads) in bytes' }),
     REST_TIMEOUT_MS: num({ default: 60000, desc: 'Time a service may take to start answering a REST request once its body has arrived' }),
     RATE_LIMIT_USER_PER_MINUTE: num({ default: 1200, desc: 'Requests per minute per staff user (0: no limit)' }),

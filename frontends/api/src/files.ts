@@ -116,7 +116,8 @@ export const fileNameOfDisposition = (header: string | null): string | null => {
       return extended[1];
     }
   }
-  return /filename="([^"]*)"/i.exec(header)?.[1] ?? null;
+  // quoted, or a plain token (RFC 6266 allows both: `filename=counterparties-2026-12-06.xlsx`)
+  return /filename="([^"]*)"/i.exec(header)?.[1] ?? /filename=([^;\s"]+)/i.exec(header)?.[1] ?? null;
 };
 
 /** Saves a Blob under a name (an object URL clicked as a download link, then revoked). */

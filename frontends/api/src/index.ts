@@ -40,3 +40,5 @@ export {
   uploadFiles,
 } from './files';
 export type { PreviewKind, UploadedFile } from './files';
+export { downloadExport, EXPORT_FORMATS, ExportRequestError, exportQueryString, exportUrl } from './exports';
+export type { ExportFormat, ExportParams, ExportParamValue } from './exports';

@@ -5,6 +5,7 @@ import { navigate } from '@kartoteka/portal-api';
 export type AppRoute =
   | { name: 'list' }
   | { name: 'new' }
+  | { name: 'import' }
   | { name: 'card'; id: string }
   | { name: 'edit'; id: string }
   | { name: 'none' };
@@ -13,6 +14,7 @@ export const parseRoute = (pathname: string): AppRoute => {
   const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
   if (path === '/counterparties') return { name: 'list' };
   if (path === '/counterparties/new') return { name: 'new' };
+  if (path === '/counterparties/import') return { name: 'import' };
   const edit = /^\/counterparties\/([^/]+)\/edit$/.exec(path);
   if (edit) return { name: 'edit', id: decodeURIComponent(edit[1]) };
   const card = /^\/counterparties\/([^/]+)$/.exec(path);
@@ -37,6 +39,7 @@ export const useRoute = () => shallowReadonly(current);
 export const paths = {
   list: '/counterparties',
   create: '/counterparties/new',
+  import: '/counterparties/import',
   card: (id: string): string => `/counterparties/${encodeURIComponent(id)}`,
   edit: (id: string): string => `/counterparties/${encodeURIComponent(id)}/edit`,
 };

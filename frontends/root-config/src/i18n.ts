@@ -36,10 +36,12 @@ type RootMessages = {
   appDeals: string;
   appFinance: string;
   appAdmin: string;
+  appMailings: string;
   homeTitle: string;
   titleHome: string;
   titleProjects: string;
   titleAdmin: string;
+  titleMailings: string;
   appTasks: string;
   appNotifications: string;
   titleLogin: string;
@@ -61,6 +63,7 @@ type RootMessages = {
   navHome: string;
   navProjects: string;
   navAdmin: string;
+  navMailings: string;
   navMain: string;
   menuOpen: string;
   menuClose: string;
@@ -114,10 +117,12 @@ const ru: RootMessages = {
   appDeals: 'Сделки',
   appFinance: 'Финансы',
   appAdmin: 'Администрирование',
+  appMailings: 'Рассылки',
   homeTitle: 'Мой день',
   titleHome: 'Мой день',
   titleProjects: 'Проекты',
   titleAdmin: 'Администрирование',
+  titleMailings: 'Рассылки',
   appTasks: 'Мои задачи',
   appNotifications: 'Уведомления',
   titleLogin: 'Вход',
@@ -139,6 +144,7 @@ const ru: RootMessages = {
   navHome: 'Мой день',
   navProjects: 'Проекты',
   navAdmin: 'Администрирование',
+  navMailings: 'Рассылки',
   navMain: 'Разделы',
   menuOpen: 'Открыть меню',
   menuClose: 'Закрыть меню',
@@ -189,10 +195,12 @@ const en: RootMessages = {
   appDeals: 'Deals',
   appFinance: 'Finance',
   appAdmin: 'Administration',
+  appMailings: 'Mailings',
   homeTitle: 'My day',
   titleHome: 'My day',
   titleProjects: 'Projects',
   titleAdmin: 'Administration',
+  titleMailings: 'Mailings',
   appTasks: 'My tasks',
   appNotifications: 'Notifications',
   titleLogin: 'Sign in',
@@ -214,6 +222,7 @@ const en: RootMessages = {
   navHome: 'My day',
   navProjects: 'Projects',
   navAdmin: 'Administration',
+  navMailings: 'Mailings',
   navMain: 'Sections',
   menuOpen: 'Open the menu',
   menuClose: 'Close the menu',

@@ -1,4 +1,4 @@
-import { currentUser, getLocale, intlLocaleOf, locales, logout, navigate, setLocale, type Locale } from '@kartoteka/portal-api';
+import { can, currentUser, getLocale, intlLocaleOf, locales, logout, navigate, setLocale, type Locale } from '@kartoteka/portal-api';
 import { h } from './dom';
 import { t, workCountsLabel } from './i18n';
 import { totalOf, type WorkCounts } from './work-counts';
@@ -22,7 +22,8 @@ export type AppSlot =
   | 'tasksDeals'
   | 'projectPages'
   | 'taskPages'
-  | 'admin';
+  | 'admin'
+  | 'mailings';
 
 export type Shell = {
   root: HTMLElement;
@@ -72,7 +73,8 @@ export type NavKey =
   | 'tasks'
   | 'deal-templates'
   | 'route-templates'
-  | 'admin';
+  | 'admin'
+  | 'mailings';
 
 const hasRole = (roles: readonly string[] | undefined, ...wanted: string[]): boolean => Boolean(roles?.some((role) => wanted.includes(role)));
 
@@ -112,6 +114,8 @@ export const renderShell = (root: HTMLElement): Shell => {
   const navFinance = navLink('finance', '/finance/payments', 'nav-finance');
   // Administration (admin app): administrators only.
   const navAdmin = navLink('admin', '/admin', 'nav-admin');
+  // Offer mailings (mailings app): staff allowed to read them (`mailings:read`).
+  const navMailings = navLink('mailings', '/mailings', 'nav-mailings');
   const navLinks = [
     navHome,
     navCounterparties,
@@ -122,6 +126,7 @@ export const renderShell = (root: HTMLElement): Shell => {
     navDocuments,
     navFinance,
     navTasks,
+    navMailings,
     navDealTemplates,
     navRouteTemplates,
     navAdmin,
@@ -209,6 +214,8 @@ export const renderShell = (root: HTMLElement): Shell => {
     taskPages: h('div', { id: 'mf-task-pages', class: 'kt-slot kt-slot--task-pages' }),
     // The administration pages (admin app).
     admin: h('div', { id: 'mf-admin', class: 'kt-slot kt-slot--admin' }),
+    // The offer mailings pages (mailings app).
+    mailings: h('div', { id: 'mf-mailings', class: 'kt-slot kt-slot--mailings' }),
   };
 
   const homeTitle = h('h1', { class: 'kt-home__title', id: 'home-title', 'data-testid': 'home-title' });
@@ -240,6 +247,7 @@ export const renderShell = (root: HTMLElement): Shell => {
       slots.taskPages,
       slots.projectPages,
       slots.admin,
+      slots.mailings,
       slots.documentPages,
       slots.documentFinance,
       slots.dealFunnel,
@@ -297,6 +305,7 @@ export const renderShell = (root: HTMLElement): Shell => {
     navDealTemplates.textContent = t('navDealTemplates');
     navFinance.textContent = t('navFinance');
     navAdmin.textContent = t('navAdmin');
+    navMailings.textContent = t('navMailings');
     nav.setAttribute('aria-label', t('navMain'));
     menuToggleText.textContent = menuOpen ? t('menuClose') : t('menuOpen');
     localeSwitch.setAttribute('aria-label', t('localeSwitch'));
@@ -313,6 +322,7 @@ export const renderShell = (root: HTMLElement): Shell => {
     const roles = me?.roles as readonly string[] | undefined;
     navRouteTemplates.hidden = !hasRole(roles, 'ADMIN');
     navAdmin.hidden = !hasRole(roles, 'ADMIN');
+    navMailings.hidden = !can('mailings:read', me);
     navDealTemplates.hidden = !hasRole(roles, 'ADMIN', 'MANAGER');
     logoutButton.textContent = t('logout');
     notFoundTitle.textContent = t('notFoundTitle');

@@ -53,6 +53,7 @@ const microfrontends: Microfrontend[] = (
     { name: '@kartoteka/deals#projectPages', slot: 'projectPages', label: 'appDeals' },
     { name: '@kartoteka/deals#taskPages', slot: 'taskPages', label: 'appDeals' },
     { name: '@kartoteka/admin', slot: 'admin', label: 'appAdmin' },
+    { name: '@kartoteka/mailings', slot: 'mailings', label: 'appMailings' },
   ] satisfies Omit<Microfrontend, 'isActive'>[]
 ).map((app) => ({ ...app, isActive: appRoutes[app.name] }));
 
@@ -86,6 +87,7 @@ const routeTitle = (route: PortalRoute): string => {
   if (route.name === 'tasks' || route.name === 'task-new' || route.name === 'task-page') return t('titleTasks');
   if (route.name === 'project-list' || route.name === 'project-new' || route.name === 'project-page') return t('titleProjects');
   if (route.name === 'admin') return t('titleAdmin');
+  if (route.name.startsWith('mailing-')) return t('titleMailings');
   if (route.name === 'route-templates') return t('titleRouteTemplates');
   if (isDocumentPagesRoute(route)) return t('titleDocuments');
   if (route.name === 'deal-list') return t('titleDeals');
@@ -114,6 +116,7 @@ const navKeyOf = (route: PortalRoute): NavKey | null => {
   if (route.name === 'deal-list' || route.name === 'deal-new' || route.name === 'deal-page') return 'deals';
   if (route.name.startsWith('finance-')) return 'finance';
   if (route.name === 'admin') return 'admin';
+  if (route.name.startsWith('mailing-')) return 'mailings';
   return null;
 };
 
@@ -134,7 +137,7 @@ const renderRoute = (): void => {
   // Opening "My tasks" re-reads the count (the list below it is fresh too)
   if (route.name === 'tasks' && previousRoute !== 'tasks' && previousRoute !== null) workCounts.refresh();
   // The card and the document page are titled by their app (from the data they show).
-  const titledByApp = route.name === 'counterparty-card' || route.name === 'document-page' || route.name === 'deal-page' || route.name === 'deal-template';
+  const titledByApp = route.name === 'counterparty-card' || route.name === 'document-page' || route.name === 'deal-page' || route.name === 'deal-template' || route.name === 'mailing-page';
   if (!titledByApp) document.title = `${routeTitle(route)} — ${t('brand')}`;
   else if (previousRoute !== route.name) document.title = t('brand');
   previousRoute = route.name;

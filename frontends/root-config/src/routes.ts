@@ -3,6 +3,7 @@ export type PortalRoute =
   | { name: 'login' }
   | { name: 'counterparty-list' }
   | { name: 'counterparty-new' }
+  | { name: 'counterparty-import' }
   | { name: 'counterparty-card'; id: string }
   | { name: 'counterparty-edit'; id: string }
   | { name: 'tasks' }
@@ -11,6 +12,7 @@ export type PortalRoute =
   | { name: 'document-page'; id: string }
   | { name: 'document-edit'; id: string }
   | { name: 'route-templates' }
+  | { name: 'document-templates' }
   | { name: 'deal-list' }
   | { name: 'deal-board' }
   | { name: 'deal-analytics' }
@@ -27,6 +29,9 @@ export type PortalRoute =
   | { name: 'task-new' }
   | { name: 'task-page'; id: string }
   | { name: 'admin'; section: string }
+  | { name: 'mailing-list' }
+  | { name: 'mailing-new' }
+  | { name: 'mailing-page'; id: string }
   | { name: 'not-found' };
 
 const trimSlash = (path: string): string => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
@@ -42,6 +47,8 @@ export const matchRoute = (pathname: string): PortalRoute => {
   const taskPage = /^\/tasks\/([^/]+)$/.exec(path);
   if (taskPage) return { name: 'task-page', id: decodeURIComponent(taskPage[1]) };
   if (path === '/counterparties/new') return { name: 'counterparty-new' };
+  // the import wizard: before the card's pattern, "import" is no counterparty id
+  if (path === '/counterparties/import') return { name: 'counterparty-import' };
   const card = /^\/counterparties\/([^/]+)$/.exec(path);
   if (card) return { name: 'counterparty-card', id: decodeURIComponent(card[1]) };
   const edit = /^\/counterparties\/([^/]+)\/edit$/.exec(path);
@@ -53,6 +60,8 @@ export const matchRoute = (pathname: string): PortalRoute => {
   const documentEdit = /^\/documents\/([^/]+)\/edit$/.exec(path);
   if (documentEdit) return { name: 'document-edit', id: decodeURIComponent(documentEdit[1]) };
   if (path === '/settings/route-templates') return { name: 'route-templates' };
+  // Document templates (documents app; a `document-` route, so it mounts with the other EDMS pages).
+  if (path === '/settings/document-templates') return { name: 'document-templates' };
   // The sales funnel (deals app): before any `/deals/:id` pattern, these are no deal ids.
   if (path === '/deals') return { name: 'deal-list' };
   if (path === '/deals/board') return { name: 'deal-board' };
@@ -78,6 +87,11 @@ export const matchRoute = (pathname: string): PortalRoute => {
   if (path === '/admin') return { name: 'admin', section: 'users' };
   const admin = /^\/admin\/([a-z-]+)$/.exec(path);
   if (admin) return { name: 'admin', section: admin[1] };
+  // Offer mailings (mailings app): the list, the new mailing, a mailing's page.
+  if (path === '/mailings') return { name: 'mailing-list' };
+  if (path === '/mailings/new') return { name: 'mailing-new' };
+  const mailingPage = /^\/mailings\/([^/]+)$/.exec(path);
+  if (mailingPage) return { name: 'mailing-page', id: decodeURIComponent(mailingPage[1]) };
   return { name: 'not-found' };
 };
 
@@ -124,6 +138,9 @@ export const isTaskPagesRoute = (route: PortalRoute): boolean => route.name === 
 /** The administration pages (admin app). */
 export const isAdminRoute = (route: PortalRoute): boolean => route.name === 'admin';
 
+/** The offer mailings pages (mailings app): list, new mailing, mailing page. */
+export const isMailingsRoute = (route: PortalRoute): boolean => route.name.startsWith('mailing-');
+
 /** An app is a module of the import map, or a named export of one (`<module>#<export>`). */
 export type MicrofrontendName =
   | '@kartoteka/counterparties'
@@ -144,7 +161,8 @@ export type MicrofrontendName =
   | '@kartoteka/deals#myTasks'
   | '@kartoteka/deals#projectPages'
   | '@kartoteka/deals#taskPages'
-  | '@kartoteka/admin';
+  | '@kartoteka/admin'
+  | '@kartoteka/mailings';
 
 /** Where each app is mounted (for a logged-in user). */
 export const appRoutes: Record<MicrofrontendName, (route: PortalRoute) => boolean> = {
@@ -167,6 +185,7 @@ export const appRoutes: Record<MicrofrontendName, (route: PortalRoute) => boolea
   '@kartoteka/deals#projectPages': isProjectPagesRoute,
   '@kartoteka/deals#taskPages': isTaskPagesRoute,
   '@kartoteka/admin': isAdminRoute,
+  '@kartoteka/mailings': isMailingsRoute,
 };
 
 /**

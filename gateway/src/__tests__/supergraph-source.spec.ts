@@ -44,7 +44,7 @@ async function until(check: () => boolean): Promise<void> {
 
 describe('supergraph source', () => {
   it('names the subgraphs a supergraph composes', () => {
-    expect(subgraphsOf(SUPERGRAPH).map((subgraph) => subgraph.name).sort()).toEqual(['counterparties', 'deals', 'documents', 'finance', 'identity']);
+    expect(subgraphsOf(SUPERGRAPH).map((subgraph) => subgraph.name).sort()).toEqual(['counterparties', 'deals', 'documents', 'finance', 'identity', 'mailings']);
   });
 
   it('polls a URL with its ETag, hands a changed supergraph to the gateway once, and keeps the served one when the gateway refuses the next', async () => {

@@ -28,6 +28,8 @@ try {
     `  targetDir: ${JSON.stringify(TARGET)}`,
     '  oneFile: true',
     '  embeddable: false',
+    // descriptions quote mailing placeholders such as {{contact.name}}: shown as written, not SpectaQL references
+    '  errorOnInterpolationReferenceNotFound: false',
     'introspection:',
     `  schemaFile: ${JSON.stringify(schemaFile)}`,
     'info:',

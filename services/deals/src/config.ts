@@ -1,5 +1,6 @@
 import { readEventBusEnv, readSubgraphEnv, type SubgraphConfig, strictEnvReporter } from '@kartoteka/kit';
 import { bool, cleanEnv, num } from 'envalid';
+import { readExportEnv, type ExportSettings } from '@kartoteka/kit/export';
 
 /** Settings of the deals service beyond the common subgraph ones. */
 export type DealsSettings = {
@@ -11,6 +12,8 @@ export type DealsSettings = {
   taskReminderIntervalMs: number;
   /** How long before a task's due time its due-soon reminder goes out (`TASK_REMINDER_LEAD_MINUTES`, default 1440: a day). */
   taskReminderLeadMs: number;
+  /** Registry exports (XLSX / CSV): row cap and page size; kit's defaults without it. */
+  export?: ExportSettings;
 };
 
 export type DealsConfig = SubgraphConfig & DealsSettings;
@@ -34,5 +37,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DealsConfig {
     eventBusUrl: readEventBusEnv(env).eventBusUrl,
     taskReminderIntervalMs: own.TASK_REMINDER_INTERVAL_MS,
     taskReminderLeadMs: own.TASK_REMINDER_LEAD_MINUTES * 60_000,
+    export: readExportEnv(env).export,
   };
 }

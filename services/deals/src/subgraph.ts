@@ -29,6 +29,8 @@ import { taskReference } from './modules/task/task.reference';
 import { TaskCommentResolver, TaskResolver } from './modules/task/task.resolver';
 import { knownUsers, User } from './modules/user/user.stub';
 import { WorkResolver } from './modules/work/work.resolver';
+import { exportRoute } from '@kartoteka/kit/export';
+import { dealsExport } from './modules/deal/deal.export';
 
 /**
  * Everything the `deals` consumer handles: the read models of counterparties and staff (their owners' events)
@@ -72,6 +74,7 @@ export function dealsSubgraph(settings: DealsSettings = defaultDealsSettings(), 
     orphanedTypes: [Counterparty, User],
     knownUsers,
     references: { ...dealReference, ...projectReference, ...taskReference },
+    internalRoutes: (router, deps) => exportRoute(router, deps, dealsExport, settings.export),
     workers:
       options.workers === false
         ? undefined

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bool, cleanEnv, num, str, url } from 'envalid';
+import { readExportEnv, type ExportSettings } from '@kartoteka/kit/export';
+import { findSofficeOnPath } from './modules/template/template.pdf';
 
 /** An S3-compatible bucket for file contents (instead of the local disk). */
 export type S3Settings = {
@@ -45,6 +47,16 @@ export type MailSettings = {
 
 export const DEFAULT_MAIL_FROM = 'Картотека <no-reply@kartoteka.local>';
 
+/** Generation from DOCX templates: the PDF step (LibreOffice headless). */
+export type TemplatesSettings = {
+  /** `soffice` binary; null or a missing file: generated documents get a DOCX only, with a warning. */
+  sofficePath: string | null;
+  /** Longest a DOCX → PDF conversion may take. */
+  pdfTimeoutMs: number;
+};
+
+export const DEFAULT_PDF_TIMEOUT_MS = 60_000;
+
 /** Settings of the documents service beyond the common subgraph ones; each module adds its own group. */
 export type DocumentsSettings = {
   /** Seed demo documents (for the demo counterparties) when the table is empty. */
@@ -55,6 +67,9 @@ export type DocumentsSettings = {
   eventBusUrl: string | null;
   files: FilesSettings;
   mail: MailSettings;
+  /** Registry exports (XLSX / CSV): row cap and page size; kit's defaults without it. */
+  export?: ExportSettings;
+  templates: TemplatesSettings;
 };
 
 export type DocumentsConfig = SubgraphConfig & DocumentsSettings;
@@ -67,6 +82,7 @@ export function defaultDocumentsSettings(overrides: Partial<DocumentsSettings> =
     eventBusUrl: null,
     files: { dir: join(tmpdir(), `kartoteka-files-${randomUUID()}`), maxBytes: DEFAULT_FILE_MAX_BYTES, maxCount: DEFAULT_FILE_MAX_COUNT, s3: null },
     mail: { smtpUrl: null, from: DEFAULT_MAIL_FROM, locale: 'ru' },
+    templates: { sofficePath: findSofficeOnPath(process.env.PATH), pdfTimeoutMs: DEFAULT_PDF_TIMEOUT_MS },
     ...overrides,
   };
 }
@@ -88,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DocumentsConfi
     SMTP_URL: str({ default: '', desc: 'SMTP server for notification e-mail, smtp://user:pass@host:port or smtps://…; empty: mail waits in the outbox' }),
     MAIL_FROM: str({ default: DEFAULT_MAIL_FROM, desc: 'From header of notification e-mail' }),
     MAIL_LOCALE: str({ choices: [...MAIL_LOCALES], default: 'ru', desc: 'Language of notification e-mail' }),
+    LIBREOFFICE_PATH: str({ default: '', desc: 'soffice binary for PDFs of generated documents; empty: soffice found on PATH; missing: DOCX only, with a warning' }),
+    PDF_TIMEOUT_MS: num({ default: DEFAULT_PDF_TIMEOUT_MS, desc: 'Longest a DOCX to PDF conversion may take, in ms' }),
   }, { reporter: strictEnvReporter });
   if (own.FILE_MAX_BYTES < 1 || own.FILE_MAX_COUNT < 1) throw new Error('Invalid configuration:\n  FILE_MAX_BYTES and FILE_MAX_COUNT must be positive');
   if (own.SMTP_URL && !/^smtps?:\/\/[^/]/.test(own.SMTP_URL)) throw new Error('Invalid configuration:\n  SMTP_URL must be smtp://host:port or smtps://host:port');
@@ -107,5 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DocumentsConfi
         }
       : null,
   };
-  return { ...readSubgraphEnv(env, 'documents', { port: 4103 }), demo: own.DEMO, portalUrl: own.PORTAL_URL, files, mail, eventBusUrl: readEventBusEnv(env).eventBusUrl };
+  if (own.PDF_TIMEOUT_MS < 1000) throw new Error('Invalid configuration:\n  PDF_TIMEOUT_MS must be at least 1000');
+  const templates: TemplatesSettings = { sofficePath: own.LIBREOFFICE_PATH ? resolve(own.LIBREOFFICE_PATH) : findSofficeOnPath(env.PATH), pdfTimeoutMs: own.PDF_TIMEOUT_MS };
+  return { ...readSubgraphEnv(env, 'documents', { port: 4103 }), demo: own.DEMO, portalUrl: own.PORTAL_URL, files, mail, templates, eventBusUrl: readEventBusEnv(env).eventBusUrl, export: readExportEnv(env).export };
 }

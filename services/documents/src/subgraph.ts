@@ -40,9 +40,13 @@ import { StaffMemberEntity } from './modules/staff/staff-member.entity';
 import { staffEventHandlers } from './modules/staff/staff.consumer';
 import { StaffResolver } from './modules/staff/staff.resolver';
 import { documentEventHandlers } from './modules/document/document.consumer';
+import { mailingApprovalHandlers } from './modules/document/mailing-approval.consumer';
 import { Deal } from './modules/deal/deal.stub';
 import { DealDocumentsResolver } from './modules/deal/deal.resolver';
 import { knownUsers, User } from './modules/user/user.stub';
+import { exportRoute } from '@kartoteka/kit/export';
+import { documentsExport } from './modules/document/document.export';
+import { TEMPLATE_ENTITIES, TEMPLATE_RESOLVERS, templateRoutes } from './modules/template/template.module';
 
 /** The context of work the service does on its own (scheduled jobs): no caller, system actor. */
 function systemContext(em: EntityManager) {
@@ -55,7 +59,7 @@ function systemContext(em: EntityManager) {
  * The rebuild commands replay the first two.
  */
 export function documentsEventHandlers(): EventHandlers {
-  return { ...staffEventHandlers, ...counterpartyRefHandlers(), ...documentEventHandlers, ...paymentOverdueHandlers, ...taskReminderHandlers };
+  return { ...staffEventHandlers, ...counterpartyRefHandlers(), ...documentEventHandlers, ...paymentOverdueHandlers, ...taskReminderHandlers, ...mailingApprovalHandlers };
 }
 
 /** Domain events, when a bus is configured: the `documents` consumer (staff directory from identity) and this service's outbox relay. */
@@ -77,17 +81,20 @@ export function documentsSubgraph(settings: DocumentsSettings = defaultDocuments
   const notificationStream = notificationRoutes(settings);
   return {
     service: 'documents',
-    entities: [Document, DocumentStatusChange, DocumentVersion, DocumentVersionFile, DocumentLink, RouteTemplate, ApprovalRoute, ApprovalStage, ApprovalStep, Acknowledgement, AuditRecord, DocumentJournal, DocumentJournalSetting, StoredFile, ...NOTIFICATION_ENTITIES, StaffMemberEntity, CounterpartyRef, InboxEvent, OutboxEvent],
+    entities: [Document, DocumentStatusChange, DocumentVersion, DocumentVersionFile, DocumentLink, RouteTemplate, ApprovalRoute, ApprovalStage, ApprovalStep, Acknowledgement, AuditRecord, DocumentJournal, DocumentJournalSetting, StoredFile, ...NOTIFICATION_ENTITIES, StaffMemberEntity, CounterpartyRef, ...TEMPLATE_ENTITIES, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
-    resolvers: [DocumentResolver, DocumentStatusHistoryResolver, DocumentStatusChangeResolver, DealDocumentsResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver, parkedEventsResolver({ service: 'documents', eventBusUrl: settings.eventBusUrl })],
+    resolvers: [DocumentResolver, DocumentStatusHistoryResolver, DocumentStatusChangeResolver, DealDocumentsResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver, ...TEMPLATE_RESOLVERS, parkedEventsResolver({ service: 'documents', eventBusUrl: settings.eventBusUrl })],
     orphanedTypes: [Counterparty, User, Deal],
     knownUsers,
     references: documentReference,
     workers: options.workers === false ? undefined : workers,
     internalRoutes: (router, deps) => {
-      fileRoutes(router, deps, { files: settings.files, storage: createFileStorage(settings.files), authorizeDownload: (context, fileId) => new DocumentVersionService(context).authorizeDownload(fileId) });
+      const storage = createFileStorage(settings.files);
+      fileRoutes(router, deps, { files: settings.files, storage, authorizeDownload: (context, fileId) => new DocumentVersionService(context).authorizeDownload(fileId) });
+      templateRoutes(router, deps, { storage, files: settings.files, templates: settings.templates });
       notificationStream(router, deps);
+      exportRoute(router, deps, documentsExport, settings.export);
     },
   };
 }

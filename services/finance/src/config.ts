@@ -1,5 +1,6 @@
 import { readEventBusEnv, readSubgraphEnv, type SubgraphConfig, strictEnvReporter } from '@kartoteka/kit';
 import { bool, cleanEnv, num } from 'envalid';
+import { readExportEnv, type ExportSettings } from '@kartoteka/kit/export';
 
 /** Settings of the finance service beyond the common subgraph ones. */
 export type FinanceSettings = {
@@ -9,6 +10,8 @@ export type FinanceSettings = {
   eventBusUrl: string | null;
   /** How often the overdue job looks for obligations that fell overdue (ms); 0: the job does not run. */
   overdueIntervalMs: number;
+  /** Registry exports (XLSX / CSV): row cap and page size; kit's defaults without it. */
+  export?: ExportSettings;
 };
 
 export type FinanceConfig = SubgraphConfig & FinanceSettings;
@@ -25,5 +28,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FinanceConfig 
     OVERDUE_INTERVAL_MS: num({ default: 5 * 60_000, desc: 'How often the overdue job runs (ms); 0 disables it' }),
   }, { reporter: strictEnvReporter });
   if (!Number.isSafeInteger(own.OVERDUE_INTERVAL_MS) || own.OVERDUE_INTERVAL_MS < 0) throw new Error('Invalid configuration:\n  OVERDUE_INTERVAL_MS: must be a non-negative integer');
-  return { ...readSubgraphEnv(env, 'finance', { port: 4105 }), demo: own.DEMO, eventBusUrl: readEventBusEnv(env).eventBusUrl, overdueIntervalMs: own.OVERDUE_INTERVAL_MS };
+  return { ...readSubgraphEnv(env, 'finance', { port: 4105 }), demo: own.DEMO, eventBusUrl: readEventBusEnv(env).eventBusUrl, overdueIntervalMs: own.OVERDUE_INTERVAL_MS, export: readExportEnv(env).export };
 }

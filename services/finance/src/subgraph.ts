@@ -23,19 +23,25 @@ import { RatingMethod } from './modules/rating/rating-method.entity';
 import { RatingPoint } from './modules/rating/rating-point.entity';
 import { Rating } from './modules/rating/rating.entity';
 import { CounterpartyRatingResolver, RatingMethodResolver, RatingResolver } from './modules/rating/rating.resolver';
+import { ProjectDocuments } from './modules/project/project-documents.entity';
+import { projectDocumentsHandlers } from './modules/project/project-documents.consumer';
+import { ProjectFinanceResolver } from './modules/project/project-finance.resolver';
+import { Project } from './modules/project/project.stub';
 import { StatementImport } from './modules/statement/statement-import.entity';
 import { CounterpartyPaymentsResolver, PaymentResolver } from './modules/payment/payment.resolver';
 import { StatementImportResolver } from './modules/statement/statement-import.resolver';
 import { statementImportWorker } from './modules/statement/statement-import.worker';
 import { statementRoutes } from './modules/statement/statement.routes';
 import { knownUsers, User } from './modules/user/user.stub';
+import { exportRoute } from '@kartoteka/kit/export';
+import { paymentsExport } from './modules/payment/payment.export';
 
 /**
  * Everything the `finance` consumer handles: the read models of counterparties and staff (their owners' events)
- * and documents' verified facts. The rebuild commands replay the first two.
+ * documents' verified facts and the documents linked to deals' projects. The rebuild commands replay the first two.
  */
 export function financeEventHandlers(): EventHandlers {
-  return { ...counterpartyHandlers(), ...userRefHandlers(), ...ledgerEventHandlers };
+  return { ...counterpartyHandlers(), ...userRefHandlers(), ...ledgerEventHandlers, ...projectDocumentsHandlers };
 }
 
 /** Domain events, when a bus is configured: the `finance` consumer and this service's outbox relay. */
@@ -58,6 +64,7 @@ export const FINANCE_ENTITIES = [
   RatingPoint,
   CounterpartyRef,
   CounterpartyManager,
+  ProjectDocuments,
   UserRef,
   InboxEvent,
   OutboxEvent,
@@ -82,15 +89,19 @@ export function financeSubgraph(settings: FinanceSettings = defaultFinanceSettin
       RatingMethodResolver,
       PaymentResolver,
       CounterpartyPaymentsResolver,
+      ProjectFinanceResolver,
       StatementImportResolver,
       parkedEventsResolver({ service: 'finance', eventBusUrl: settings.eventBusUrl }),
     ],
-    orphanedTypes: [Counterparty, Document, User, Payment, StatementImport],
+    orphanedTypes: [Counterparty, Document, Project, User, Payment, StatementImport],
     knownUsers,
     workers:
       options.workers === false
         ? undefined
         : (deps) => [...eventWorkers(deps, settings.eventBusUrl), ...(settings.overdueIntervalMs > 0 ? [overdueJob({ ...deps, intervalMs: settings.overdueIntervalMs })] : []), statementImportWorker(deps)],
-    internalRoutes: (router, deps) => statementRoutes(router, deps),
+    internalRoutes: (router, deps) => {
+      statementRoutes(router, deps);
+      exportRoute(router, deps, paymentsExport, settings.export);
+    },
   };
 }

@@ -34,7 +34,7 @@ import { eventually } from '../support/timing';
  */
 const VISITS = Number(process.env.BENCH_PORTAL_VISITS ?? 7);
 const GOALS = { renderedMs: 1000, rounds: 1, appGzipKb: 50 };
-const MICROFRONTENDS = ['counterparties', 'documents', 'deals', 'finance', 'admin'] as const;
+const MICROFRONTENDS = ['counterparties', 'documents', 'deals', 'finance', 'admin', 'mailings'] as const;
 const FRONTENDS = join(ROOT, 'frontends');
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;

@@ -326,4 +326,52 @@ describe('on a phone (390×844)', () => {
       await phone.close();
     }
   });
+
+  it('the card\'s panels: every table is stacked rows of label: value, none scrolls sideways inside its box', async () => {
+    const phone = await browser.newContext({ locale: 'ru-RU', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    phone.setDefaultTimeout(BROWSER_TIMEOUT_MS);
+    try {
+      const small = await phone.newPage();
+      await logInThroughUi(small, portal.url, MANAGER.email, MANAGER.password);
+      await small.goto(`${portal.url}counterparties/${COUNTERPARTY_ID}`);
+      const rows = ['document-row', 'deal-row', 'contact-row', 'bank-account-row'];
+      for (const row of rows) await small.getByTestId(row).first().waitFor();
+      await small.locator('[data-testid="finance-panel"][data-state="ready"]').waitFor({ state: 'attached' });
+      await small.getByTestId('panel-projects').waitFor();
+
+      const layout = await small.evaluate((rowIds) => {
+        const describe = (element: Element): string => element.closest('[data-testid]')?.getAttribute('data-testid') ?? element.tagName.toLowerCase();
+        // every table on the card, and every box around one that could scroll sideways
+        const tables = [...document.querySelectorAll('#portal-main table')].filter((table) => table.getBoundingClientRect().width > 0);
+        const sideways: string[] = [];
+        for (const table of tables) {
+          if (table.scrollWidth > table.clientWidth + 1) sideways.push(`${describe(table)}: table ${table.scrollWidth} > ${table.clientWidth}`);
+          for (let box = table.parentElement; box && box.id !== 'portal-main'; box = box.parentElement) {
+            const overflowX = getComputedStyle(box).overflowX;
+            if ((overflowX === 'auto' || overflowX === 'scroll') && box.scrollWidth > box.clientWidth + 1) sideways.push(`${describe(table)}: box ${box.scrollWidth} > ${box.clientWidth}`);
+          }
+        }
+        // the first row of each panel: a block whose cells carry their column's name before the value
+        const stacked = rowIds.map((testId) => {
+          const row = document.querySelector<HTMLElement>(`[data-testid="${testId}"]`)!;
+          const cell = row.querySelector<HTMLElement>('td[data-label]')!;
+          return { testId, row: getComputedStyle(row).display, label: getComputedStyle(cell, '::before').content, expected: `"${cell.dataset.label}: "`, header: getComputedStyle(row.closest('table')!.querySelector('thead')!).position };
+        });
+        return { page: document.documentElement.scrollWidth, viewport: window.innerWidth, tables: tables.length, sideways, stacked };
+      }, rows);
+      expect(layout.page).toBeLessThanOrEqual(layout.viewport);
+      expect(layout.tables).toBeGreaterThanOrEqual(rows.length);
+      expect(layout.sideways).toEqual([]);
+      for (const row of layout.stacked) {
+        // the header row stays for screen readers, visually hidden; the label shows before each value
+        expect({ testId: row.testId, display: row.row, header: row.header, label: row.label }).toEqual({ testId: row.testId, display: 'block', header: 'absolute', label: row.expected });
+        expect(row.expected.length).toBeGreaterThan(4);
+      }
+      // what a person reads: «Вид: Договор» in a documents row
+      const firstCell = small.getByTestId('document-row').first().locator('td').first();
+      await expect(firstCell.getAttribute('data-label')).resolves.toBe('Вид');
+    } finally {
+      await phone.close();
+    }
+  });
 });

@@ -150,7 +150,7 @@ describe('administration in the portal', () => {
       return again !== undefined && again.parkedAt.getTime() > before.parkedAt.getTime();
     }, 'the requeued event is delivered again');
     // the other services' lists load on their own
-    for (const service of ['counterparties', 'deals', 'finance']) await page.locator(`[data-testid="parked-service"][data-service="${service}"] [data-testid="parked-empty"]`).waitFor();
+    for (const service of ['counterparties', 'deals', 'finance', 'mailings']) await page.locator(`[data-testid="parked-service"][data-service="${service}"] [data-testid="parked-empty"]`).waitFor();
   });
 
   it('verifies the documents audit chain and shows the first broken link of a tampered one', async () => {

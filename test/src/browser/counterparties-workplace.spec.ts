@@ -48,7 +48,7 @@ const ariaSort = (target: Page, column: string) => target.getByTestId(`sort-${co
 
 beforeAll(async () => {
   const portalPort = await freePort();
-  stack = await startStack({ corsOrigins: [`http://127.0.0.1:${portalPort}`], gatewayEnv: { REST_SERVICES: 'documents,finance' } });
+  stack = await startStack({ corsOrigins: [`http://127.0.0.1:${portalPort}`], gatewayEnv: { REST_SERVICES: 'counterparties,documents,finance' } });
   portal = await startPortal(portalPort, stack.gatewayUrl);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   for (const name of NAMES) {
@@ -222,5 +222,60 @@ describe('buttons follow the API’s permissions', () => {
     await accountant.getByTestId('import-upload').waitFor();
     expect(await accountant.getByTestId('import-forbidden').count()).toBe(0);
     await accountant.context().close();
+  });
+});
+
+describe('the import wizard', () => {
+  it('uploads a CSV, maps it, previews broken and duplicate rows, runs it and offers the refused rows', async () => {
+    const rows = [legalEntityInput({ name: 'ООО «Импорт Один»' }), legalEntityInput({ name: 'ООО «Импорт Два»' }), legalEntityInput({ name: 'ООО «Импорт Три»' })];
+    const broken = legalEntityInput({ name: 'ООО «Сломанный ИНН»' });
+    const brokenInn = `${String(broken.inn).slice(0, 9)}${(Number(String(broken.inn)[9]) + 1) % 10}`;
+    const existing = created[NAMES[1]];
+    const csv = [
+      'Наименование;ИНН;КПП;Контактное лицо;E-mail контакта',
+      ...rows.map((row) => `${row.name};${row.inn};770101001;Иван Петров;ivan.${row.inn}@example.ru`),
+      `${broken.name};${brokenInn};770101001;;`,
+      `${existing.name};${existing.inn};${existing.kpp};;`,
+    ].join('\r\n');
+
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${portal.url}counterparties`);
+    await page.getByTestId('counterparty-import').click();
+    await page.waitForURL(/\/counterparties\/import/);
+    await page.getByTestId('import-file').setInputFiles({ name: 'контрагенты.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByTestId('import-mapping').waitFor();
+    // the suggested mapping, with an example from the first row
+    await page.getByTestId('import-mapping').getByText('ООО «Импорт Один»').waitFor();
+    await page.getByTestId('import-map-submit').click();
+
+    await page.getByTestId('import-preview').waitFor();
+    expect(await page.getByTestId('import-count-valid').textContent()).toBe('3');
+    expect(await page.getByTestId('import-count-invalid').textContent()).toBe('1');
+    expect(await page.getByTestId('import-count-duplicate').textContent()).toBe('1');
+    expect(await page.getByTestId('import-invalid-rows').textContent()).toContain('INN checksum is invalid');
+    expect(await page.getByTestId('import-duplicate-rows').locator('a').getAttribute('href')).toBe(`/counterparties/${existing.id}`);
+
+    await page.getByTestId('import-run').click();
+    await page.getByTestId('import-result').waitFor();
+    expect(await page.getByTestId('import-created').textContent()).toBe('3');
+    expect(await page.getByTestId('import-skipped').textContent()).toBe('1');
+    expect(await page.getByTestId('import-refused').textContent()).toBe('1');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('import-report-csv').click()]);
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const report = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(report).toHaveLength(2);
+    expect(report[1]).toContain(brokenInn);
+    expect(report[1]).toContain('inn: INN checksum is invalid');
+
+    // a phone: the result fits without sideways scrolling
+    await page.setViewportSize({ width: 390, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    const imported = await gql<{ counterparties: { totalCount: number } }>('query($s: String) { counterparties(search: $s, first: 5) { totalCount } }', { s: 'Импорт' }, MANAGER);
+    expect(imported.counterparties.totalCount).toBe(3);
   });
 });

@@ -6,6 +6,7 @@ import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, 
 import { insertChangedCopy } from '../support/dangling';
 import { startStack, type Stack } from '../support/stack';
 import { scaled } from '../support/timing';
+import { buildDocx } from '../../../services/documents/src/modules/template/template.docx';
 
 /**
  * The EDMS in the portal, two people in two browsers: the author (a manager) sends a contract along a
@@ -309,6 +310,48 @@ describe('a document whose counterparty nobody knows', () => {
     await expect(row.textContent()).resolves.toContain(counterpartyName);
     await page.goto(`${portal.url}documents/${broken}`);
     await page.getByTestId('detail-counterparty-unavailable').waitFor();
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('documents generated from templates in the portal', () => {
+  it('an administrator sees a template with its placeholders; the author generates a version with DOCX and PDF from the document page', async () => {
+    const ADMIN = userOf('admin@kartoteka.local');
+    const { createDocumentTemplate } = await gql<{ createDocumentTemplate: { id: string } }>(
+      'mutation($input: CreateDocumentTemplateInput!) { createDocumentTemplate(input: $input) { id } }',
+      { input: { code: 'offer-portal', name: 'КП для портала', documentType: 'COMMERCIAL_OFFER' } },
+      ADMIN.email,
+    );
+    const form = new FormData();
+    form.append('files', new Blob([new Uint8Array(buildDocx([{ text: 'Коммерческое предложение для {counterparty.name}, ИНН {counterparty.inn}' }]))]), 'kp.docx');
+    const uploaded = await fetch(new URL(`/rest/documents/templates/${createDocumentTemplate.id}/versions`, stack.gatewayUrl), { method: 'POST', headers: { authorization: `Bearer ${await stack.login(ADMIN.email)}` }, body: form });
+    expect(uploaded.status).toBe(201);
+
+    const admin = await openBrowser(ADMIN.email, ADMIN.password);
+    await admin.goto(`${portal.url}settings/document-templates`);
+    const card = admin.locator('[data-testid="document-template"][data-code="offer-portal"]');
+    await card.waitFor();
+    await expect(card.getByTestId('document-template-placeholders').textContent()).resolves.toContain('{counterparty.inn}');
+    await admin.getByTestId('document-template-create').waitFor();
+
+    const { createDocument } = await gql<{ createDocument: { id: string } }>(
+      'mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }',
+      { input: { type: 'COMMERCIAL_OFFER', counterpartyId, title: 'КП по шаблону' } },
+      MANAGER.email,
+    );
+    const author = await openBrowser(MANAGER.email, MANAGER.password);
+    await author.goto(`${portal.url}documents/${createDocument.id}`);
+    await author.getByTestId('action-generate').click();
+    const dialog = author.getByTestId('generate-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('generate-template').click();
+    await author.locator('.n-base-select-option', { hasText: 'КП для портала' }).click();
+    await author.getByTestId('generate-dialog-confirm').click();
+    const files = author.locator('[data-testid="version"][data-number="1"] [data-testid="version-file"]');
+    await files.nth(1).waitFor({ timeout: scaled(60_000) });
+    const names = await files.allTextContents();
+    expect(names.join(' ')).toMatch(/КП по шаблону\.docx/);
+    expect(names.join(' ')).toMatch(/КП по шаблону\.pdf/);
     expect(consoleErrors).toEqual([]);
   });
 });

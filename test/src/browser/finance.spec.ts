@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEMO_USERS, russianDate } from '@kartoteka/kit';
+import { readExportTable } from '@kartoteka/kit/export';
 import { bankStatement, isoDay } from '../support/bank-statement';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
 import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
@@ -339,7 +340,22 @@ describe('finance in the portal', () => {
     expect(consoleErrors.filter((text) => !/status of 4\d\d/.test(text))).toEqual([]);
   });
 
-  it('fits a phone: the finance panel and pages never scroll sideways (their tables scroll inside)', async () => {
+  it('exports the payments registry with the filters of the page: the XLSX holds exactly the rows the list shows', async () => {
+    await page.goto(`${portal.url}finance/payments?status=MATCHED`);
+    await page.locator('[data-testid="payments-table"] [data-testid="payment-row"]').first().waitFor();
+    await page.getByTestId('payments-export').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('payments-export-xlsx').click()]);
+    expect(download.suggestedFilename()).toMatch(/^payments-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const table = await readExportTable(readFileSync((await download.path())!), 'xlsx');
+    expect(table.header.slice(0, 4)).toEqual(['Дата', 'Номер', 'Направление', 'Сумма']);
+    const listed = await gql<{ payments: { edges: { node: { number: string } }[] } }>('{ payments(first: 100, filter: { matchStatus: MATCHED }) { edges { node { number } } } }', {}, ACCOUNTANT.email);
+    expect(table.rows.map((row) => row[1])).toEqual(listed.payments.edges.map((edge) => edge.node.number));
+    expect(table.rows.map((row) => row[1])).toEqual(expect.arrayContaining(['501', '502']));
+    expect(new Set(table.rows.map((row) => row[12]))).toEqual(new Set(['Сопоставлен']));
+    await expect(page.getByTestId('payments-export-error').count()).resolves.toBe(0);
+  });
+
+  it('fits a phone: the finance panel and pages never scroll sideways (the pages\' tables scroll inside, the card panel\'s stack)', async () => {
     const phone = await browser.newContext({ locale: 'ru-RU', viewport: { width: 390, height: 844 } });
     phone.setDefaultTimeout(BROWSER_TIMEOUT_MS);
     try {
@@ -369,6 +385,23 @@ describe('finance in the portal', () => {
           expect({ path: view.path, ...page, ok: page.scroll <= page.viewport }).toEqual({ path: view.path, ...page, ok: true });
         }
       }
+
+      // on the card, the panel's tables are stacked rows «label: value»: neither scrolls sideways inside its box
+      await small.goto(`${portal.url}counterparties/${counterpartyId}`);
+      await small.locator('[data-testid="finance-panel"][data-state="ready"] [data-testid="finance-contract"]').first().waitFor();
+      await small.locator('[data-testid="rating-factor"]').first().waitFor();
+      const stacked = await small.evaluate(() =>
+        ['finance-contracts', 'rating-factors'].map((testId) => {
+          const table = document.querySelector<HTMLElement>(`[data-testid="${testId}"]`)!;
+          const box = table.parentElement!;
+          const cell = table.querySelector<HTMLElement>('tbody tr td[data-label]')!;
+          return { testId, sideways: table.scrollWidth > table.clientWidth + 1 || box.scrollWidth > box.clientWidth + 1, row: getComputedStyle(cell.parentElement!).display, label: getComputedStyle(cell, '::before').content === `"${cell.dataset.label}: "` };
+        }),
+      );
+      expect(stacked).toEqual([
+        { testId: 'finance-contracts', sideways: false, row: 'block', label: true },
+        { testId: 'rating-factors', sideways: false, row: 'block', label: true },
+      ]);
     } finally {
       await phone.close();
     }

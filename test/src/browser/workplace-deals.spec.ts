@@ -113,6 +113,10 @@ describe('projects and tasks in the portal', () => {
     await expect(textOf(page.getByTestId('project-title'))).resolves.toBe(PROJECT_NAME);
     await expect(textOf(page.getByTestId('project-page-status'))).resolves.toBe('Запланирован');
     await expect(textOf(page.getByTestId('project-budget-text'))).resolves.toBe('1 500 000,00 ₽');
+    // budget against actual (finance's Project.finance): nothing contracted yet, within the budget, the bar shown
+    await expect(textOf(page.getByTestId('project-contracted-text'))).resolves.toBe('0,00 ₽');
+    await page.getByTestId('project-within-budget').waitFor();
+    await expect(page.getByTestId('project-budget-bar').getAttribute('aria-label')).resolves.toBe('Законтрактовано 0% бюджета, оплачено 0%');
     await expect(textOf(page.getByTestId('project-counterparty-link'))).resolves.toContain('Северный Проект');
     await expect(textOf(page.getByTestId('project-team-list'))).resolves.toContain(`${MANAGER.name} · Руководитель`);
     await page.getByTestId('project-history-entry').first().waitFor();

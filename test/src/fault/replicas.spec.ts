@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { DEMO_USERS } from '@kartoteka/kit';
-import { startSmtpSink, type SmtpSink } from '../../../services/documents/src/modules/notification/__tests__/smtp-sink';
+import { startSmtpSink, type SmtpSink } from '@kartoteka/kit/testing';
 import { storedFile } from '../../../services/documents/src/modules/approval/__tests__/approval.fixtures';
 import { CARD_QUERY, CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
 import { freePort, inParallel, recordFigures, startNode, startThrowawayPostgres, waitHealthy, type NodeProcess, type ThrowawayPostgres } from '../support/processes';

@@ -23,6 +23,7 @@ const WRITTEN: Record<SubgraphName, string[]> = {
   documents: ['documents', 'document_versions', 'audit_records', 'acknowledgements', 'route_templates', 'approval_routes'],
   deals: ['deals', 'deal_changes', 'deal_actions', 'case_templates', 'case_template_versions'],
   finance: ['contract_terms', 'schedule_items', 'payments', 'statement_imports', 'rating_methods'],
+  mailings: ['mailings', 'mailing_recipients', 'suppressions'],
 };
 
 async function rowCounts(): Promise<Record<string, number>> {

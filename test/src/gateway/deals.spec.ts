@@ -3,6 +3,7 @@ import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
 import { checkPublishedEvents } from '../support/event-contracts';
 import { startStack, type Stack } from '../support/stack';
 import { scaled } from '../support/timing';
+import { buildDocx, documentXmlOf } from '../../../services/documents/src/modules/template/template.docx';
 
 /**
  * Deal cases through the gateway, the API path of "done": a sales lead builds a case template (stages,
@@ -59,7 +60,8 @@ const DEFINITION = {
       name: 'Предложение',
       probability: 60,
       outcome: 'OPEN',
-      actions: [{ key: 'offer', kind: 'SEND_OFFER', title: 'Отправить КП', dueOffsetDays: 2, required: true }],
+      // the offer's file is generated from a document template the administrator uploads (documents service)
+      actions: [{ key: 'offer', kind: 'SEND_OFFER', title: 'Отправить КП', dueOffsetDays: 2, required: true, templateCode: 'offer-gateway' }],
     },
     {
       key: 'contract',
@@ -130,7 +132,8 @@ describe('deal cases through the gateway', () => {
     expect(version).toMatchObject({ number: 1, publishedBy: { name: 'Андрей Морозов' } });
 
     // The manager opens a deal for a counterparty and fills the form.
-    const { createCounterparty: counterparty } = await gql<{ createCounterparty: { id: string } }>(CREATE_COUNTERPARTY, { input: legalEntityInput() }, MANAGER.email);
+    const counterpartyInput = legalEntityInput();
+    const { createCounterparty: counterparty } = await gql<{ createCounterparty: { id: string } }>(CREATE_COUNTERPARTY, { input: counterpartyInput }, MANAGER.email);
     const invalid = await errorsOf('mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }', { input: { title: 'Поставка', counterpartyId: counterparty.id, templateId: template.id, formData: { source: 'radio' } } }, MANAGER.email);
     expect(invalid?.[0]).toMatchObject({ message: expect.stringContaining('«Источник сделки»'), extensions: { code: 'BAD_USER_INPUT', field: 'formData.source' } });
     const { createDeal: opened } = await gql<{ createDeal: Deal }>(
@@ -152,6 +155,17 @@ describe('deal cases through the gateway', () => {
     deal = (await gql<{ moveDeal: Deal }>(MOVE, { input: { id: deal.id, version: deal.version, stageKey: 'proposal' } }, MANAGER.email)).moveDeal;
     expect(deal).toMatchObject({ stageKey: 'proposal', weightedAmount: { minor: 2_700_000_00, currency: 'RUB' }, nextAction: { title: 'Отправить КП' } });
 
+    // The administrator uploads the offer's DOCX template (the case template names it by its code).
+    const { createDocumentTemplate: offerTemplate } = await gql<{ createDocumentTemplate: { id: string } }>(
+      'mutation($input: CreateDocumentTemplateInput!) { createDocumentTemplate(input: $input) { id } }',
+      { input: { code: 'offer-gateway', name: 'КП (шаблон)', documentType: 'COMMERCIAL_OFFER' } },
+      'admin@kartoteka.local',
+    );
+    const templateFile = new FormData();
+    templateFile.append('files', new Blob([new Uint8Array(buildDocx([{ text: 'Коммерческое предложение для {counterparty.name}, ИНН {counterparty.inn}' }]))]), 'kp.docx');
+    const templateUpload = await fetch(stack.gatewayUrl.replace(/\/graphql$/, `/rest/documents/templates/${offerTemplate.id}/versions`), { method: 'POST', headers: { authorization: `Bearer ${await stack.login('admin@kartoteka.local')}` }, body: templateFile });
+    expect(templateUpload.status).toBe(201);
+
     // The offer: requested from the documents service by an event, answered with a draft commercial offer.
     const offer = deal.actions.find((action) => action.kind === 'SEND_OFFER')!;
     expect((await gql<{ completeDealAction: { status: string } }>(COMPLETE, { input: { id: offer.id } }, MANAGER.email)).completeDealAction.status).toBe('REQUESTED');
@@ -166,6 +180,17 @@ describe('deal cases through the gateway', () => {
       return action?.status === 'DONE' ? read.deal : null;
     });
     expect(offered.actions.find((action) => action.id === offer.id)?.documentId).toEqual(expect.any(String));
+    // Its first version was generated from the template: the DOCX names the counterparty.
+    const offerDocument = await gql<{ document: { currentVersion: { files: { id: string; name: string; contentType: string }[] } | null } }>(
+      'query($id: ID!) { document(id: $id) { currentVersion { files { id name contentType } } } }',
+      { id: offered.actions.find((action) => action.id === offer.id)!.documentId },
+      MANAGER.email,
+    );
+    const docx = offerDocument.document.currentVersion?.files.find((file) => file.name.endsWith('.docx'));
+    expect(docx).toBeDefined();
+    const downloaded = await fetch(stack.gatewayUrl.replace(/\/graphql$/, `/rest/documents/files/${docx!.id}`), { headers: { authorization: `Bearer ${await stack.login(MANAGER.email)}` } });
+    const offerXml = documentXmlOf(Buffer.from(await downloaded.arrayBuffer()));
+    expect(offerXml).toContain(`Коммерческое предложение для ${String(counterpartyInput.name)}, ИНН ${String(counterpartyInput.inn)}`);
     deal = early.errors?.length ? (await gql<{ moveDeal: Deal }>(MOVE, { input: { id: deal.id, version: offered.version, stageKey: 'contract' } }, MANAGER.email)).moveDeal : offered;
     expect(deal.nextAction?.title).toBe('Подготовить договор');
 

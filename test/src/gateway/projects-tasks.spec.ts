@@ -1,8 +1,9 @@
 import { createLogger } from '@kartoteka/kit';
 import { DEFAULT_MAIL_FROM } from '../../../services/documents/src/config';
-import { startSmtpSink, type SmtpSink } from '../../../services/documents/src/modules/notification/__tests__/smtp-sink';
+import { startSmtpSink, type SmtpSink } from '@kartoteka/kit/testing';
 import { mailRelayWorker } from '../../../services/documents/src/modules/notification/mail-relay.worker';
 import { taskReminderJob } from '../../../services/deals/src/modules/task/task-reminder.job';
+import { bankStatement, isoDay } from '../support/bank-statement';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
 import { checkPublishedEvents } from '../support/event-contracts';
 import { startStack, type Stack } from '../support/stack';
@@ -19,6 +20,7 @@ let sink: SmtpSink;
 
 const MANAGER = 'manager@kartoteka.local';
 const ACCOUNTANT = 'accountant@kartoteka.local';
+const DIRECTOR = 'director@kartoteka.local';
 const ACCOUNTANT_ID = '00000000-0000-4000-8000-000000000007';
 const logger = createLogger('projects-tasks-spec', 'silent');
 
@@ -67,6 +69,73 @@ describe('projects and tasks through the gateway', () => {
 
     const unknown = await stack.call(`mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }`, { input: { name: 'Без контрагента', counterpartyIds: ['00000000-0000-4000-8000-0000000000ff'] } }, await stack.login(MANAGER));
     expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'counterpartyIds' });
+  });
+
+  it('a project\'s budget against actual: a signed contract of its deal linked, a payment on it → finance\'s figures on the project', async () => {
+    const counterparty = await gql<{ createCounterparty: { id: string; name: string; inn: string; kpp: string } }>(CREATE_COUNTERPARTY, { input: legalEntityInput() }, MANAGER);
+    const counterpartyId = counterparty.createCounterparty.id;
+    // deals links only documents of its deals: the contract is drafted by a deal's PREPARE_CONTRACT action
+    const { createDeal: deal } = await gql<{ createDeal: { id: string; actions: { id: string; kind: string }[] } }>(
+      'mutation($input: CreateDealInput!) { createDeal(input: $input) { id actions { id kind } } }',
+      { input: { title: 'Внедрение СЭД', counterpartyId, stage: 'negotiation', amountMinor: 1_500_000_00 } },
+      MANAGER,
+    );
+    const prepare = deal.actions.find((action) => action.kind === 'PREPARE_CONTRACT')!;
+    await gql('mutation($input: CompleteDealActionInput!) { completeDealAction(input: $input) { id } }', { input: { id: prepare.id } }, MANAGER);
+    const contractId = await eventually(async () => {
+      const read = await gql<{ deal: { actions: { id: string; documentId: string | null }[] } }>('query($id: ID!) { deal(id: $id) { actions { id documentId } } }', { id: deal.id }, MANAGER);
+      return read.deal.actions.find((action) => action.id === prepare.id)?.documentId ?? null;
+    }, 'the deal\'s contract is drafted');
+
+    // the director signs it (a file, a one-step route)
+    const body = new FormData();
+    body.append('files', new Blob([new Uint8Array(Buffer.from('%PDF-1.7\nДоговор внедрения\n'))]), 'dogovor.pdf');
+    const uploaded = await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/rest/documents/files'), { method: 'POST', headers: { authorization: `Bearer ${await stack.login(MANAGER)}` }, body });
+    const { files } = (await uploaded.json()) as { files: { id: string }[] };
+    await gql('mutation($input: AddDocumentVersionInput!) { addDocumentVersion(input: $input) { number } }', { input: { documentId: contractId, fileIds: [files[0].id] } }, MANAGER);
+    const route = await gql<{ createRouteTemplate: { id: string } }>(
+      'mutation($input: CreateRouteTemplateInput!) { createRouteTemplate(input: $input) { id } }',
+      { input: { name: 'Проект: подпись директора', documentType: 'CONTRACT', stages: [{ name: 'Подписание', mode: 'SEQUENTIAL', rule: 'ALL', steps: [{ role: 'DIRECTOR', deadlineHours: 24 }] }] } },
+      'admin@kartoteka.local',
+    );
+    await gql('mutation($input: StartApprovalInput!) { startApproval(input: $input) { id } }', { input: { documentId: contractId, routeTemplateId: route.createRouteTemplate.id } }, MANAGER);
+    const tasks = await gql<{ myApprovalTasks: { edges: { node: { id: string; document: { id: string } } }[] } }>('{ myApprovalTasks(first: 50) { edges { node { id document { id } } } } }', {}, DIRECTOR);
+    const step = tasks.myApprovalTasks.edges.find((edge) => edge.node.document.id === contractId)!;
+    await gql('mutation($input: ApproveStepInput!) { approveStep(input: $input) { id } }', { input: { stepId: step.node.id } }, DIRECTOR);
+    const { document: contract } = await gql<{ document: { number: string; status: string } }>('query($id: ID!) { document(id: $id) { number status } }', { id: contractId }, MANAGER);
+    expect(['SIGNED', 'IN_FORCE']).toContain(contract.status);
+
+    // the project links the contract; its budget is deals', the actuals come from finance (through deals' event)
+    const { createProject: project } = await gql<{ createProject: { id: string } }>(
+      'mutation($input: CreateProjectInput!) { createProject(input: $input) { id } }',
+      { input: { name: 'Внедрение СЭД', counterpartyIds: [counterpartyId], budgetMinor: 1_200_000_00, documentIds: [contractId], dealIds: [deal.id] } },
+      MANAGER,
+    );
+    type Actuals = { budget: { minor: number }; finance: { currency: string; contractedMinor: number; invoicedMinor: number; actsMinor: number; paidMinor: number; overdueMinor: number } | null };
+    const PROJECT_FINANCE = 'query($id: ID!) { project(id: $id) { budget { minor } finance { currency contractedMinor invoicedMinor actsMinor paidMinor overdueMinor } } }';
+    const contracted = await eventually(async () => {
+      const read = await gql<{ project: Actuals }>(PROJECT_FINANCE, { id: project.id }, MANAGER);
+      return read.project.finance?.contractedMinor ? read.project : null;
+    }, 'finance knows the project\'s contract');
+    // over budget: contracted 1 500 000 ₽ against a budget of 1 200 000 ₽
+    expect(contracted).toEqual({ budget: { minor: 1_200_000_00 }, finance: { currency: 'RUB', contractedMinor: 1_500_000_00, invoicedMinor: 0, actsMinor: 0, paidMinor: 0, overdueMinor: 0 } });
+
+    // the client pays 500 000 ₽ «по договору №…»: matched to the contract by the bank statement import
+    const party = { name: counterparty.createCounterparty.name, inn: counterparty.createCounterparty.inn, kpp: counterparty.createCounterparty.kpp, account: '40702810500000054321' };
+    const statement = bankStatement([{ number: '512', date: isoDay(-1), amountMinor: 500_000_00, direction: 'INCOMING', party, purpose: `Аванс по договору № ${contract.number}. НДС не облагается` }], { from: isoDay(-1), to: isoDay(-1) });
+    const response = await fetch(stack.gatewayUrl.replace(/\/graphql$/, '/rest/finance/statements?fileName=statement.txt'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await stack.login(ACCOUNTANT)}`, 'content-type': 'text/plain' },
+      body: new Uint8Array(statement),
+    });
+    expect(response.status).toBe(201);
+    const importId = String(((await response.json()) as { id: string }).id);
+    await gql('mutation($id: ID!) { confirmStatementImport(id: $id) { id } }', { id: importId }, ACCOUNTANT);
+    const paid = await eventually(async () => {
+      const read = await gql<{ project: Actuals }>(PROJECT_FINANCE, { id: project.id }, MANAGER);
+      return read.project.finance?.paidMinor ? read.project : null;
+    }, 'the payment counts on the project');
+    expect(paid.finance).toEqual({ currency: 'RUB', contractedMinor: 1_500_000_00, invoicedMinor: 0, actsMinor: 0, paidMinor: 500_000_00, overdueMinor: 0 });
   });
 
   it('a task due tomorrow reminds its assignee in the inbox and by e-mail; completing it handles the notification', async () => {

@@ -59,7 +59,7 @@ afterAll(async () => {
 it('swaps a new supergraph in under load, refuses a broken one, and no request fails', async () => {
   const counterpartyId = (await stack.call<{ createCounterparty: { id: string } }>(CREATE_COUNTERPARTY, { input: legalEntityInput() }, managerToken)).data!.createCounterparty.id;
   const first = await health();
-  expect(first.supergraph.subgraphs.map((subgraph) => subgraph.name).sort()).toEqual(['counterparties', 'deals', 'documents', 'finance', 'identity']);
+  expect(first.supergraph.subgraphs.map((subgraph) => subgraph.name).sort()).toEqual(['counterparties', 'deals', 'documents', 'finance', 'identity', 'mailings']);
   expect(first.supergraph.rejected).toBeNull();
   expect(await apiKeysAnswer()).toBe('OK');
 
@@ -124,7 +124,7 @@ it('reports the release and schema hash of every subgraph instance it composes',
   expect(response.status).toBe(200);
   const body = (await response.json()) as { version: string; subgraphs: { name: string; instances: { up: boolean; version: string | null; schemaHash: string | null }[] }[] };
   expect(body.version).toMatch(/\S/);
-  expect(body.subgraphs.map((subgraph) => subgraph.name).sort()).toEqual(['counterparties', 'deals', 'documents', 'finance', 'identity']);
+  expect(body.subgraphs.map((subgraph) => subgraph.name).sort()).toEqual(['counterparties', 'deals', 'documents', 'finance', 'identity', 'mailings']);
   for (const subgraph of body.subgraphs) {
     for (const instance of subgraph.instances) {
       expect(instance).toMatchObject({ up: true });

@@ -14,6 +14,8 @@ import { defaultDealsSettings } from '../../../services/deals/src/config';
 import { dealsSubgraph } from '../../../services/deals/src/subgraph';
 import { defaultFinanceSettings } from '../../../services/finance/src/config';
 import { financeSubgraph } from '../../../services/finance/src/subgraph';
+import { defaultMailingsSettings } from '../../../services/mailings/src/config';
+import { mailingsSubgraph } from '../../../services/mailings/src/subgraph';
 import { loadConfig as loadGatewayConfig } from '../../../gateway/src/config';
 import { startGateway, type RunningGateway } from '../../../gateway/src/gateway-server';
 import { CARD_QUERY, CREATE_COUNTERPARTY, CREATE_DEAL, CREATE_DOCUMENT, legalEntityInput } from '../support/fixtures';
@@ -82,6 +84,7 @@ async function startOn(urls: Record<DatabaseName, string>, filesDir: string): Pr
     documents: documentsSubgraph({ ...documents, files: { ...documents.files, dir: filesDir } }),
     deals: dealsSubgraph(defaultDealsSettings({ eventBusUrl })),
     finance: financeSubgraph(defaultFinanceSettings({ eventBusUrl })),
+    mailings: mailingsSubgraph(defaultMailingsSettings({ eventBusUrl })),
   };
   const secrets = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, randomBytes(24).toString('hex')])) as Record<SubgraphName, string>;
   const subgraphs: RunningSubgraph[] = [];

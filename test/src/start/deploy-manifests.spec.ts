@@ -19,7 +19,7 @@ const DEPLOY = join(ROOT, 'deploy');
 const K8S = join(DEPLOY, 'k8s');
 const DOCKER = join(DEPLOY, 'docker');
 
-const SUBGRAPHS = { identity: 4101, counterparties: 4102, documents: 4103, deals: 4104, finance: 4105 } as const;
+const SUBGRAPHS = { identity: 4101, counterparties: 4102, documents: 4103, deals: 4104, finance: 4105, mailings: 4106 } as const;
 const WORKLOADS = { ...SUBGRAPHS, gateway: 4000, portal: 8080 } as const;
 type Workload = keyof typeof WORKLOADS;
 

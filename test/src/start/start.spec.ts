@@ -155,7 +155,7 @@ function cloneTo(target: string): void {
   // as after `pnpm setup`: the build outputs are newer than the sources (here the build `pnpm test` just made;
   // rebuilding a stale working tree is the first test's business, not this one's)
   const now = new Date();
-  for (const output of ['services/kit/dist/index.js', ...['identity', 'counterparties', 'documents', 'deals', 'finance'].map((name) => `services/${name}/dist/main.js`), 'gateway/dist/main.js', 'frontends/root-config/dist/index.html']) {
+  for (const output of ['services/kit/dist/index.js', ...['identity', 'counterparties', 'documents', 'deals', 'finance', 'mailings'].map((name) => `services/${name}/dist/main.js`), 'gateway/dist/main.js', 'frontends/root-config/dist/index.html']) {
     utimesSync(join(target, output), now, now);
   }
 }

@@ -14,12 +14,14 @@ import { defaultDealsSettings } from '../../../services/deals/src/config';
 import { dealsEventHandlers, dealsSubgraph } from '../../../services/deals/src/subgraph';
 import { defaultFinanceSettings } from '../../../services/finance/src/config';
 import { financeEventHandlers, financeSubgraph } from '../../../services/finance/src/subgraph';
+import { defaultMailingsSettings, type MailingsSettings } from '../../../services/mailings/src/config';
+import { mailingsEventHandlers, mailingsSubgraph } from '../../../services/mailings/src/subgraph';
 import { loadConfig as loadGatewayConfig } from '../../../gateway/src/config';
 import { startGateway, type RunningGateway } from '../../../gateway/src/gateway-server';
 import { EventSettler } from './events-settled';
 import { TEST_SUBGRAPH_TIMEOUT_MS } from './timing';
 
-export const SUBGRAPH_NAMES = ['identity', 'counterparties', 'documents', 'deals', 'finance'] as const;
+export const SUBGRAPH_NAMES = ['identity', 'counterparties', 'documents', 'deals', 'finance', 'mailings'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 export type Stack = {
@@ -54,7 +56,7 @@ export type Stack = {
 export const JWT_SECRET = randomBytes(24).toString('hex');
 
 /** `eventBusUrl`: a throwaway event bus database; identity relays its events there, documents and deals consume them. */
-function definitions(eventBusUrl: string, filesDir: string, identity: Partial<IdentitySettings> = {}): Record<SubgraphName, SubgraphDefinition> {
+function definitions(eventBusUrl: string, filesDir: string, identity: Partial<IdentitySettings> = {}, mailings: Partial<MailingsSettings> = {}): Record<SubgraphName, SubgraphDefinition> {
   const documents = defaultDocumentsSettings({ eventBusUrl });
   return {
     identity: identitySubgraph({ jwtSecret: JWT_SECRET, jwtTtlSeconds: 3600, eventBusUrl, ...identity }),
@@ -62,6 +64,7 @@ function definitions(eventBusUrl: string, filesDir: string, identity: Partial<Id
     documents: documentsSubgraph({ ...documents, files: { ...documents.files, dir: filesDir } }),
     deals: dealsSubgraph(defaultDealsSettings({ eventBusUrl })),
     finance: financeSubgraph(defaultFinanceSettings({ eventBusUrl })),
+    mailings: mailingsSubgraph(defaultMailingsSettings({ eventBusUrl, ...mailings })),
   };
 }
 
@@ -80,13 +83,15 @@ export type StackOptions = {
   settleAfterMutations?: boolean;
   /** Identity settings, e.g. a short access-token lifetime or tighter login throttling. */
   identity?: Partial<IdentitySettings>;
+  /** Mailings settings, e.g. an SMTP sink for the sending worker (none by default: nothing is sent). */
+  mailings?: Partial<MailingsSettings>;
 };
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const queries = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, [] as string[]])) as Record<SubgraphName, string[]>;
   const events: TestDatabase = await createTestDatabase('events');
   const filesDir = mkdtempSync(join(tmpdir(), 'kartoteka-stack-files-'));
-  const defs = definitions(events.url, filesDir, options.identity);
+  const defs = definitions(events.url, filesDir, options.identity, options.mailings);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -107,6 +112,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     documents: readModelTopicsOf(documentsEventHandlers()),
     deals: readModelTopicsOf(dealsEventHandlers()),
     finance: readModelTopicsOf(financeEventHandlers()),
+    mailings: readModelTopicsOf(mailingsEventHandlers()),
   });
   // every topic every consumer handles, every producer's outbox: nothing at all in flight
   const everything = new EventSettler(
@@ -117,6 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       documents: Object.keys(documentsEventHandlers()),
       deals: Object.keys(dealsEventHandlers()),
       finance: Object.keys(financeEventHandlers()),
+      mailings: Object.keys(mailingsEventHandlers()),
     },
   );
   // the demo staff reach the read models of documents and deals before any test refers to them

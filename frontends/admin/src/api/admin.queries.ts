@@ -1,7 +1,7 @@
 import { gql, type DocumentNode } from '@apollo/client/core';
 
 /** Services whose event consumer can park events; each has its own `<service>ParkedEvents` root field (kit's parked-events resolver). */
-export const EVENT_SERVICES = ['documents', 'counterparties', 'deals', 'finance'] as const;
+export const EVENT_SERVICES = ['documents', 'counterparties', 'deals', 'finance', 'mailings'] as const;
 export type EventService = (typeof EVENT_SERVICES)[number];
 
 export const ROLES = ['ADMIN', 'MANAGER', 'APPROVER', 'VIEWER', 'LAWYER', 'ACCOUNTANT', 'DIRECTOR'] as const;

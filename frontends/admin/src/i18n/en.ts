@@ -104,7 +104,7 @@ export const en: AdminMessages = {
   events: {
     title: 'Parked events',
     hint: 'Domain events a service could not handle. Once the cause is fixed, put them back in the queue.',
-    service: { documents: 'Documents', counterparties: 'Counterparties', deals: 'Deals', finance: 'Finance' },
+    service: { documents: 'Documents', counterparties: 'Counterparties', deals: 'Deals', finance: 'Finance', mailings: 'Mailings' },
     topic: 'Topic',
     lastError: 'Error',
     attempts: 'Attempts',

@@ -102,7 +102,7 @@ export const ru = {
   events: {
     title: 'Отложенные события',
     hint: 'Доменные события, которые сервис не смог обработать. После устранения причины верните их в очередь.',
-    service: { documents: 'Документы', counterparties: 'Контрагенты', deals: 'Сделки', finance: 'Финансы' },
+    service: { documents: 'Документы', counterparties: 'Контрагенты', deals: 'Сделки', finance: 'Финансы', mailings: 'Рассылки' },
     topic: 'Тема',
     lastError: 'Ошибка',
     attempts: 'Попыток',

@@ -20,6 +20,14 @@ const PANEL_CSS = `
 .kt-panel .kt-panel__num{text-align:right;font-variant-numeric:tabular-nums}
 .kt-panel .kt-panel__nowrap{white-space:nowrap}
 .kt-panel .kt-panel__wide{min-width:220px;overflow-wrap:anywhere}
+@media (max-width:600px){
+table.kt-stack,.kt-panel table.kt-panel__table{display:block;width:100%}
+table.kt-stack thead,.kt-panel table.kt-panel__table thead{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+table.kt-stack tbody,table.kt-stack tr,table.kt-stack td,.kt-panel table.kt-panel__table tbody,.kt-panel table.kt-panel__table tr,.kt-panel table.kt-panel__table td{display:block;width:100%;box-sizing:border-box}
+table.kt-stack tr,.kt-panel table.kt-panel__table tr{padding:8px 0;border-bottom:1px solid #e2e8f0}
+table.kt-stack td,.kt-panel table.kt-panel__table td{border:0!important;padding:2px 16px!important;min-width:0!important;text-align:left!important;white-space:normal!important;overflow-wrap:anywhere}
+table.kt-stack td[data-label]::before,.kt-panel table.kt-panel__table td[data-label]::before{content:attr(data-label) ': ';color:#475569;font-size:12px}
+}
 `;
 
 if (typeof document !== 'undefined' && !document.querySelector('style[data-mf="portal-api"]')) {
@@ -28,6 +36,12 @@ if (typeof document !== 'undefined' && !document.querySelector('style[data-mf="p
   style.textContent = PANEL_CSS;
   document.head.appendChild(style);
 }
+
+/*
+ * Under 600 px a panel's table (`kt-panel__table`, or any table with class `kt-stack`) becomes stacked rows: each
+ * row a block, each cell a line with its column's name from its `data-label` (the header row stays for screen
+ * readers, visually hidden) — nothing scrolls sideways inside the box on a phone.
+ */
 
 /**
  * The card of a counterparty panel listing one connection: title with the total, error with retry,

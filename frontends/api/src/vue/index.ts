@@ -26,3 +26,5 @@ export { replaceQueryParams, urlParam, useUrlFilters } from './use-url-filters';
 export type { UrlFilters, UrlParam, UrlParams } from './use-url-filters';
 export { SortHeader } from './sort-header';
 export type { SortDir } from './sort-header';
+export { ExportButton } from './export-button';
+export type { ExportButtonTexts } from './export-button';

@@ -9,6 +9,8 @@ export type UrlParams<Filters> = { [K in keyof Filters]: UrlParam<Filters[K]> };
 export const urlParam = {
   /** Free text (trimmed when written); '' when absent. */
   text: (): UrlParam<string> => ({ parse: (raw) => raw ?? '', format: (value) => value.trim() || null }),
+  /** A value taken as it is (an id, a stage key), or null when absent or empty. */
+  string: (): UrlParam<string | null> => ({ parse: (raw) => (raw === null || raw === '' ? null : raw), format: (value) => value }),
   /** One of `values`, or null (absent or unknown). `lower`: written in lower case (`sort=name`), read either way. */
   oneOf: <V extends string>(values: readonly V[], { lower = false }: { lower?: boolean } = {}): UrlParam<V | null> => ({
     parse: (raw) => values.find((value) => value === raw || (lower && raw !== null && value.toLowerCase() === raw.toLowerCase())) ?? null,

@@ -57,6 +57,8 @@ const COUNTERPARTY_DETAILS = gql`
       position
       email
       phone
+      mailingConsent
+      mailingConsentAt
     }
     responsibleManager {
       id
@@ -218,7 +220,7 @@ export type BankAccountInput = {
   correspondentAccount: string | null;
 };
 
-export type ContactInput = { name: string; position: string | null; email: string | null; phone: string | null };
+export type ContactInput = { name: string; position: string | null; email: string | null; phone: string | null; mailingConsent: boolean };
 
 export type CreateCounterpartyInput = {
   name: string;

@@ -56,6 +56,7 @@ export const en: CounterpartiesMessages = {
     contactPosition: 'Position',
     contactEmail: 'Email',
     contactPhone: 'Phone',
+    contactMailingConsent: 'Agreed to receive offer mailings',
     bankName: 'Bank',
     bik: 'BIK',
     account: 'Settlement account',
@@ -156,6 +157,9 @@ export const en: CounterpartiesMessages = {
       PROJECT_CREATED: 'Project created',
       PROJECT_CHANGED: 'Project changed',
       MAILING_SENT: 'Mailing sent',
+      MAILING_BOUNCED: 'Mailing bounced',
+      MAILING_FAILED: 'Mailing not delivered',
+      MAILING_UNSUBSCRIBED: 'Unsubscribed from mailings',
     },
     action: {
       CREATED: 'card created',
@@ -174,6 +178,8 @@ export const en: CounterpartiesMessages = {
     taskDone: 'Done',
     taskCancelled: 'Cancelled',
     projectFields: 'Changed: {fields}',
+    bounceHard: 'hard bounce (address refused)',
+    bounceSoft: 'soft bounce (mailbox unavailable)',
     approvalRequestFailed: 'Could not start the approval: {error}',
     subject: {
       COUNTERPARTY: 'Counterparty',

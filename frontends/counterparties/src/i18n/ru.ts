@@ -54,6 +54,7 @@ export const ru = {
     contactPosition: 'Должность',
     contactEmail: 'Электронная почта',
     contactPhone: 'Телефон',
+    contactMailingConsent: 'Согласие на рассылку предложений',
     bankName: 'Банк',
     bik: 'БИК',
     account: 'Расчётный счёт',
@@ -154,6 +155,9 @@ export const ru = {
       PROJECT_CREATED: 'Создан проект',
       PROJECT_CHANGED: 'Проект изменён',
       MAILING_SENT: 'Отправлена рассылка',
+      MAILING_BOUNCED: 'Рассылка не доставлена (отказ)',
+      MAILING_FAILED: 'Рассылка не доставлена',
+      MAILING_UNSUBSCRIBED: 'Отписка от рассылок',
     },
     action: {
       CREATED: 'карточка создана',
@@ -172,6 +176,8 @@ export const ru = {
     taskDone: 'Выполнена',
     taskCancelled: 'Отменена',
     projectFields: 'Изменено: {fields}',
+    bounceHard: 'жёсткий отказ (адрес отклонён)',
+    bounceSoft: 'мягкий отказ (ящик недоступен)',
     approvalRequestFailed: 'Не удалось запустить согласование: {error}',
     subject: {
       COUNTERPARTY: 'Контрагент',

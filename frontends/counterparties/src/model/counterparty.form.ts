@@ -14,7 +14,7 @@ import {
 import type { CounterpartyDetails, CounterpartyKind, CounterpartyStatus } from './counterparty.types';
 
 /** What the form edits: plain strings, rows keyed for v-for. */
-export type ContactDraft = { key: string; name: string; position: string; email: string; phone: string };
+export type ContactDraft = { key: string; name: string; position: string; email: string; phone: string; mailingConsent: boolean };
 export type BankAccountDraft = { key: string; bankName: string; bik: string; account: string; correspondentAccount: string };
 
 export type CounterpartyDraft = {
@@ -48,7 +48,7 @@ export type FieldErrors = Record<string, FieldIssue>;
 let rowSequence = 0;
 const rowKey = (): string => `row-${(rowSequence += 1)}`;
 
-export const emptyContact = (): ContactDraft => ({ key: rowKey(), name: '', position: '', email: '', phone: '' });
+export const emptyContact = (): ContactDraft => ({ key: rowKey(), name: '', position: '', email: '', phone: '', mailingConsent: false });
 
 export const emptyBankAccount = (): BankAccountDraft => ({
   key: rowKey(),
@@ -91,6 +91,7 @@ export const draftFromCounterparty = (cp: CounterpartyDetails): CounterpartyDraf
     position: c.position ?? '',
     email: c.email ?? '',
     phone: c.phone ?? '',
+    mailingConsent: c.mailingConsent ?? false,
   })),
   bankAccounts: cp.bankAccounts.map((b) => ({
     key: rowKey(),
@@ -130,6 +131,7 @@ export const toCounterpartyInput = (draft: CounterpartyDraft): CreateCounterpart
     position: optional(c.position),
     email: optional(c.email),
     phone: optional(c.phone),
+    mailingConsent: c.mailingConsent,
   })),
   bankAccounts: draft.bankAccounts.map((b) => ({
     bankName: b.bankName.trim(),
@@ -223,7 +225,7 @@ export const issueText = (issue: FieldIssue | undefined, locale: Locale, t: (key
   return issue.text;
 };
 
-const CONTACT_FIELDS = new Set(['name', 'position', 'email', 'phone']);
+const CONTACT_FIELDS = new Set(['name', 'position', 'email', 'phone', 'mailingConsent']);
 const BANK_FIELDS = new Set(['bankName', 'bik', 'account', 'correspondentAccount']);
 const TOP_FIELDS = new Set([
   'kind',

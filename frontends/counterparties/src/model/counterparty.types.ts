@@ -34,6 +34,9 @@ export type Contact = {
   position: string | null;
   email: string | null;
   phone: string | null;
+  /** The contact agreed to receive offer mailings (absent in older cached data). */
+  mailingConsent?: boolean;
+  mailingConsentAt?: string | null;
 };
 
 export type PageInfo = { hasNextPage: boolean; endCursor: string | null };

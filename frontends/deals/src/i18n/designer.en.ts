@@ -76,6 +76,9 @@ export const designerEn: DesignerMessages = {
       days: 'days',
       required: 'Required before leaving the stage',
       add: 'Add action',
+      template: 'Document template',
+      noTemplate: 'No template: a document without a file',
+      templateUnknown: '{code} (not found)',
     },
     actionKind: {
       CALL: 'Call',

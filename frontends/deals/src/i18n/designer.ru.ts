@@ -74,6 +74,9 @@ export const designerRu = {
       days: 'дн.',
       required: 'Обязательно до выхода с этапа',
       add: 'Добавить действие',
+      template: 'Шаблон документа',
+      noTemplate: 'Без шаблона: документ без файла',
+      templateUnknown: '{code} (не найден)',
     },
     actionKind: {
       CALL: 'Звонок',

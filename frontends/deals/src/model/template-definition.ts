@@ -16,6 +16,9 @@ export type ActionKind = (typeof ACTION_KINDS)[number];
 /** Actions that ask the documents subgraph for a document (or its route): REQUESTED until it answers. */
 export const DOCUMENT_ACTION_KINDS: readonly ActionKind[] = ['SEND_OFFER', 'PREPARE_CONTRACT', 'REQUEST_APPROVAL'];
 
+/** Actions that create a document, and so may name the document template (by code) its file is generated from. */
+export const TEMPLATE_DOCUMENT_TYPES: Partial<Record<ActionKind, 'COMMERCIAL_OFFER' | 'CONTRACT'>> = { SEND_OFFER: 'COMMERCIAL_OFFER', PREPARE_CONTRACT: 'CONTRACT' };
+
 export const FIELD_TYPES = ['TEXT', 'LONG_TEXT', 'NUMBER', 'MONEY', 'DATE', 'SELECT', 'MULTI_SELECT', 'BOOLEAN', 'CONTACT', 'USER', 'FILE'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -28,6 +31,8 @@ export type ActionDefinition = {
   assignee: Assignee;
   dueOffsetDays: number | null;
   required: boolean;
+  /** SEND_OFFER / PREPARE_CONTRACT: the documents service's template code; absent: a document without a file. */
+  templateCode?: string | null;
 };
 
 export type StageDefinition = {
@@ -137,6 +142,7 @@ export const readDefinition = (raw: unknown): TemplateDefinition => {
           assignee: assignee.type === 'USER' ? { type: 'USER' as const, userId: str(assignee.userId) } : { type: 'OWNER' as const },
           dueOffsetDays: num(action.dueOffsetDays),
           required: action.required === true,
+          ...(typeof action.templateCode === 'string' && action.templateCode ? { templateCode: action.templateCode } : {}),
         };
       }),
     })),

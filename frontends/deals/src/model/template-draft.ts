@@ -4,6 +4,7 @@ import {
   KEY_PATTERN,
   keyFromName,
   readDefinition,
+  TEMPLATE_DOCUMENT_TYPES,
   uniqueKey,
   type ActionKind,
   type FieldType,
@@ -28,6 +29,8 @@ export type ActionDraft = {
   userName: string;
   dueOffsetDays: number | null;
   required: boolean;
+  /** The document template's code (SEND_OFFER, PREPARE_CONTRACT); '' for none. */
+  templateCode: string;
 };
 
 export type StageDraft = {
@@ -85,6 +88,7 @@ export const emptyAction = (): ActionDraft => ({
   userName: '',
   dueOffsetDays: 1,
   required: false,
+  templateCode: '',
 });
 
 export const emptyStage = (outcome: StageOutcome = 'OPEN'): StageDraft => ({
@@ -179,6 +183,7 @@ export const draftFromDefinition = (raw: unknown, meta: { name: string; descript
         userName: action.assignee.type === 'USER' ? (userNames[action.assignee.userId] ?? '') : '',
         dueOffsetDays: action.dueOffsetDays,
         required: action.required,
+        templateCode: action.templateCode ?? '',
       })),
     })),
   };
@@ -204,6 +209,8 @@ export const definitionFromDraft = (draft: TemplateDraft): TemplateDefinition =>
         assignee: action.assigneeType === 'USER' ? { type: 'USER' as const, userId: action.userId ?? '' } : { type: 'OWNER' as const },
         dueOffsetDays: orNull(action.dueOffsetDays) ?? 0,
         required: action.required,
+        // only actions that create a document carry a template, and only when one is chosen
+        ...(TEMPLATE_DOCUMENT_TYPES[action.kind] && action.templateCode.trim() ? { templateCode: action.templateCode.trim() } : {}),
       })),
     })),
     form: {

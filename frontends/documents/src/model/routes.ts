@@ -8,6 +8,7 @@ export type DocumentsPageRoute =
   | { name: 'document'; id: string }
   | { name: 'edit'; id: string }
   | { name: 'route-templates' }
+  | { name: 'document-templates' }
   | { name: 'none' };
 
 export const parseDocumentsRoute = (pathname: string): DocumentsPageRoute => {
@@ -15,6 +16,7 @@ export const parseDocumentsRoute = (pathname: string): DocumentsPageRoute => {
   if (path === '/documents') return { name: 'registry' };
   if (path === '/documents/new') return { name: 'new' };
   if (path === '/settings/route-templates') return { name: 'route-templates' };
+  if (path === '/settings/document-templates') return { name: 'document-templates' };
   const edit = /^\/documents\/([^/]+)\/edit$/.exec(path);
   if (edit) return { name: 'edit', id: decodeURIComponent(edit[1]) };
   const page = /^\/documents\/([^/]+)$/.exec(path);
@@ -49,6 +51,7 @@ export const docPaths = {
   document: (id: string): string => `/documents/${encodeURIComponent(id)}`,
   edit: (id: string): string => `/documents/${encodeURIComponent(id)}/edit`,
   routeTemplates: '/settings/route-templates',
+  documentTemplates: '/settings/document-templates',
   counterparty: (id: string): string => `/counterparties/${encodeURIComponent(id)}`,
 };
 

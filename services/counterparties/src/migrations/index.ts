@@ -7,6 +7,8 @@ import { Migration20261206031538 } from './Migration20261206031538';
 import { Migration20261206061300 } from './Migration20261206061300';
 import { Migration20261206084507 } from './Migration20261206084507';
 import { Migration20261206084645 } from './Migration20261206084645';
+import { Migration20261206115837 } from './Migration20261206115837';
+import { Migration20261206121152 } from './Migration20261206121152';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131857', class: Migration20261127131857 },
@@ -16,4 +18,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206061300', class: Migration20261206061300 },
   { name: 'Migration20261206084507', class: Migration20261206084507 },
   { name: 'Migration20261206084645', class: Migration20261206084645 },
+  { name: 'Migration20261206115837', class: Migration20261206115837 },
+  { name: 'Migration20261206121152', class: Migration20261206121152 },
 ];

@@ -43,7 +43,9 @@ export async function seedCounterparties(em: EntityManager): Promise<string> {
     const admin = DEMO_USERS[0];
     const service = new CounterpartyService({ em: tx, identity: userIdentity(admin.id, admin.name, admin.roles) });
     for (const [index, company] of demoCompanies.entries()) {
-      await service.create({ ...company, responsibleManagerId: DEMO_MANAGER_IDS[index % DEMO_MANAGER_IDS.length] }, { id: demoCounterpartyId(index) });
+      // offer mailings (issue 12): the first contact of every other company agreed to receive them
+      const contacts = company.contacts.map((contact, position) => ({ ...contact, mailingConsent: position === 0 && index % 2 === 0 }));
+      await service.create({ ...company, contacts, responsibleManagerId: DEMO_MANAGER_IDS[index % DEMO_MANAGER_IDS.length] }, { id: demoCounterpartyId(index) });
     }
     return `counterparties: ${demoCompanies.length} demo counterparties`;
   });

@@ -35,7 +35,7 @@ function definition(withTender: boolean): CaseDefinition {
         probability: 50,
         outcome: 'OPEN',
         requiredFields: ['budget', 'deliveryDate'],
-        actions: [{ key: 'send-offer', kind: 'SEND_OFFER', title: 'Отправить коммерческое предложение', assignee: { type: 'OWNER' }, dueOffsetDays: 3, required: true }],
+        actions: [{ key: 'send-offer', kind: 'SEND_OFFER', title: 'Отправить коммерческое предложение', assignee: { type: 'OWNER' }, dueOffsetDays: 3, required: true, templateCode: 'commercial-offer' }],
       },
       {
         key: 'contract',
@@ -44,7 +44,7 @@ function definition(withTender: boolean): CaseDefinition {
         outcome: 'OPEN',
         requiredFields: [],
         actions: [
-          { key: 'prepare-contract', kind: 'PREPARE_CONTRACT', title: 'Подготовить договор поставки', assignee: { type: 'OWNER' }, dueOffsetDays: 3, required: true },
+          { key: 'prepare-contract', kind: 'PREPARE_CONTRACT', title: 'Подготовить договор поставки', assignee: { type: 'OWNER' }, dueOffsetDays: 3, required: true, templateCode: 'supply-contract' },
           { key: 'approve-contract', kind: 'REQUEST_APPROVAL', title: 'Согласовать договор', assignee: { type: 'OWNER' }, dueOffsetDays: 7, required: false },
         ],
       },

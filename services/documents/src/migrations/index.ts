@@ -9,6 +9,7 @@ import { Migration20261206010526 } from './Migration20261206010526';
 import { Migration20261206031705 } from './Migration20261206031705';
 import { Migration20261206060709 } from './Migration20261206060709';
 import { Migration20261206061000 } from './Migration20261206061000';
+import { Migration20261206115848 } from './Migration20261206115848';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131717', class: Migration20261127131717 },
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206031705', class: Migration20261206031705 },
   { name: 'Migration20261206060709', class: Migration20261206060709 },
   { name: 'Migration20261206061000', class: Migration20261206061000 },
+  { name: 'Migration20261206115848', class: Migration20261206115848 },
 ];

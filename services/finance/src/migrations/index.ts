@@ -3,9 +3,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261206031550 } from './Migration20261206031550';
 import { Migration20261206061200 } from './Migration20261206061200';
 import { Migration20261206084709 } from './Migration20261206084709';
+import { Migration20261206115842 } from './Migration20261206115842';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206031550', class: Migration20261206031550 },
   { name: 'Migration20261206061200', class: Migration20261206061200 },
   { name: 'Migration20261206084709', class: Migration20261206084709 },
+  { name: 'Migration20261206115842', class: Migration20261206115842 },
 ];

@@ -16,3 +16,14 @@ export async function publishEvent(em: EntityManager, topic: string, payload: Ev
   if (em.isInTransaction()) await em.execute(`select pg_notify('${OUTBOX_CHANNEL}', '')`);
   return event;
 }
+
+/**
+ * `publishEvent` for many payloads of one topic (bulk writes such as an import): the events join the caller's unit
+ * of work, and the relay is woken once, not once per event.
+ */
+export async function publishEvents(em: EntityManager, topic: string, payloads: readonly EventPayload[]): Promise<OutboxEvent[]> {
+  assertTopic(topic);
+  const events = payloads.map((payload) => em.create(OutboxEvent, { topic, payload }, { persist: true }));
+  if (events.length && em.isInTransaction()) await em.execute(`select pg_notify('${OUTBOX_CHANNEL}', '')`);
+  return events;
+}

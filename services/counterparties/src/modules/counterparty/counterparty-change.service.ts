@@ -5,7 +5,7 @@ import { Counterparty } from './counterparty.entity';
 import { CounterpartyChange, type CounterpartyChangeAction, type FieldChange } from './counterparty-change.entity';
 import { TimelineEntry } from '../timeline/timeline-entry.entity';
 
-export type ContactState = { name: string; position: string | null; email: string | null; phone: string | null };
+export type ContactState = { name: string; position: string | null; email: string | null; phone: string | null; mailingConsent: boolean };
 export type BankAccountState = { bankName: string; bik: string; account: string; correspondentAccount: string | null };
 
 /** Everything a write may change: the state the rules are checked against and the history is diffed from. */
@@ -37,7 +37,7 @@ function bankAccountLine(account: BankAccountState): string {
 }
 
 function contactLine(contact: ContactState): string {
-  const details = [contact.position, contact.email, contact.phone].filter((part): part is string => Boolean(part));
+  const details = [contact.position, contact.email, contact.phone, contact.mailingConsent ? 'mailing consent' : null].filter((part): part is string => Boolean(part));
   return details.length ? `${contact.name} (${details.join(', ')})` : contact.name;
 }
 
@@ -78,7 +78,7 @@ export function stateOf(counterparty: Counterparty): CounterpartyState {
     legalAddress: counterparty.legalAddress,
     postalAddress: counterparty.postalAddress,
     bankAccounts: counterparty.bankAccounts.getItems().map(({ bankName, bik, account, correspondentAccount }) => ({ bankName, bik, account, correspondentAccount })),
-    contacts: counterparty.contacts.getItems().map(({ name, position, email, phone }) => ({ name, position, email, phone })),
+    contacts: counterparty.contacts.getItems().map(({ name, position, email, phone, mailingConsent }) => ({ name, position, email, phone, mailingConsent })),
     tags: [...counterparty.tags],
     responsibleManagerId: counterparty.responsibleManagerId,
   };

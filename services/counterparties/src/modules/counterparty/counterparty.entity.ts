@@ -150,6 +150,16 @@ export class CounterpartyContact {
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 50, nullable: true })
   phone: string | null = null;
+
+  /** The contact agreed to receive offer mailings (the mailings service sends only to such contacts). */
+  @Field(() => Boolean, { description: 'The contact agreed to receive offer mailings' })
+  @Property({ type: 'boolean', default: false })
+  mailingConsent: Opt<boolean> = false;
+
+  /** When the consent was recorded; cleared when it is withdrawn. */
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the mailing consent was recorded; null without consent' })
+  @Property({ type: 'timestamptz', nullable: true })
+  mailingConsentAt: Date | null = null;
 }
 
 @ObjectType('BankAccount', { description: 'A settlement account of a counterparty in a Russian bank' })

@@ -2,8 +2,20 @@ import { COUNTERPARTY_REPUBLISHED, publishEvent, type CounterpartyTopic, type Co
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Counterparty } from './counterparty.entity';
 
-/** The fields other services keep of a counterparty (kit's contract), from the stored entity. */
+/**
+ * The fields other services keep of a counterparty (kit's contract), from the stored entity. Its contacts (with their
+ * mailing consent) come along when they are loaded; otherwise they are left out and consumers keep what they know.
+ */
 export function counterpartyUpsertedOf(counterparty: Counterparty): CounterpartyUpserted {
+  const contacts = counterparty.contacts.isInitialized()
+    ? counterparty.contacts.getItems().map((contact) => ({
+        id: contact.id,
+        name: contact.name,
+        email: contact.email,
+        mailingConsent: contact.mailingConsent,
+        mailingConsentAt: contact.mailingConsent && contact.mailingConsentAt ? contact.mailingConsentAt.toISOString() : null,
+      }))
+    : undefined;
   return {
     id: counterparty.id,
     name: counterparty.name,
@@ -12,6 +24,8 @@ export function counterpartyUpsertedOf(counterparty: Counterparty): Counterparty
     kpp: counterparty.kpp,
     status: counterparty.status,
     responsibleManagerId: counterparty.responsibleManagerId,
+    tags: [...counterparty.tags],
+    ...(contacts ? { contacts } : {}),
     updatedAt: counterparty.updatedAt.toISOString(),
   };
 }
@@ -35,7 +49,7 @@ export async function republishCounterparties(em: EntityManager, batchSize = 500
   let total = 0;
   for (;;) {
     const batch: Counterparty[] = await em.fork().transactional(async (tx) => {
-      const rows = await tx.find(Counterparty, after ? { id: { $gt: after } } : {}, { orderBy: { id: 'asc' }, limit: batchSize });
+      const rows = await tx.find(Counterparty, after ? { id: { $gt: after } } : {}, { orderBy: { id: 'asc' }, limit: batchSize, populate: ['contacts'] });
       for (const row of rows) await publishEvent(tx, COUNTERPARTY_REPUBLISHED, counterpartyUpsertedOf(row));
       return rows;
     });

@@ -78,6 +78,10 @@ export class ContactInput {
   @IsOptional()
   @MaxLength(LIMITS.phone, { message: `Phone must be at most ${LIMITS.phone} characters long` })
   phone?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'The contact agreed to receive offer mailings (false when omitted)' })
+  @IsOptional()
+  mailingConsent?: boolean | null;
 }
 
 @InputType()

@@ -96,6 +96,8 @@ export type CounterpartyListQuery = {
   direction?: SortDirection | null;
   first: number;
   after?: string | null;
+  /** false: `totalCount` stays 0 and nothing is counted (an export's later pages). */
+  withTotal?: boolean;
 };
 
 type SearchMode =
@@ -265,12 +267,12 @@ export class CounterpartyRepository {
 
     const { rows, total } =
       mode.kind === 'none'
-        ? await Promise.all([this.rows(page), this.count(count)]).then(([pageRows, totalCount]) => ({ rows: pageRows, total: totalCount }))
+        ? await Promise.all([this.rows(page), query.withTotal === false ? 0 : this.count(count)]).then(([pageRows, totalCount]) => ({ rows: pageRows, total: totalCount }))
         : // The typo tolerance of `<%` is a setting: set it for this transaction only.
           await this.em.transactional(async (tx) => {
             await tx.execute(`select set_config('pg_trgm.word_similarity_threshold', '${SEARCH_SIMILARITY_THRESHOLD}', true)`);
             const repository = new CounterpartyRepository(tx);
-            return { rows: await repository.rows(page), total: await repository.count(count) };
+            return { rows: await repository.rows(page), total: query.withTotal === false ? 0 : await repository.count(count) };
           });
     const cursors = new Map<string, string>();
     const counterparties = rows.map((row) => {

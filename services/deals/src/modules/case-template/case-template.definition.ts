@@ -27,6 +27,12 @@ export type StageAction = {
   dueOffsetDays: number;
   /** The deal cannot move on from the stage until the action is done. */
   required: boolean;
+  /**
+   * SEND_OFFER and PREPARE_CONTRACT: code of the documents service's DOCX template the document's file is
+   * generated from (e.g. `commercial-offer`); absent: the document is created without a file. Checked by the
+   * documents service when the action runs (an unknown code leaves a warning on the document, never blocks the deal).
+   */
+  templateCode?: string | null;
 };
 
 export type StageDefinition = {
@@ -62,6 +68,11 @@ export type FormSection = { title: string; fields: string[] };
 
 export type CaseDefinition = { stages: StageDefinition[]; form: { fields: FormField[]; sections: FormSection[] } };
 
+/** A document template's code (the documents service's rule): lower-case Latin letters, digits, dashes. */
+export const TEMPLATE_CODE_PATTERN = '^[a-z][a-z0-9-]{1,49}$';
+/** The actions that create a document, and so may name the template of its file. */
+export const DOCUMENT_ACTION_KINDS: readonly ActionKind[] = ['SEND_OFFER', 'PREPARE_CONTRACT'];
+
 /** Letters, digits, `_` and `-`, starting with a letter; stage keys are stored in a 50-character column. */
 const KEY_PATTERN = '^[A-Za-z][A-Za-z0-9_-]{0,49}$';
 const TEXT = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' }) as const;
@@ -87,6 +98,7 @@ const ACTION_SCHEMA = {
     },
     dueOffsetDays: { type: 'integer', minimum: 0, maximum: 3650, default: 0 },
     required: { type: 'boolean', default: false },
+    templateCode: { type: ['string', 'null'], pattern: TEMPLATE_CODE_PATTERN },
   },
 } as const;
 
@@ -192,7 +204,11 @@ function pathOf(prefix: string, error: ErrorObject): string {
 }
 
 function messageOf(error: ErrorObject): string {
-  if (error.keyword === 'pattern') return error.params.pattern === KEY_PATTERN ? 'Use letters, digits, _ or - (up to 50), starting with a letter' : 'Must not be blank';
+  if (error.keyword === 'pattern') {
+    if (error.params.pattern === KEY_PATTERN) return 'Use letters, digits, _ or - (up to 50), starting with a letter';
+    if (error.params.pattern === TEMPLATE_CODE_PATTERN) return 'A template code is 2–50 lower-case Latin letters, digits or dashes, starting with a letter';
+    return 'Must not be blank';
+  }
   return KEYWORD_MESSAGES[error.keyword]?.(error) ?? error.message ?? 'Invalid value';
 }
 
@@ -289,6 +305,9 @@ export function checkDefinitionRules(definition: CaseDefinition, prefix = 'defin
     stage.actions.forEach((action, index) => {
       if (actionKeys.has(action.key)) throw new UserInputError(`${at}.actions.${index}.key`, `Action key «${action.key}» is used twice in this stage`);
       actionKeys.add(action.key);
+      if (present(action.templateCode) && !DOCUMENT_ACTION_KINDS.includes(action.kind)) {
+        throw new UserInputError(`${at}.actions.${index}.templateCode`, 'Only «send offer» and «prepare contract» actions create a document from a template');
+      }
     });
   });
 

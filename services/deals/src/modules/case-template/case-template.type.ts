@@ -38,6 +38,7 @@ export class CaseStageAction {
   @Field(() => Int, { description: 'Due this many days after the deal enters the stage' }) dueOffsetDays!: number;
   @Field({ description: 'OWNER (the deal\'s owner) or USER' }) assigneeType!: string;
   @Field(() => ID, { nullable: true, description: 'The assignee when assigneeType is USER' }) assigneeUserId!: string | null;
+  @Field(() => String, { nullable: true, description: 'SEND_OFFER / PREPARE_CONTRACT: code of the document template the file is generated from' }) templateCode!: string | null;
 }
 
 @ObjectType({ description: 'A stage of a case template' })
@@ -73,6 +74,7 @@ export function caseStage(stage: StageDefinition): CaseStage {
         dueOffsetDays: action.dueOffsetDays,
         assigneeType: action.assignee.type,
         assigneeUserId: action.assignee.type === 'USER' ? action.assignee.userId : null,
+        templateCode: action.templateCode ?? null,
       }),
     ),
   });

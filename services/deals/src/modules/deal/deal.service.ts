@@ -90,7 +90,8 @@ export type DealFilter = {
   sort?: DealSort | null;
   direction?: SortDirection | null;
 };
-export type PageArgs = { first: number; after?: string | null };
+/** `withTotal: false` leaves `totalCount` at 0 and skips counting (an export's later pages). */
+export type PageArgs = { first: number; after?: string | null; withTotal?: boolean };
 
 const DOCUMENT_TYPE_OF: Partial<Record<string, { type: DealDocumentRequested['documentType']; name: string }>> = {
   SEND_OFFER: { type: 'COMMERCIAL_OFFER', name: 'Коммерческое предложение' },
@@ -318,6 +319,9 @@ export class DealService {
       const document = DOCUMENT_TYPE_OF[action.kind];
       if (document) {
         action.status = DealActionStatus.REQUESTED;
+        // The template of the document's file, as the deal's case template version names it for this action.
+        const { definition } = await this.versionOf(deal);
+        const templateCode = definition.stages.find((stage) => stage.key === action.stageKey)?.actions.find((candidate) => candidate.key === action.actionKey)?.templateCode ?? null;
         const payload: DealDocumentRequested = {
           dealId: deal.id,
           actionId: action.id,
@@ -327,6 +331,8 @@ export class DealService {
           requestedById: actorId(identity),
           amountMinor: deal.amountMinor,
           currency: deal.currency,
+          templateCode,
+          dealTitle: deal.title,
         };
         await publishEvent(em, DEAL_DOCUMENT_REQUESTED, payload);
         this.record(em, deal.id, DealChangeKind.ACTION_REQUESTED, base, now);
@@ -476,7 +482,7 @@ export class DealService {
         query.andWhere(after.sql, after.params);
       }
     }
-    const [rows, total] = await Promise.all([query.getResultList(), this.context.em.count(Deal, where)]);
+    const [rows, total] = await Promise.all([query.getResultList(), args.withTotal === false ? 0 : this.context.em.count(Deal, where)]);
     if (!order) return toConnection(rows, args.first, total, cursorOf);
     // A STAGE cursor keeps the stage's funnel position, read from the (batched) versions of the page.
     const positions = new Map<string, number | null>();

@@ -110,7 +110,7 @@ export class Project extends BaseEntity {
   @Property({ version: true, type: 'integer' })
   version!: Opt<number>;
 
-  @Field(() => Money, { nullable: true, description: 'The planned budget; the actual spend (from finance) is not part of this service yet' })
+  @Field(() => Money, { nullable: true, description: 'The planned budget; the actuals (contracted, paid) are the finance subgraph\'s `finance` field' })
   get budget(): Money | null {
     return money(this.budgetMinor, this.budgetCurrency);
   }

@@ -5,6 +5,7 @@ import { StaffService } from '../staff/staff.service';
 import { DEAL_APPROVAL_REQUESTED, DEAL_DOCUMENT_REQUESTED, DOCUMENT_CREATED, publishDealDocumentStatus } from './document.events';
 import { Document, DocumentType } from './document.entity';
 import { DocumentService } from './document.service';
+import { generateForDealAction, rememberDeal } from '../template/template.module';
 
 /** The staff member who asked (from the directory), acting through the deal; the system when unknown. */
 async function requester(em: EntityManager, userId: string | null): Promise<Identity> {
@@ -30,7 +31,10 @@ export const documentEventHandlers: EventHandlers = {
       return;
     }
     const identity = await requester(em, request.requestedById);
+    if (request.dealTitle) await rememberDeal(em, { id: request.dealId, title: request.dealTitle, amountMinor: request.amountMinor, currency: request.currency });
     const document = await new DocumentService({ em, identity, loaders: new LoaderRegistry() }).createForDeal(em, { ...request, documentType: DocumentType[request.documentType] });
+    // The case template named a document template: the draft gets its file now (a failure is recorded, never lost).
+    if (request.templateCode) await generateForDealAction(em, identity, document, request.templateCode);
     await announceCreated(em, document);
   },
 

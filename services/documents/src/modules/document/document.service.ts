@@ -45,7 +45,8 @@ export type DocumentFilter = {
   sort?: DocumentSort | null;
   direction?: SortDirection | null;
 };
-export type PageArgs = { first: number; after?: string | null };
+/** `withTotal: false` leaves `totalCount` at 0 and skips counting (an export's later pages). */
+export type PageArgs = { first: number; after?: string | null; withTotal?: boolean };
 type Context = Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>;
 
 /** Which details input belongs to which type. */
@@ -403,7 +404,7 @@ export class DocumentService {
         page.andWhere(after.sql, after.params);
       }
     }
-    const [rows, total] = await Promise.all([page.getResultList(), build().getCount()]);
+    const [rows, total] = await Promise.all([page.getResultList(), args.withTotal === false ? 0 : build().getCount()]);
     return toConnection(rows, args.first, total, order ? sortedCursorOf(order) : cursorOf);
   }
 

@@ -18,7 +18,8 @@ import { Payment, PaymentMatchStatus } from './payment.entity';
 import { publishPaymentsMatched } from './payment.events';
 import type { MatchPaymentInput, PaymentFilter } from './payment.input';
 
-export type PageArgs = { first: number; after?: string | null };
+/** `withTotal: false` leaves `totalCount` at 0 and skips counting (an export's later pages). */
+export type PageArgs = { first: number; after?: string | null; withTotal?: boolean };
 
 function cursorOf(payment: Payment): string {
   return encodeCursor([payment.date, payment.id]);
@@ -177,7 +178,7 @@ export class PaymentService {
     const pageWhere = pageConditions.length ? `where ${pageConditions.join(' and ')}` : '';
     const [rows, [count]] = await Promise.all([
       this.context.em.execute<Record<string, unknown>[]>(`select p.* from payments p ${pageWhere} order by p.date desc, p.id desc limit ?`, [...pageParams, args.first + 1]),
-      this.context.em.execute<{ total: number }[]>(`select count(*)::int as total from payments p ${where}`, params),
+      args.withTotal === false ? Promise.resolve([{ total: 0 }]) : this.context.em.execute<{ total: number }[]>(`select count(*)::int as total from payments p ${where}`, params),
     ]);
     return toConnection(
       rows.map((row) => this.context.em.map(Payment, row)),

@@ -47,7 +47,9 @@ describe('event contracts', () => {
 
   it('deals → documents: requests with their rules, one declaration for both services', () => {
     const request = { dealId: ID, actionId: ID, counterpartyId: ID, documentType: 'CONTRACT', title: '  Договор  ', requestedById: null, amountMinor: 100, currency: 'RUB' };
-    expect(parse(dealDocumentRequestedContract, request)).toEqual({ ok: true, value: { ...request, dealId: ID.toLowerCase(), actionId: ID.toLowerCase(), counterpartyId: ID.toLowerCase(), title: 'Договор' } });
+    expect(parse(dealDocumentRequestedContract, request)).toEqual({ ok: true, value: { ...request, dealId: ID.toLowerCase(), actionId: ID.toLowerCase(), counterpartyId: ID.toLowerCase(), title: 'Договор', templateCode: null, dealTitle: null } });
+    // a producer before templates (no templateCode, dealTitle) is read with both null
+    expect(parse(dealDocumentRequestedContract, { ...request, templateCode: 'supply-contract', dealTitle: 'Поставка' })).toMatchObject({ ok: true, value: { templateCode: 'supply-contract', dealTitle: 'Поставка' } });
     for (const broken of [{ documentType: 'ACT' }, { title: '   ' }, { amountMinor: 1.5 }, { amountMinor: -1 }, { amountMinor: 2 ** 53 }, { currency: 'rub' }, { counterpartyId: 'x' }]) {
       expect(parse(dealDocumentRequestedContract, { ...request, ...broken }).ok).toBe(false);
     }

@@ -39,11 +39,33 @@ export type CounterpartyUpserted = {
    * before it was added leave it out, and are read as null.
    */
   responsibleManagerId?: string | null;
+  /**
+   * Its tags (free labels staff give it, e.g. for mailing audiences). Optional: producers before it was added
+   * leave it out; a consumer then keeps what it knew.
+   */
+  tags?: string[];
+  /**
+   * All its contact persons, with their e-mail and whether they agreed to receive mailings (and since when).
+   * Optional like `tags`: absent means "not reported", an empty list means "none".
+   */
+  contacts?: CounterpartyContactState[];
   /** When counterparties made this change. */
   updatedAt: string;
 };
 
-type Wire = WireOf<CounterpartyUpserted, 'shortName' | 'kpp' | 'responsibleManagerId'>;
+/** One contact person of a counterparty as {@link CounterpartyUpserted} carries it. */
+export type CounterpartyContactState = {
+  id: string;
+  name: string;
+  email: string | null;
+  /** The contact agreed to receive mailings (offers). */
+  mailingConsent: boolean;
+  /** When the consent was given (ISO-8601); null without consent. */
+  mailingConsentAt: string | null;
+};
+
+type ContactWire = WireOf<CounterpartyContactState, 'email' | 'mailingConsentAt'>;
+type Wire = Omit<WireOf<CounterpartyUpserted, 'shortName' | 'kpp' | 'responsibleManagerId'>, 'contacts'> & { contacts?: ContactWire[] };
 
 const schema: JSONSchemaType<Wire> = {
   type: 'object',
@@ -55,12 +77,44 @@ const schema: JSONSchemaType<Wire> = {
     kpp: { type: 'string', pattern: '^[0-9A-Z]{9}$', nullable: true },
     status: { type: 'string', pattern: '^[A-Z_]{1,30}$' },
     responsibleManagerId: { type: 'string', pattern: UUID_PATTERN, nullable: true },
+    tags: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 100, nullable: true },
+    contacts: {
+      type: 'array',
+      maxItems: 1000,
+      nullable: true,
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', pattern: UUID_PATTERN },
+          name: { type: 'string', maxLength: 300 },
+          email: { type: 'string', maxLength: 254, nullable: true },
+          mailingConsent: { type: 'boolean' },
+          mailingConsentAt: { type: 'string', pattern: DATE_TIME_PATTERN, nullable: true },
+        },
+        required: ['id', 'name', 'mailingConsent'],
+        additionalProperties: true,
+      },
+    },
     updatedAt: { type: 'string', pattern: DATE_TIME_PATTERN },
   },
   required: ['id', 'name', 'inn', 'status', 'updatedAt'],
   additionalProperties: true,
 };
 
-export const counterpartyUpsertedContract = defineContract<CounterpartyUpserted, Wire>(COUNTERPARTY_TOPICS, schema, (value) =>
-  isRealDateTime(value.updatedAt) ? { ...value, id: value.id.toLowerCase(), shortName: value.shortName ?? null, kpp: value.kpp ?? null, responsibleManagerId: value.responsibleManagerId?.toLowerCase() ?? null } : 'updatedAt is not a real date-time',
-);
+export const counterpartyUpsertedContract = defineContract<CounterpartyUpserted, Wire>(COUNTERPARTY_TOPICS, schema, (value) => {
+  if (!isRealDateTime(value.updatedAt)) return 'updatedAt is not a real date-time';
+  const { tags, contacts, ...rest } = value;
+  const state: CounterpartyUpserted = { ...rest, id: value.id.toLowerCase(), shortName: value.shortName ?? null, kpp: value.kpp ?? null, responsibleManagerId: value.responsibleManagerId?.toLowerCase() ?? null };
+  if (tags) state.tags = tags;
+  if (contacts) {
+    if (contacts.some((contact) => contact.mailingConsentAt && !isRealDateTime(contact.mailingConsentAt))) return 'contacts[].mailingConsentAt is not a real date-time';
+    state.contacts = contacts.map((contact) => ({
+      id: contact.id.toLowerCase(),
+      name: contact.name,
+      email: contact.email ? contact.email.trim().toLowerCase() : null,
+      mailingConsent: contact.mailingConsent,
+      mailingConsentAt: contact.mailingConsent ? (contact.mailingConsentAt ?? null) : null,
+    }));
+  }
+  return state;
+});

@@ -13,6 +13,10 @@ export type DealDocumentRequested = {
   requestedById: string | null;
   amountMinor: number | null;
   currency: string | null;
+  /** Code of the document template the case template names for this action; the file is generated from it. Optional: added later. */
+  templateCode?: string | null;
+  /** Title of the deal (for the `deal.title` placeholder). Optional: added later. */
+  dealTitle?: string | null;
 };
 
 /** deals → documents: start the approval route of the deal's newest contract (REQUEST_APPROVAL). */
@@ -22,7 +26,7 @@ export type DealApprovalRequested = { dealId: string; actionId: string; document
 const uuid = { type: 'string', pattern: UUID_PATTERN } as const;
 const optionalUuid = { type: 'string', pattern: UUID_PATTERN, nullable: true } as const;
 
-type DocumentRequestedWire = WireOf<DealDocumentRequested, 'requestedById' | 'amountMinor' | 'currency'>;
+type DocumentRequestedWire = WireOf<DealDocumentRequested, 'requestedById' | 'amountMinor' | 'currency' | 'templateCode' | 'dealTitle'>;
 type ApprovalRequestedWire = WireOf<DealApprovalRequested, 'requestedById'>;
 
 const documentRequestedSchema: JSONSchemaType<DocumentRequestedWire> = {
@@ -36,6 +40,8 @@ const documentRequestedSchema: JSONSchemaType<DocumentRequestedWire> = {
     requestedById: optionalUuid,
     amountMinor: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, nullable: true },
     currency: { type: 'string', pattern: '^[A-Z]{3}$', nullable: true },
+    templateCode: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,49}$', nullable: true },
+    dealTitle: { type: 'string', maxLength: 2000, nullable: true },
   },
   required: ['dealId', 'actionId', 'counterpartyId', 'documentType', 'title'],
   additionalProperties: true,
@@ -59,6 +65,8 @@ export const dealDocumentRequestedContract = defineContract<DealDocumentRequeste
   requestedById: lower(value.requestedById),
   amountMinor: value.amountMinor ?? null,
   currency: value.currency ?? null,
+  templateCode: value.templateCode ?? null,
+  dealTitle: value.dealTitle?.trim().slice(0, 500) || null,
 }));
 
 export const dealApprovalRequestedContract = defineContract<DealApprovalRequested, ApprovalRequestedWire>([DEAL_APPROVAL_REQUESTED], approvalRequestedSchema, (value) => ({

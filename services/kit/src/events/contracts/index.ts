@@ -10,3 +10,4 @@ export * from './deals.contracts';
 export * from './documents.contracts';
 export * from './finance.contracts';
 export * from './timeline.contracts';
+export * from './mailings.contracts';

@@ -158,9 +158,14 @@ export type ProjectNews = {
   actorId: string | null;
   /** ISO-8601. */
   occurredAt: string;
+  /**
+   * The documents linked to the project now (all of them, not a diff: the newest event wins), so finance can
+   * compute the project's actuals from its own data. null: the producer did not say (events before this field).
+   */
+  documentIds: string[] | null;
 };
 
-type ProjectWire = WireOf<ProjectNews, 'actorId'>;
+type ProjectWire = WireOf<ProjectNews, 'actorId' | 'documentIds'>;
 
 const projectSchema: JSONSchemaType<ProjectWire> = {
   type: 'object',
@@ -172,6 +177,7 @@ const projectSchema: JSONSchemaType<ProjectWire> = {
     changedFields: { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 100 },
     actorId: optionalUuid,
     occurredAt: { type: 'string', pattern: DATE_TIME_PATTERN },
+    documentIds: { type: 'array', items: uuid, maxItems: 1000, nullable: true },
   },
   required: ['projectId', 'name', 'status', 'counterpartyIds', 'changedFields', 'occurredAt'],
   additionalProperties: true,
@@ -179,7 +185,13 @@ const projectSchema: JSONSchemaType<ProjectWire> = {
 
 export const projectNewsContract = defineContract<ProjectNews, ProjectWire>(PROJECT_TOPICS, projectSchema, (value) =>
   isRealDateTime(value.occurredAt)
-    ? { ...value, projectId: value.projectId.toLowerCase(), counterpartyIds: [...new Set(value.counterpartyIds.map((id) => id.toLowerCase()))], actorId: lowerOrNull(value.actorId) }
+    ? {
+        ...value,
+        projectId: value.projectId.toLowerCase(),
+        counterpartyIds: [...new Set(value.counterpartyIds.map((id) => id.toLowerCase()))],
+        actorId: lowerOrNull(value.actorId),
+        documentIds: value.documentIds ? [...new Set(value.documentIds.map((id) => id.toLowerCase()))] : null,
+      }
     : 'occurredAt is not a real date-time',
 );
 

@@ -36,7 +36,7 @@ async function eventsOf(id: string): Promise<OutboxEvent[]> {
 }
 
 describe('lifecycle events through the outbox', () => {
-  it('publishes created, changed, archived and restored with the whole current state, and nothing for other edits', async () => {
+  it('publishes created, changed, archived and restored with the whole current state (contacts and tags included), and nothing for other edits', async () => {
     const { createCounterparty: created } = await gql<{ createCounterparty: { id: string; version: number } }>(
       'mutation($input: CreateCounterpartyInput!) { createCounterparty(input: $input) { id version } }',
       { input: input() },
@@ -45,17 +45,24 @@ describe('lifecycle events through the outbox', () => {
       'mutation($input: UpdateCounterpartyInput!) { updateCounterparty(input: $input) { version } }',
       { input: { id: created.id, version: created.version, name: 'ООО «Новое имя»' } },
     );
-    // a contact is no news for other services
-    const { updateCounterparty: withContact } = await gql<{ updateCounterparty: { version: number } }>(
-      'mutation($input: UpdateCounterpartyInput!) { updateCounterparty(input: $input) { version } }',
-      { input: { id: created.id, version: renamed.version, contacts: [{ name: 'Иван' }] } },
+    // a contact is news for mailings (its e-mail and mailing consent travel with the state)
+    const { updateCounterparty: withContact } = await gql<{ updateCounterparty: { version: number; contacts: { mailingConsent: boolean; mailingConsentAt: string | null }[] } }>(
+      'mutation($input: UpdateCounterpartyInput!) { updateCounterparty(input: $input) { version contacts { mailingConsent mailingConsentAt } } }',
+      { input: { id: created.id, version: renamed.version, contacts: [{ name: 'Иван', email: 'Ivan@Example.com', mailingConsent: true }] } },
     );
     expect(withContact.version).toBe(renamed.version + 1);
+    expect(withContact.contacts[0]).toMatchObject({ mailingConsent: true, mailingConsentAt: expect.any(String) });
+    // a change other services do not keep (an address) is no news
+    const { updateCounterparty: moved } = await gql<{ updateCounterparty: { version: number } }>(
+      'mutation($input: UpdateCounterpartyInput!) { updateCounterparty(input: $input) { version } }',
+      { input: { id: created.id, version: withContact.version, postalAddress: 'Москва, ул. Новая, 1' } },
+    );
+    expect(moved.version).toBe(withContact.version + 1);
     await gql('mutation($id: ID!) { archiveCounterparty(id: $id) { id } }', { id: created.id });
     await gql('mutation($id: ID!) { restoreCounterparty(id: $id) { id } }', { id: created.id });
 
     const events = await eventsOf(created.id);
-    expect(events.map((event) => event.topic)).toEqual([COUNTERPARTY_CREATED, COUNTERPARTY_CHANGED, COUNTERPARTY_ARCHIVED, COUNTERPARTY_RESTORED]);
+    expect(events.map((event) => event.topic)).toEqual([COUNTERPARTY_CREATED, COUNTERPARTY_CHANGED, COUNTERPARTY_CHANGED, COUNTERPARTY_ARCHIVED, COUNTERPARTY_RESTORED]);
     const states = events.map((event) => {
       const parsed = counterpartyUpsertedContract.parse(event);
       if (!parsed.ok) throw new Error(parsed.error);
@@ -64,13 +71,15 @@ describe('lifecycle events through the outbox', () => {
     expect(states.map((state) => [state.name, state.status])).toEqual([
       [expect.stringContaining('События'), 'CLIENT'],
       ['ООО «Новое имя»', 'CLIENT'],
+      ['ООО «Новое имя»', 'CLIENT'],
       ['ООО «Новое имя»', 'ARCHIVED'],
       ['ООО «Новое имя»', 'CLIENT'],
     ]);
     expect(states[0]).toMatchObject({ id: created.id, kpp: '780101001', shortName: expect.stringContaining('События') });
     // every state carries the stored updatedAt, and later states are newer
     const stored = await subgraph.orm.em.getConnection().execute<{ updated_at: string | Date }[]>('select updated_at from counterparties where id = ?', [created.id]);
-    expect(states[3].updatedAt).toBe(new Date(stored[0].updated_at).toISOString());
+    expect(states[2].contacts).toEqual([{ id: expect.any(String), name: 'Иван', email: 'ivan@example.com', mailingConsent: true, mailingConsentAt: expect.any(String) }]);
+    expect(states[4].updatedAt).toBe(new Date(stored[0].updated_at).toISOString());
     const times = states.map((state) => Date.parse(state.updatedAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(new Set(times).size).toBe(times.length);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { apiKeyIdentity, type Identity } from '@kartoteka/kit';
+import { apiKeyIdentity, type EventPayload, projectNewsContract, type Identity } from '@kartoteka/kit';
 import { collectPages, demoIdentity, seedCounterpartyRefs, seedDemoUserRefs, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { dealsSubgraph } from '../../../subgraph';
 import { DealAction } from '../../deal/deal-action.entity';
@@ -89,6 +89,10 @@ describe('projects', () => {
       team: [{ userId: SALES_ID, role: 'LEAD', user: { id: SALES_ID } }, { userId: LAWYER_ID, role: 'MEMBER', user: { id: LAWYER_ID } }],
     });
     expect(project.history).toMatchObject({ totalCount: 1, edges: [{ node: { kind: 'CREATED', actor: { id: MANAGER_ID } } }] });
+    // the event carries the linked documents: finance computes the project's actuals from them
+    const [news] = await subgraph.orm.em.fork().getConnection().execute<{ payload: EventPayload }[]>("select payload from outbox_events where topic = 'deals.project.created' and payload->>'projectId' = ?", [project.id]);
+    const parsed = projectNewsContract.parse({ payload: news.payload });
+    expect(parsed.ok && parsed.value.documentIds).toEqual([documentId]);
 
     const minimal = await subgraph.request<{ createProject: ProjectData }>(CREATE, { input: { name: 'Аудит', counterpartyIds: [first] } }, director);
     expect(minimal.errors).toBeUndefined();
