@@ -119,8 +119,11 @@ beforeAll(async () => {
       COUNTERPARTIES_SECRET: 'unused',
       DEALS_SECRET: 'unused',
       FINANCE_SECRET: 'unused',
+      MAILINGS_SECRET: 'unused',
       DOCUMENTS_URL: upstreamUrl,
       DOCUMENTS_SECRET,
+      // only documents passes through here: deals, which passes by default, must then be refused like identity
+      REST_SERVICES: 'documents,finance',
       REST_MAX_BODY_BYTES: String(MAX_BODY),
       REST_TIMEOUT_MS: '300',
     }),
@@ -249,7 +252,7 @@ describe('REST pass-through: bodies stream both ways', () => {
 describe('REST pass-through: shutdown', () => {
   it('ends open event streams when the gateway stops, so draining does not wait for them', async () => {
     const second = await startGateway(
-      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URL: upstreamUrl, SHUTDOWN_GRACE_MS: '60000' }),
+      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', MAILINGS_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URL: upstreamUrl, SHUTDOWN_GRACE_MS: '60000' }),
       { logger: createLogger('gateway', 'silent') },
     );
     const closed = new Promise<void>((resolve) => (hooks.streamClosed = resolve));
@@ -298,7 +301,7 @@ describe('REST pass-through: limits and failures', () => {
 
   it('answers 503 SERVICE_UNAVAILABLE when the service cannot be reached or does not answer in time', async () => {
     const down = await startGateway(
-      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URL: 'http://127.0.0.1:9/graphql' }),
+      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', MAILINGS_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URL: 'http://127.0.0.1:9/graphql' }),
       { logger: createLogger('gateway', 'silent') },
     );
     try {
@@ -315,7 +318,7 @@ describe('REST pass-through: limits and failures', () => {
 
   it('sends a GET to another instance of the service when the first refuses the connection; a body is never sent twice', async () => {
     const replicas = await startGateway(
-      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URLS: `http://127.0.0.1:9/graphql,${upstreamUrl}` }),
+      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', MAILINGS_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URLS: `http://127.0.0.1:9/graphql,${upstreamUrl}` }),
       { logger: createLogger('gateway', 'silent') },
     );
     const restBase = replicas.url.replace(/\/graphql$/, '/rest/documents');
@@ -335,7 +338,7 @@ describe('REST pass-through: limits and failures', () => {
     }
     seen.length = 0;
     const fresh = await startGateway(
-      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URLS: `http://127.0.0.1:9/graphql,${upstreamUrl}` }),
+      loadConfig({ NODE_ENV: 'production', PORT: '0', JWT_SECRET, IDENTITY_SECRET: 'x', COUNTERPARTIES_SECRET: 'x', DEALS_SECRET: 'x', FINANCE_SECRET: 'x', MAILINGS_SECRET: 'x', DOCUMENTS_SECRET, DOCUMENTS_URLS: `http://127.0.0.1:9/graphql,${upstreamUrl}` }),
       { logger: createLogger('gateway', 'silent') },
     );
     try {
