@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { parkedEventsResolver } from '@kartoteka/kit';
-import { ANONYMOUS, CounterpartyRef, counterpartyRefHandlers, EventConsumer, InboxEvent, LoaderRegistry, OutboxEvent, OutboxRelay, createEventBus, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
+import { ANONYMOUS, CounterpartyRef, EventConsumer, InboxEvent, LoaderRegistry, OutboxEvent, OutboxRelay, createEventBus, type BackgroundWorker, type EventHandlers, type Logger, type SubgraphDefinition } from '@kartoteka/kit';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { defaultDocumentsSettings, type DocumentsSettings } from './config';
 import { migrationsList } from './migrations';
 import { AuditRecord } from './modules/audit/audit-record.entity';
 import { AuditRecordResolver, DocumentAuditResolver } from './modules/audit/audit.resolver';
+import { CounterpartyDetails } from './modules/counterparty/counterparty-details.entity';
+import { counterpartyReadModelHandlers } from './modules/counterparty/counterparty-ref.readmodel';
 import { CounterpartyDocumentsResolver } from './modules/counterparty/counterparty.resolver';
 import { Counterparty } from './modules/counterparty/counterparty.stub';
 import { Document } from './modules/document/document.entity';
@@ -46,7 +48,7 @@ import { DealDocumentsResolver } from './modules/deal/deal.resolver';
 import { knownUsers, User } from './modules/user/user.stub';
 import { exportRoute } from '@kartoteka/kit/export';
 import { documentsExport } from './modules/document/document.export';
-import { TEMPLATE_ENTITIES, TEMPLATE_RESOLVERS, templateRoutes } from './modules/template/template.module';
+import { TEMPLATE_ENTITIES, TEMPLATE_RESOLVERS, templateRoutes, templateWorkers } from './modules/template/template.module';
 
 /** The context of work the service does on its own (scheduled jobs): no caller, system actor. */
 function systemContext(em: EntityManager) {
@@ -55,11 +57,11 @@ function systemContext(em: EntityManager) {
 
 /**
  * Everything the `documents` consumer handles: the staff directory (identity's user events), the counterparty
- * read model (counterparties' lifecycle events), deals' requests and finance's overdue obligations (notifications).
+ * read model (counterparties' lifecycle events, plus documents' own details), deals' requests and finance's overdue obligations (notifications).
  * The rebuild commands replay the first two.
  */
 export function documentsEventHandlers(): EventHandlers {
-  return { ...staffEventHandlers, ...counterpartyRefHandlers(), ...documentEventHandlers, ...paymentOverdueHandlers, ...taskReminderHandlers, ...mailingApprovalHandlers };
+  return { ...staffEventHandlers, ...counterpartyReadModelHandlers(), ...documentEventHandlers, ...paymentOverdueHandlers, ...taskReminderHandlers, ...mailingApprovalHandlers };
 }
 
 /** Domain events, when a bus is configured: the `documents` consumer (staff directory from identity) and this service's outbox relay. */
@@ -77,11 +79,11 @@ export function documentsSubgraph(settings: DocumentsSettings = defaultDocuments
     { name: 'acknowledgement', run: async (em, now) => void (await new AcknowledgementService(systemContext(em)).notifyOverdue(em, now)) },
     { name: 'contracts-in-force', run: async (em, now) => void (await new DocumentService(systemContext(em)).activateContracts(em, todayUtc(now))) },
   ];
-  const workers = (deps: { orm: MikroORM; logger: Logger }): BackgroundWorker[] => [...notificationWorkers(deps, settings, overdueChecks), ...eventWorkers(deps, settings.eventBusUrl)];
+  const workers = (deps: { orm: MikroORM; logger: Logger }): BackgroundWorker[] => [...notificationWorkers(deps, settings, overdueChecks), ...templateWorkers(deps), ...eventWorkers(deps, settings.eventBusUrl)];
   const notificationStream = notificationRoutes(settings);
   return {
     service: 'documents',
-    entities: [Document, DocumentStatusChange, DocumentVersion, DocumentVersionFile, DocumentLink, RouteTemplate, ApprovalRoute, ApprovalStage, ApprovalStep, Acknowledgement, AuditRecord, DocumentJournal, DocumentJournalSetting, StoredFile, ...NOTIFICATION_ENTITIES, StaffMemberEntity, CounterpartyRef, ...TEMPLATE_ENTITIES, InboxEvent, OutboxEvent],
+    entities: [Document, DocumentStatusChange, DocumentVersion, DocumentVersionFile, DocumentLink, RouteTemplate, ApprovalRoute, ApprovalStage, ApprovalStep, Acknowledgement, AuditRecord, DocumentJournal, DocumentJournalSetting, StoredFile, ...NOTIFICATION_ENTITIES, StaffMemberEntity, CounterpartyRef, CounterpartyDetails, ...TEMPLATE_ENTITIES, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
     resolvers: [DocumentResolver, DocumentStatusHistoryResolver, DocumentStatusChangeResolver, DealDocumentsResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver, ...TEMPLATE_RESOLVERS, parkedEventsResolver({ service: 'documents', eventBusUrl: settings.eventBusUrl })],

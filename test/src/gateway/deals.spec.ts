@@ -180,12 +180,16 @@ describe('deal cases through the gateway', () => {
       return action?.status === 'DONE' ? read.deal : null;
     });
     expect(offered.actions.find((action) => action.id === offer.id)?.documentId).toEqual(expect.any(String));
-    // Its first version was generated from the template: the DOCX names the counterparty.
-    const offerDocument = await gql<{ document: { currentVersion: { files: { id: string; name: string; contentType: string }[] } | null } }>(
-      'query($id: ID!) { document(id: $id) { currentVersion { files { id name contentType } } } }',
-      { id: offered.actions.find((action) => action.id === offer.id)!.documentId },
-      MANAGER.email,
-    );
+    // Its first version is generated from the template by the documents service's worker, moments after the
+    // document itself (the conversion runs outside the event's transaction): the DOCX names the counterparty.
+    const offerDocument = await eventually(async () => {
+      const read = await gql<{ document: { currentVersion: { files: { id: string; name: string; contentType: string }[] } | null } }>(
+        'query($id: ID!) { document(id: $id) { currentVersion { files { id name contentType } } } }',
+        { id: offered.actions.find((action) => action.id === offer.id)!.documentId },
+        MANAGER.email,
+      );
+      return read.document.currentVersion ? read : null;
+    }, 60_000);
     const docx = offerDocument.document.currentVersion?.files.find((file) => file.name.endsWith('.docx'));
     expect(docx).toBeDefined();
     const downloaded = await fetch(stack.gatewayUrl.replace(/\/graphql$/, `/rest/documents/files/${docx!.id}`), { headers: { authorization: `Bearer ${await stack.login(MANAGER.email)}` } });

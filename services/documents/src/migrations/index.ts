@@ -10,6 +10,7 @@ import { Migration20261206031705 } from './Migration20261206031705';
 import { Migration20261206060709 } from './Migration20261206060709';
 import { Migration20261206061000 } from './Migration20261206061000';
 import { Migration20261206115848 } from './Migration20261206115848';
+import { Migration20261206130755 } from './Migration20261206130755';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131717', class: Migration20261127131717 },
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206060709', class: Migration20261206060709 },
   { name: 'Migration20261206061000', class: Migration20261206061000 },
   { name: 'Migration20261206115848', class: Migration20261206115848 },
+  { name: 'Migration20261206130755', class: Migration20261206130755 },
 ];

@@ -26,6 +26,7 @@ export function counterpartyUpsertedOf(counterparty: Counterparty): Counterparty
     responsibleManagerId: counterparty.responsibleManagerId,
     tags: [...counterparty.tags],
     ...(contacts ? { contacts } : {}),
+    legalAddress: counterparty.legalAddress,
     updatedAt: counterparty.updatedAt.toISOString(),
   };
 }

@@ -1,18 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { dealApprovalRequestedContract, dealDocumentRequestedContract, DomainError, type EventHandlers, hasPermission, type Identity, LoaderRegistry, parseOrPark, publishEvent, UnprocessableEventError, userIdentity, type RoleCode, ANONYMOUS } from '@kartoteka/kit';
+import { dealApprovalRequestedContract, dealDocumentRequestedContract, DomainError, type EventHandlers, hasPermission, LoaderRegistry, parseOrPark, publishEvent, UnprocessableEventError } from '@kartoteka/kit';
 import { ApprovalService } from '../approval/approval.service';
-import { StaffService } from '../staff/staff.service';
 import { DEAL_APPROVAL_REQUESTED, DEAL_DOCUMENT_REQUESTED, DOCUMENT_CREATED, publishDealDocumentStatus } from './document.events';
 import { Document, DocumentType } from './document.entity';
 import { DocumentService } from './document.service';
-import { generateForDealAction, rememberDeal } from '../template/template.module';
-
-/** The staff member who asked (from the directory), acting through the deal; the system when unknown. */
-async function requester(em: EntityManager, userId: string | null): Promise<Identity> {
-  if (!userId) return ANONYMOUS;
-  const [member] = await new StaffService(em).findByIds([userId]);
-  return member?.active ? userIdentity(member.id, member.name, member.roles as RoleCode[]) : ANONYMOUS;
-}
+import { rememberDeal, requesterIdentity as requester, requestForDealAction } from '../template/template.module';
 
 async function announceCreated(em: EntityManager, document: Document): Promise<void> {
   await publishEvent(em, DOCUMENT_CREATED, { documentId: document.id, dealId: document.dealId, actionId: document.sourceActionId, documentType: document.type, status: document.status });
@@ -33,8 +25,9 @@ export const documentEventHandlers: EventHandlers = {
     const identity = await requester(em, request.requestedById);
     if (request.dealTitle) await rememberDeal(em, { id: request.dealId, title: request.dealTitle, amountMinor: request.amountMinor, currency: request.currency });
     const document = await new DocumentService({ em, identity, loaders: new LoaderRegistry() }).createForDeal(em, { ...request, documentType: DocumentType[request.documentType] });
-    // The case template named a document template: the draft gets its file now (a failure is recorded, never lost).
-    if (request.templateCode) await generateForDealAction(em, identity, document, request.templateCode);
+    // The case template named a document template: the draft gets its file from the generation worker after this
+    // transaction commits (rendering and converting take seconds; a failure is recorded, never lost).
+    if (request.templateCode) await requestForDealAction(em, request.requestedById, document, request.templateCode);
     await announceCreated(em, document);
   },
 

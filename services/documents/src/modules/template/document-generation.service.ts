@@ -6,6 +6,7 @@ import { Document, DocumentType } from '../document/document.entity';
 import { DocumentReader } from '../document/document.reader';
 import { DocumentVersion } from '../document/document-version.entity';
 import { DocumentVersionService } from '../document/document-version.service';
+import { CounterpartyDetails } from '../counterparty/counterparty-details.entity';
 import { sanitizeFileName } from '../file/file.service';
 import { StoredFile } from '../file/stored-file.entity';
 import { NotificationService } from '../notification/notification.service';
@@ -19,6 +20,9 @@ import { formatDate, formatMoney, type PlaceholderValues } from './template.plac
 type Context = Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>;
 
 export type GenerationResult = { version: DocumentVersion; warnings: string[] };
+
+/** Extra work inside the transaction that adds the version (the worker marks its request done there). */
+export type GenerationOptions = { within?: (em: EntityManager) => Promise<void> };
 
 /** Statuses in which a document may get a new version (the rest are refused by the version service too). */
 const VERSIONABLE = new Set<string>(['DRAFT', 'REJECTED']);
@@ -37,8 +41,9 @@ export class DocumentGenerationService {
   /** The placeholder values for a document, as of `now`. */
   async valuesFor(em: EntityManager, document: Document, now = new Date()): Promise<PlaceholderValues> {
     const identity = this.context.identity;
-    const [counterparty, deal, member, contract] = await Promise.all([
+    const [counterparty, details, deal, member, contract] = await Promise.all([
       em.findOne(CounterpartyRef, { id: document.counterpartyId }),
+      em.findOne(CounterpartyDetails, { id: document.counterpartyId }),
       document.dealId ? em.findOne(TemplateDealRef, { id: document.dealId }) : Promise.resolve(null),
       identity.kind === 'user' ? new StaffService(em).findByIds([identity.id]).then((rows) => rows[0] ?? null) : Promise.resolve(null),
       document.type === DocumentType.CONTRACT
@@ -52,8 +57,8 @@ export class DocumentGenerationService {
       'counterparty.shortName': counterparty?.shortName ?? counterparty?.name ?? '',
       'counterparty.inn': counterparty?.inn ?? '',
       'counterparty.kpp': counterparty?.kpp ?? '',
-      'counterparty.address': '',
-      'contact.name': '',
+      'counterparty.address': details?.legalAddress ?? '',
+      'contact.name': details?.contactName ?? '',
       'deal.title': deal?.title ?? '',
       'deal.amount': formatMoney(deal?.amountMinor ?? null, deal?.currency ?? null),
       'contract.number': contract?.number ?? '',
@@ -77,9 +82,14 @@ export class DocumentGenerationService {
     return this.generateFor(document, template, versionNumber);
   }
 
-  /** Generation for a document the caller may read and a template (by id or found by code). */
-  async generateFor(document: Document, template: DocumentTemplate, versionNumber: number | null): Promise<GenerationResult> {
+  /**
+   * Generation for a document the caller may read and a template (by id or found by code). Must not run inside a
+   * transaction: the PDF conversion takes seconds, and only the short final step (storing the files, adding the
+   * version) is transactional — a caller holding a transaction would hold its locks all that time.
+   */
+  async generateFor(document: Document, template: DocumentTemplate, versionNumber: number | null, options: GenerationOptions = {}): Promise<GenerationResult> {
     const em = this.context.em;
+    if (em.isInTransaction()) throw new Error('Document generation must not run inside a transaction (the PDF conversion takes seconds)');
     if (template.archived) throw new UserInputError('templateId', `The template «${template.name}» is archived`, { reason: 'template.archived' });
     if (template.documentType !== document.type) throw new UserInputError('templateId', `The template «${template.name}» is for ${template.documentType} documents, not ${document.type}`, { reason: 'template.type-mismatch' });
     if (!VERSIONABLE.has(document.status)) throw new UserInputError('documentId', `A document in status ${document.status} cannot get a new version`, { reason: 'version.not-allowed' });
@@ -111,6 +121,7 @@ export class DocumentGenerationService {
       if (pdf.ok) files.push(await storeBytes(tem, store, pdf.pdf, { name: `${baseName}.pdf`, contentType: 'application/pdf', uploadedById }));
       const added = await new DocumentVersionService({ ...this.context, em: tem }).addWithin(tem, locked, files.map((file) => file.id), comment, false);
       await new NotificationService(tem).documentChanged(locked.id);
+      await options.within?.(tem);
       return added.id;
     });
     const added = await em.findOneOrFail(DocumentVersion, { id: versionId });

@@ -49,6 +49,11 @@ export type CounterpartyUpserted = {
    * Optional like `tags`: absent means "not reported", an empty list means "none".
    */
   contacts?: CounterpartyContactState[];
+  /**
+   * Its legal address as written on its card (null when it has none), e.g. for generated documents. Optional:
+   * producers before it was added leave it out; a consumer then keeps what it knew.
+   */
+  legalAddress?: string | null;
   /** When counterparties made this change. */
   updatedAt: string;
 };
@@ -65,7 +70,7 @@ export type CounterpartyContactState = {
 };
 
 type ContactWire = WireOf<CounterpartyContactState, 'email' | 'mailingConsentAt'>;
-type Wire = Omit<WireOf<CounterpartyUpserted, 'shortName' | 'kpp' | 'responsibleManagerId'>, 'contacts'> & { contacts?: ContactWire[] };
+type Wire = Omit<WireOf<CounterpartyUpserted, 'shortName' | 'kpp' | 'responsibleManagerId' | 'legalAddress'>, 'contacts'> & { contacts?: ContactWire[] };
 
 const schema: JSONSchemaType<Wire> = {
   type: 'object',
@@ -95,6 +100,7 @@ const schema: JSONSchemaType<Wire> = {
         additionalProperties: true,
       },
     },
+    legalAddress: { type: 'string', maxLength: 1000, nullable: true },
     updatedAt: { type: 'string', pattern: DATE_TIME_PATTERN },
   },
   required: ['id', 'name', 'inn', 'status', 'updatedAt'],

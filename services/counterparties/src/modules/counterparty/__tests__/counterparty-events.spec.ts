@@ -52,17 +52,22 @@ describe('lifecycle events through the outbox', () => {
     );
     expect(withContact.version).toBe(renamed.version + 1);
     expect(withContact.contacts[0]).toMatchObject({ mailingConsent: true, mailingConsentAt: expect.any(String) });
-    // a change other services do not keep (an address) is no news
+    // the legal address is news for documents (generated documents show it)
+    const { updateCounterparty: registered } = await gql<{ updateCounterparty: { version: number } }>(
+      'mutation($input: UpdateCounterpartyInput!) { updateCounterparty(input: $input) { version } }',
+      { input: { id: created.id, version: withContact.version, legalAddress: '190000, Санкт-Петербург, Невский пр., д. 1' } },
+    );
+    // a change other services do not keep (the postal address) is no news
     const { updateCounterparty: moved } = await gql<{ updateCounterparty: { version: number } }>(
       'mutation($input: UpdateCounterpartyInput!) { updateCounterparty(input: $input) { version } }',
-      { input: { id: created.id, version: withContact.version, postalAddress: 'Москва, ул. Новая, 1' } },
+      { input: { id: created.id, version: registered.version, postalAddress: 'Москва, ул. Новая, 1' } },
     );
-    expect(moved.version).toBe(withContact.version + 1);
+    expect(moved.version).toBe(registered.version + 1);
     await gql('mutation($id: ID!) { archiveCounterparty(id: $id) { id } }', { id: created.id });
     await gql('mutation($id: ID!) { restoreCounterparty(id: $id) { id } }', { id: created.id });
 
     const events = await eventsOf(created.id);
-    expect(events.map((event) => event.topic)).toEqual([COUNTERPARTY_CREATED, COUNTERPARTY_CHANGED, COUNTERPARTY_CHANGED, COUNTERPARTY_ARCHIVED, COUNTERPARTY_RESTORED]);
+    expect(events.map((event) => event.topic)).toEqual([COUNTERPARTY_CREATED, COUNTERPARTY_CHANGED, COUNTERPARTY_CHANGED, COUNTERPARTY_CHANGED, COUNTERPARTY_ARCHIVED, COUNTERPARTY_RESTORED]);
     const states = events.map((event) => {
       const parsed = counterpartyUpsertedContract.parse(event);
       if (!parsed.ok) throw new Error(parsed.error);
@@ -72,6 +77,7 @@ describe('lifecycle events through the outbox', () => {
       [expect.stringContaining('События'), 'CLIENT'],
       ['ООО «Новое имя»', 'CLIENT'],
       ['ООО «Новое имя»', 'CLIENT'],
+      ['ООО «Новое имя»', 'CLIENT'],
       ['ООО «Новое имя»', 'ARCHIVED'],
       ['ООО «Новое имя»', 'CLIENT'],
     ]);
@@ -79,7 +85,8 @@ describe('lifecycle events through the outbox', () => {
     // every state carries the stored updatedAt, and later states are newer
     const stored = await subgraph.orm.em.getConnection().execute<{ updated_at: string | Date }[]>('select updated_at from counterparties where id = ?', [created.id]);
     expect(states[2].contacts).toEqual([{ id: expect.any(String), name: 'Иван', email: 'ivan@example.com', mailingConsent: true, mailingConsentAt: expect.any(String) }]);
-    expect(states[4].updatedAt).toBe(new Date(stored[0].updated_at).toISOString());
+    expect(states.map((state) => state.legalAddress)).toEqual([null, null, null, ...Array<string>(3).fill('190000, Санкт-Петербург, Невский пр., д. 1')]);
+    expect(states[5].updatedAt).toBe(new Date(stored[0].updated_at).toISOString());
     const times = states.map((state) => Date.parse(state.updatedAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(new Set(times).size).toBe(times.length);

@@ -4,12 +4,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PizZip from 'pizzip';
-import { DEAL_DOCUMENT_REQUESTED, GATEWAY_TOKEN_HEADER, signGatewayToken, type BusEvent, type Identity } from '@kartoteka/kit';
+import { COUNTERPARTY_CHANGED, DEAL_DOCUMENT_REQUESTED, GATEWAY_TOKEN_HEADER, LoaderRegistry, signGatewayToken, type BusEvent, type Identity } from '@kartoteka/kit';
 import { seedCounterpartyRefs, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { defaultDocumentsSettings, type FilesSettings } from '../../../config';
 import { documentsEventHandlers, documentsSubgraph } from '../../../subgraph';
 import { admin, errorOf, idOf, manager, ok, viewer } from '../../approval/__tests__/approval.fixtures';
 import { fillStaffFromDemoUsers } from '../../staff/staff.fixtures';
+import { silentLogger } from '../../notification/__tests__/notification.fixtures';
+import { Document } from '../../document/document.entity';
+import { DocumentGenerationService } from '../document-generation.service';
+import { generationWorker } from '../document-generation.worker';
+import { DocumentTemplate } from '../document-template.entity';
 import { createFileStorage } from '../../file/file-storage.factory';
 import { bindTemplateStore } from '../document-template.service';
 import { DEFAULT_TEMPLATES, defaultTemplateDocx, seedDocumentTemplates } from '../defaults/default-templates';
@@ -231,12 +236,14 @@ describe('document templates', () => {
 
   // ---- deal actions and the default templates ----------------------------------------------------------
 
-  it('a deal action naming a default template gets its DOCX; an unknown template still creates the document, with a warning', async () => {
+  it('a deal action naming a default template: the document at once, its DOCX from the worker after the commit; an unknown template still creates the document, with a warning', async () => {
     const store = { storage: createFileStorage(files), files, templates: { sofficePath: null, pdfTimeoutMs: 10_000 } };
     expect(await seedDocumentTemplates(subgraph.orm.em.fork(), store)).toBe('documents: default document templates commercial-offer, supply-contract');
     expect(await seedDocumentTemplates(subgraph.orm.em.fork(), store)).toBe('documents: document templates exist, nothing seeded');
     bindTemplateStore(subgraph.orm, store); // DOCX only: this test is about the deal path, the PDF is covered above
     const handle = documentsEventHandlers()[DEAL_DOCUMENT_REQUESTED];
+    const worker = generationWorker({ orm: subgraph.orm, logger: silentLogger });
+    const sql = <T extends object>(query: string, params: unknown[] = []) => subgraph.orm.em.getConnection().execute<T[]>(query, params);
     const request = (actionId: string, templateCode: string): BusEvent => ({
       id: randomUUID(),
       topic: DEAL_DOCUMENT_REQUESTED,
@@ -247,9 +254,20 @@ describe('document templates', () => {
     try {
       const withTemplate = randomUUID();
       await subgraph.orm.em.fork().transactional((em) => handle(request(withTemplate, 'supply-contract'), em));
-      const [document] = await subgraph.orm.em.getConnection().execute<{ id: string; current_version_number: number }[]>('select id, current_version_number from documents where source_action_id = ?', [withTemplate]);
-      expect(document.current_version_number).toBe(1);
-      const [file] = await subgraph.orm.em.getConnection().execute<{ id: string }[]>(
+      // The consumer's transaction only recorded the request: the document exists, without a version yet.
+      const [document] = await sql<{ id: string; current_version_number: number }>('select id, current_version_number from documents where source_action_id = ?', [withTemplate]);
+      expect(document.current_version_number).toBe(0);
+      expect(await sql('select status, attempts from document_generation_requests where document_id = ?', [document.id])).toEqual([{ status: 'PENDING', attempts: 0 }]);
+      // A redelivered request (a new event id, the same action) neither duplicates the document nor the request.
+      await subgraph.orm.em.fork().transactional((em) => handle(request(withTemplate, 'supply-contract'), em));
+      expect(await sql('select document_id from document_generation_requests where document_id = ?', [document.id])).toHaveLength(1);
+
+      expect(await worker.drain()).toBe(1);
+      expect(await worker.drain()).toBe(0);
+      const [generated] = await sql<{ current_version_number: number }>('select current_version_number from documents where id = ?', [document.id]);
+      expect(generated.current_version_number).toBe(1);
+      expect(await sql('select status, attempts, last_error from document_generation_requests where document_id = ?', [document.id])).toEqual([{ status: 'DONE', attempts: 1, last_error: null }]);
+      const [file] = await sql<{ id: string }>(
         `select f.stored_file_id as id from document_version_files f join document_versions v on v.id = f.version_id where v.document_id = ? order by f.position`,
         [document.id],
       );
@@ -257,16 +275,97 @@ describe('document templates', () => {
       expect(xml).toContain('ООО «Ромашка-Юг» (ИНН 7707083893, КПП 770701001)');
       expect(xml).toContain('1\u00a0200\u00a0000,00\u00a0₽');
       expect(xml).toContain('ДОГОВОР ПОСТАВКИ');
+      // No PDF without LibreOffice: the version has the DOCX, and the reason is a warning in the audit trail.
+      const warned = await sql<{ details: { warning?: string } }>(`select details from audit_records where document_id = ? and action = 'DOCUMENT_UPDATED'`, [document.id]);
+      expect(warned.map((row) => row.details.warning)).toEqual([expect.stringContaining('LibreOffice')]);
 
       const unknown = randomUUID();
       await subgraph.orm.em.fork().transactional((em) => handle(request(unknown, 'no-such-template'), em));
-      const [plain] = await subgraph.orm.em.getConnection().execute<{ id: string; current_version_number: number }[]>('select id, current_version_number from documents where source_action_id = ?', [unknown]);
+      expect(await worker.drain()).toBe(1);
+      const [plain] = await sql<{ id: string; current_version_number: number }>('select id, current_version_number from documents where source_action_id = ?', [unknown]);
       expect(plain.current_version_number).toBe(0);
-      const audit = await subgraph.orm.em.getConnection().execute<{ details: { warning?: string } }[]>(`select details from audit_records where document_id = ? and action = 'DOCUMENT_UPDATED'`, [plain.id]);
+      const audit = await sql<{ details: { warning?: string } }>(`select details from audit_records where document_id = ? and action = 'DOCUMENT_UPDATED'`, [plain.id]);
       expect(audit.map((row) => row.details.warning)).toEqual([expect.stringContaining('no-such-template')]);
+      expect(await sql('select status from document_generation_requests where document_id = ?', [plain.id])).toEqual([{ status: 'FAILED' }]);
     } finally {
       bindTemplateStore(subgraph.orm, { storage: createFileStorage(files), files, templates: { sofficePath: SOFFICE, pdfTimeoutMs: 120_000 } });
     }
+  });
+
+  it('an error that is not a refusal is retried with backoff, then given up with a warning; the document stays', async () => {
+    await seedDocumentTemplates(subgraph.orm.em.fork(), { storage: createFileStorage(files), files, templates: { sofficePath: null, pdfTimeoutMs: 10_000 } }); // when run alone
+    const broken = { storage: createFileStorage({ ...files, dir: join(dir, 'no-such-storage') }), files, templates: { sofficePath: null, pdfTimeoutMs: 10_000 } };
+    bindTemplateStore(subgraph.orm, broken); // the template's DOCX cannot be read: an internal error, not the user's
+    const worker = generationWorker({ orm: subgraph.orm, logger: silentLogger }, { maxAttempts: 2, backoffMs: 60_000 });
+    const sql = <T extends object>(query: string, params: unknown[] = []) => subgraph.orm.em.getConnection().execute<T[]>(query, params);
+    const actionId = randomUUID();
+    try {
+      await subgraph.orm.em.fork().transactional((em) =>
+        documentsEventHandlers()[DEAL_DOCUMENT_REQUESTED](
+          { id: randomUUID(), topic: DEAL_DOCUMENT_REQUESTED, producer: 'deals', occurredAt: new Date(), payload: { dealId: randomUUID(), actionId, counterpartyId: COUNTERPARTY.id, documentType: 'CONTRACT', title: 'Договор — сбой', requestedById: idOf(manager), amountMinor: null, currency: null, templateCode: 'supply-contract', dealTitle: 'Сбой' } },
+          em,
+        ),
+      );
+      const [document] = await sql<{ id: string }>('select id from documents where source_action_id = ?', [actionId]);
+      expect(await worker.drain()).toBe(1);
+      const [first] = await sql<{ status: string; attempts: number; last_error: string | null; later: boolean }>(`select status, attempts, last_error, next_attempt_at > now() + interval '50 seconds' as later from document_generation_requests where document_id = ?`, [document.id]);
+      expect(first).toMatchObject({ status: 'PENDING', attempts: 1, last_error: expect.any(String), later: true });
+      expect(await sql(`select 1 from audit_records where document_id = ? and action = 'DOCUMENT_UPDATED'`, [document.id])).toEqual([]);
+      // The backoff (a minute here) has not passed: nothing is due. Once it has, the second attempt is the last.
+      expect(await worker.drain()).toBe(0);
+      await sql(`update document_generation_requests set next_attempt_at = now() where document_id = ?`, [document.id]);
+      expect(await worker.drain()).toBe(1);
+      expect(await sql('select status, attempts from document_generation_requests where document_id = ?', [document.id])).toEqual([{ status: 'FAILED', attempts: 2 }]);
+      const audit = await sql<{ details: { warning?: string } }>(`select details from audit_records where document_id = ? and action = 'DOCUMENT_UPDATED'`, [document.id]);
+      expect(audit.map((row) => row.details.warning)).toEqual([expect.stringContaining('supply-contract')]);
+      expect(await sql('select current_version_number from documents where id = ?', [document.id])).toEqual([{ current_version_number: 0 }]);
+    } finally {
+      bindTemplateStore(subgraph.orm, { storage: createFileStorage(files), files, templates: { sofficePath: SOFFICE, pdfTimeoutMs: 120_000 } });
+    }
+  });
+
+  it('never generates inside a transaction (the conversion would hold it for seconds)', async () => {
+    await seedDocumentTemplates(subgraph.orm.em.fork(), { storage: createFileStorage(files), files, templates: { sofficePath: null, pdfTimeoutMs: 10_000 } }); // when run alone
+    const documentId = await createDocument('CONTRACT', 'Договор в транзакции');
+    await expect(
+      subgraph.orm.em.fork().transactional(async (em) => {
+        const document = await em.findOneOrFail(Document, { id: documentId });
+        const template = await em.findOneOrFail(DocumentTemplate, { code: 'supply-contract' });
+        return new DocumentGenerationService({ em, identity: manager, loaders: new LoaderRegistry() }).generateFor(document, template, null);
+      }),
+    ).rejects.toThrow(/inside a transaction/);
+  });
+
+  it('fills {counterparty.address} and {contact.name} from counterparties\' events; an event without them keeps what was known', async () => {
+    const handle = documentsEventHandlers()[COUNTERPARTY_CHANGED];
+    const changed = (at: string, extra: Record<string, unknown>): BusEvent => ({
+      id: randomUUID(),
+      topic: COUNTERPARTY_CHANGED,
+      producer: 'counterparties',
+      occurredAt: new Date(at),
+      payload: { ...COUNTERPARTY, status: 'CLIENT', tags: [], updatedAt: at, ...extra },
+    });
+    const contacts = [
+      { id: randomUUID(), name: 'Анна Петрова', email: 'anna@example.test', mailingConsent: false, mailingConsentAt: null },
+      { id: randomUUID(), name: 'Борис Иванов', email: null, mailingConsent: false, mailingConsentAt: null },
+    ];
+    await subgraph.orm.em.fork().transactional((em) => handle(changed('2026-12-06T10:00:00.000Z', { legalAddress: '344000, г. Ростов-на-Дону, ул. Садовая, д. 1', contacts }), em));
+    // Older producers leave both out: the known values stay. A late older state changes nothing either.
+    await subgraph.orm.em.fork().transactional((em) => handle(changed('2026-12-06T11:00:00.000Z', {}), em));
+    await subgraph.orm.em.fork().transactional((em) => handle(changed('2026-12-06T09:00:00.000Z', { legalAddress: 'старый адрес', contacts: [] }), em));
+
+    bindTemplateStore(subgraph.orm, { storage: createFileStorage(files), files, templates: { sofficePath: null, pdfTimeoutMs: 10_000 } }); // DOCX only: fast
+    const template = await createTemplate('offer-details');
+    const content = buildDocx([{ text: 'Адрес: {counterparty.address}. Контакт: {contact.name}.' }]);
+    expect((await rest('POST', `/rest/templates/${template.id}/versions`, admin, { name: 'КП.docx', content })).status).toBe(201);
+    const first = ok(await generate(await createDocument('COMMERCIAL_OFFER', 'КП с адресом'), template.id)).generateDocumentVersion;
+    expect(documentXml(await download(first.version.files.find((file) => file.name.endsWith('.docx'))!.id))).toContain('Адрес: 344000, г. Ростов-на-Дону, ул. Садовая, д. 1. Контакт: Анна Петрова.');
+
+    // A newer state without contacts and without an address on its card empties them.
+    await subgraph.orm.em.fork().transactional((em) => handle(changed('2026-12-06T12:00:00.000Z', { legalAddress: null, contacts: [] }), em));
+    const second = ok(await generate(await createDocument('COMMERCIAL_OFFER', 'КП без адреса'), template.id)).generateDocumentVersion;
+    expect(documentXml(await download(second.version.files.find((file) => file.name.endsWith('.docx'))!.id))).toContain('Адрес: . Контакт: .');
+    bindTemplateStore(subgraph.orm, { storage: createFileStorage(files), files, templates: { sofficePath: SOFFICE, pdfTimeoutMs: 120_000 } });
   });
 
   it('the committed default DOCX files are exactly what the code builds', () => {
