@@ -12,10 +12,11 @@ const ACCOUNT_KEY_INDEX = 8;
 
 const BIK_PATTERN = /^04\d{7}$/;
 
+// Callers pass digits only (checked or asserted first); charCodeAt, not Number(char): this runs for every row of an import.
 const controlSum = (digits23: string): number => {
   let sum = 0;
   for (let i = 0; i < digits23.length; i += 1) {
-    sum += (Number(digits23[i]) * KEY_WEIGHTS[i % 3]) % 10;
+    sum += ((digits23.charCodeAt(i) - 48) * KEY_WEIGHTS[i % 3]) % 10;
   }
   return sum % 10;
 };

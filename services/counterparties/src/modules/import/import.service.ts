@@ -1,5 +1,6 @@
 import { actorId, decodeCursor, encodeCursor, NotFoundError, toConnection, UserInputError, type ConnectionShape, type Identity, type SubgraphContext } from '@kartoteka/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeBound } from '../counterparty/bulk-sql';
 import { readSpreadsheet, type SpreadsheetFormat } from './import.parser';
 import { checkMapping } from './import.mapping';
 import { ImportJob, type DuplicatePolicy, type ImportColumnMapping, type ImportRowOutcome, type ImportRowStatus, type ImportStatus, type ImportRowView } from './import-job.entity';
@@ -81,7 +82,9 @@ export class ImportService {
       let count = 0;
       const insert = async () => {
         if (!batch.length) return;
-        await em.execute(
+        // bound, not written into the SQL text: a batch is megabytes of cells
+        await executeBound(
+          em,
           `insert into import_rows (job_id, row_number, cells, status) select ?::uuid, (r->>0)::int, r->1, 'PENDING' from jsonb_array_elements(?::jsonb) r`,
           [job.id, JSON.stringify(batch)],
         );

@@ -1,5 +1,6 @@
 import { DomainError, UserInputError, WorkerLoop, type BackgroundWorker, type Logger } from '@kartoteka/kit';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { executeBound } from '../counterparty/bulk-sql';
 import { CounterpartyService } from '../counterparty/counterparty.service';
 import type { CreateCounterpartyInput, UpdateCounterpartyInput } from '../counterparty/counterparty.input';
 import type { CounterpartyState } from '../counterparty/counterparty-change.service';
@@ -10,13 +11,16 @@ import { identityOfJob, resetCounters } from './import.service';
 export type ImportWorkerOptions = {
   /** Rows validated per preview round (one transaction; one duplicate lookup per round). */
   previewBatchSize?: number;
-  /** Rows written per run round (one transaction, a savepoint per row). */
+  /** Rows written per run round (one transaction; the new ones together, in a savepoint). */
   runBatchSize?: number;
   pollIntervalMs?: number;
 };
 
 export const PREVIEW_BATCH_SIZE = 5000;
-export const RUN_BATCH_SIZE = 500;
+export const RUN_BATCH_SIZE = 2000;
+
+/** A failed bulk write of at most this many rows is done row by row (larger ones are split in halves first). */
+const ROW_BY_ROW_MAX = 16;
 
 type PendingRow = { row_number: number; cells: string[]; status: ImportRowStatus; existing_id: string | null; dup_key: string | null };
 
@@ -77,7 +81,8 @@ async function previewRound(em: EntityManager, job: ImportJob, batchSize: number
     return { row_number: row.row_number, status: 'VALID', errors: null, existing_id: null, dup_key: key };
   });
   if (verdicts.length) {
-    await em.execute(
+    await executeBound(
+      em,
       `update import_rows r set status = v.status, errors = v.errors, existing_id = v.existing_id, dup_key = v.dup_key, outcome = null, counterparty_id = null
        from jsonb_to_recordset(?::jsonb) as v(row_number int, status text, errors jsonb, existing_id uuid, dup_key text)
        where r.job_id = ? and r.row_number = v.row_number`,
@@ -148,8 +153,8 @@ function errorsOf(error: unknown): RowError[] {
 
 /**
  * One run round of a job: the next rows, written by the counterparty service — the new ones together with
- * `createMany` (one multi-row INSERT per table, in a savepoint; if any row fails there, row by row with `create`,
- * each in a savepoint of its own), duplicates under the UPDATE policy with `update` one by one — so every row is
+ * `createValidated` (one set-based INSERT per table, in a savepoint; if any row fails there, again in halves, the last
+ * few rows one by one with `create`, each in a savepoint of its own), duplicates under the UPDATE policy with `update` one by one — so every row is
  * written whole (counterparty, contacts, accounts, history, timeline, outbox event) or not at all. Every row's outcome
  * is stored, with the job's `lastRow`, in the round's transaction: a process killed mid-round loses the whole round,
  * outcomes included, and the next round (on any replica) does it again; no row is written twice.
@@ -191,21 +196,6 @@ async function runRound(em: EntityManager, job: ImportJob, batchSize: number, lo
     else creates.push({ row, state, key });
   }
 
-  // New counterparties: all of the round's in one go (CounterpartyService.createMany, a savepoint); if any row fails
-  // there (a counterparty created meanwhile with the same INN + KPP, a manager deactivated), row by row instead.
-  const bulk = await em
-    .transactional((tx) => new CounterpartyService({ em: tx, identity }).createMany(creates.map(({ state }) => asCreateInput(state))))
-    .catch((error: unknown) => {
-      if (!(error instanceof DomainError)) logger.debug({ err: error, jobId: job.id }, 'bulk import round fell back to rows');
-      return null;
-    });
-  if (bulk) {
-    creates.forEach(({ row, key }, index) => {
-      written.set(key, bulk[index].id);
-      outcomes.set(row.row_number, { row_number: row.row_number, outcome: 'CREATED', counterparty_id: bulk[index].id, errors: null });
-    });
-  }
-
   const writeRow = async (row: PendingRow, work: (service: CounterpartyService) => Promise<{ outcome: ImportRowOutcome; id: string }>): Promise<void> => {
     try {
       const result = await em.transactional((tx) => work(new CounterpartyService({ em: tx, identity })), { clear: true });
@@ -219,15 +209,40 @@ async function runRound(em: EntityManager, job: ImportJob, batchSize: number, lo
     }
   };
 
-  if (!bulk) {
-    for (const { row, state, key } of creates) {
+  // New counterparties: all of the round's in one go (CounterpartyService.createValidated: checkRow above ran the
+  // service's rules on these very states; a savepoint). If any row fails there (a counterparty created meanwhile
+  // with the same INN + KPP, a manager deactivated), each half is tried again the same way, down to a few rows,
+  // which are written one by one with `create`: a bad row costs a handful of bulk attempts, not a round of single writes.
+  const createAll = async (items: typeof creates): Promise<void> => {
+    if (!items.length) return;
+    const bulk = await em
+      .transactional((tx) => new CounterpartyService({ em: tx, identity }).createValidated(items.map(({ state }) => state)))
+      .catch((error: unknown) => {
+        if (!(error instanceof DomainError)) logger.debug({ err: error, jobId: job.id }, 'bulk import round fell back to halves');
+        return null;
+      });
+    if (bulk) {
+      items.forEach(({ row, key }, index) => {
+        written.set(key, bulk[index].id);
+        outcomes.set(row.row_number, { row_number: row.row_number, outcome: 'CREATED', counterparty_id: bulk[index].id, errors: null });
+      });
+      return;
+    }
+    if (items.length > ROW_BY_ROW_MAX) {
+      const half = Math.ceil(items.length / 2);
+      await createAll(items.slice(0, half));
+      await createAll(items.slice(half));
+      return;
+    }
+    for (const { row, state, key } of items) {
       await writeRow(row, async (service) => {
         const created = await service.create(asCreateInput(state));
         written.set(key, created.id);
         return { outcome: 'CREATED', id: created.id };
       });
     }
-  }
+  };
+  await createAll(creates);
 
   // Duplicates under the UPDATE policy, one by one (each a savepoint), after the creates: a later row of the file
   // updates the counterparty an earlier row of this round created.
@@ -249,7 +264,8 @@ async function runRound(em: EntityManager, job: ImportJob, batchSize: number, lo
 
   const ordered = rows.map((row) => outcomes.get(row.row_number)).filter((item): item is Outcome => item !== undefined);
   if (ordered.length) {
-    await em.execute(
+    await executeBound(
+      em,
       `update import_rows r set outcome = v.outcome, counterparty_id = v.counterparty_id, errors = coalesce(v.errors, r.errors)
        from jsonb_to_recordset(?::jsonb) as v(row_number int, outcome text, counterparty_id uuid, errors jsonb)
        where r.job_id = ? and r.row_number = v.row_number`,

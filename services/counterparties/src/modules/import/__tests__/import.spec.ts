@@ -6,6 +6,8 @@ import { makeInn10, makeInn12, makeOgrn, makeOgrnip, makeSettlementAccount } fro
 import { demoIdentity, seedDemoUserRefs, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { counterpartiesSubgraph } from '../../../subgraph';
 import { COUNTERPARTY_HISTORY_CHAIN } from '../../counterparty/counterparty-history.chain';
+import type { CreateCounterpartyInput } from '../../counterparty/counterparty.input';
+import { CounterpartyService } from '../../counterparty/counterparty.service';
 import { ImportWorker } from '../import.worker';
 
 const manager: Identity = demoIdentity('manager@kartoteka.local');
@@ -282,6 +284,26 @@ describe('a row taken since the preview', () => {
     }
     expect(await byInn(taken.inn)).toHaveLength(1);
   });
+
+  it('in a large round, leaves the taken rows out and writes every other row (halves written in bulk)', async () => {
+    const companies = Array.from({ length: 40 }, () => company());
+    const jobId = (await uploaded(csv1251([HEADER, ...companies.map((c) => line(c))]), 'гонка-большая.csv')).id;
+    expect((await mapAndPreview(jobId)).counters).toMatchObject({ valid: 40 });
+    const takenIds = new Map([[6, await createDirectly(companies[6])], [32, await createDirectly(companies[32])]]);
+    const view = await run(jobId);
+    expect(view.counters).toMatchObject({ created: 38, skipped: 2, refused: 0 });
+    expect((await rows(jobId)).map((row) => [row.outcome, row.counterpartyId])).toEqual(
+      companies.map((_, index) => (takenIds.has(index) ? ['SKIPPED', takenIds.get(index)] : ['CREATED', expect.any(String)])),
+    );
+    // one counterparty per row, each with its contact and account
+    const [counts] = await subgraph.orm.em.fork().execute<{ counterparties: number; contacts: number; accounts: number }[]>(
+      `select count(distinct c.id)::int as counterparties, count(distinct ct.id)::int as contacts, count(distinct a.id)::int as accounts
+       from counterparties c left join counterparty_contacts ct on ct.counterparty_id = c.id left join counterparty_bank_accounts a on a.counterparty_id = c.id where c.inn in (?)`,
+      [companies.map((c) => c.inn)],
+    );
+    expect(counts).toEqual({ counterparties: 40, contacts: 40, accounts: 38 });
+    expect((await verifyHashChain(subgraph.orm.em.fork(), COUNTERPARTY_HISTORY_CHAIN)).valid).toBe(true);
+  });
 });
 
 describe('resuming an interrupted run', () => {
@@ -317,5 +339,57 @@ describe('resuming an interrupted run', () => {
     await Promise.all([worker({ runBatchSize: 1 }).drain(), worker({ runBatchSize: 1 }).drain(), worker({ runBatchSize: 1 }).drain()]);
     expect((await job(jobId)).counters).toMatchObject({ created: 4, refused: 0 });
     for (const c of companies) expect(await byInn(c.inn)).toHaveLength(1);
+  });
+});
+
+describe('the bulk write (CounterpartyService.createMany)', () => {
+  /** A table's rows of one counterparty as text, ids and times replaced, so two counterparties' rows compare. */
+  async function written(id: string, kpp: string): Promise<Record<string, string>> {
+    const em = subgraph.orm.em.fork();
+    const queries: Record<string, string> = {
+      counterparties: 'select * from counterparties where id = ?',
+      contacts: 'select * from counterparty_contacts where counterparty_id = ? order by sort_order',
+      bankAccounts: 'select * from counterparty_bank_accounts where counterparty_id = ? order by sort_order',
+      history: 'select id, counterparty_id, version, at, action, actor_id, actor_kind, actor_name, changes from counterparty_changes where counterparty_id = ?',
+      timeline: 'select * from timeline_entries where counterparty_id = ?',
+      events: `select id, topic, payload, created_at, published_at from outbox_events where payload->>'id' = ?`,
+    };
+    const result: Record<string, string> = {};
+    for (const [table, sql] of Object.entries(queries)) {
+      const rows = await em.execute(sql, [id]);
+      expect(rows.length).toBeGreaterThan(0);
+      result[table] = JSON.stringify(rows)
+        .replaceAll(id, '<counterparty>')
+        .replaceAll(kpp, '<kpp>')
+        .replace(/\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|\+00)/g, '<time>')
+        .replace(/"(id|event_id)":"[0-9a-f-]{36}"/g, '"$1":"<id>"');
+    }
+    return result;
+  }
+
+  it('writes the same rows, history, timeline entry and event as create, and the history chain still verifies', async () => {
+    const c = company();
+    const input = (kpp: string) => ({
+      name: `  ${c.name}  `,
+      shortName: 'Импорт',
+      kind: 'LEGAL_ENTITY',
+      inn: c.inn,
+      kpp,
+      ogrn: c.ogrn,
+      legalAddress: 'Москва, ул. Тверская, 1',
+      tags: ['Опт', 'опт', 'Импорт'],
+      responsibleManagerId: MANAGER_ID,
+      contacts: [
+        { name: 'Иванов Иван', email: 'IVANOV@example.ru', phone: '+7 495 000-00-00', mailingConsent: true },
+        { name: 'Петров Пётр', position: 'Бухгалтер' },
+      ],
+      bankAccounts: [{ bankName: 'ПАО Сбербанк', bik: BIK, account: c.account, correspondentAccount: CORR }],
+    }) as unknown as CreateCounterpartyInput;
+    const one = await new CounterpartyService({ em: subgraph.orm.em.fork(), identity: manager }).create(input('770201001'));
+    const [many] = await new CounterpartyService({ em: subgraph.orm.em.fork(), identity: manager }).createMany([input('770202001')]);
+    const expected = await written(one.id, '770201001');
+    expect(expected.contacts).toContain('"mailing_consent":true');
+    expect(await written(many.id, '770202001')).toEqual(expected);
+    expect((await verifyHashChain(subgraph.orm.em.fork(), COUNTERPARTY_HISTORY_CHAIN)).valid).toBe(true);
   });
 });
