@@ -124,6 +124,7 @@ export async function startProcessStack(stack: Stack, options: { logLevel?: stri
           LOG_LEVEL: logLevel,
           ...(name === 'identity' ? { JWT_SECRET } : {}),
           ...(name === 'documents' ? { FILES_DIR: stack.filesDir, SMTP_URL: '' } : {}),
+          ...(name === 'mailings' ? { UNSUBSCRIBE_SECRET: 'bench-unsubscribe-secret-0123456789abcdef' } : {}),
         });
         processes.push(child);
         await waitHealthy(child, `http://127.0.0.1:${ports[name]}/health/ready`);

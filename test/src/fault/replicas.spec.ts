@@ -117,6 +117,7 @@ it(
         LOG_LEVEL: 'warn',
         ...(name === 'identity' ? { JWT_SECRET } : {}),
         ...(name === 'documents' ? { FILES_DIR: s.filesDir, SMTP_URL: sink!.url } : {}),
+        ...(name === 'mailings' ? { UNSUBSCRIBE_SECRET: 'replicas-spec-unsubscribe-secret-0123456789' } : {}),
       });
       instances.push({ name, index, port, process: child });
       await waitHealthy(child, `http://127.0.0.1:${port}/health/ready`, scaled(120_000), scaled(10_000));

@@ -82,7 +82,8 @@ export async function createMigratedTestDatabase(
   const name = testDatabaseName(definition.service);
   await withAdmin(async (admin) => {
     const lock = (kind: 'lock' | 'lock_shared' | 'unlock' | 'unlock_shared' | 'try_lock', database: string) =>
-      admin.query<{ ok: string }>(`select pg_advisory_${kind}($1, hashtext($2))::text as ok`, [TEMPLATE_LOCK_NAMESPACE, database]);
+      // PostgreSQL spells the non-blocking one pg_try_advisory_lock (there is no pg_advisory_try_lock).
+      admin.query<{ ok: string }>(`select ${kind === 'try_lock' ? 'pg_try_advisory_lock' : `pg_advisory_${kind}`}($1, hashtext($2))::text as ok`, [TEMPLATE_LOCK_NAMESPACE, database]);
     const ready = async (): Promise<boolean> => (await admin.query(`select 1 from pg_database where datname = $1 and datistemplate`, [template])).rowCount === 1;
     for (let attempt = 1; ; attempt += 1) {
       await lock('lock_shared', template);

@@ -9,7 +9,7 @@ import { defaultDeliverySettings, smtpSettingsFromUrl, type DeliverySettings } f
 import { nextSlotAt } from '../rate-limit';
 import { sendingWorker, type SendingWorker } from '../sending.worker';
 import { backoffAfter, classifySmtpFailure } from '../smtp-outcome';
-import { mailingStatus, recipientRows, seedSendingMailing, statusEvents } from './delivery.fixtures';
+import { mailingStatus, recipientRows, seedSendingMailing, statusEvents } from '../../../testing/delivery.fixtures';
 
 const SECRET = 'a-test-secret-of-at-least-thirty-two-characters';
 const manager = demoIdentity('manager@kartoteka.local');

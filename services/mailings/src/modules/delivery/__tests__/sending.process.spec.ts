@@ -5,7 +5,7 @@ import { startSmtpSink, startTestSubgraph, waitFor, type SmtpSink, type SunkMail
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { defaultMailingsSettings } from '../../../config';
 import { mailingsSubgraph } from '../../../subgraph';
-import { mailingStatus, recipientRows, seedSendingMailing } from './delivery.fixtures';
+import { mailingStatus, recipientRows, seedSendingMailing } from '../../../testing/delivery.fixtures';
 
 /**
  * The sending worker as its own OS process (the built `dist/modules/delivery/sending-worker.main.js`, as a deployment
