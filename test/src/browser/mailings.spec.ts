@@ -7,7 +7,7 @@ import { defaultDeliverySettings } from '../../../services/mailings/src/modules/
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
 import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
-import { eventually } from '../support/timing';
+import { eventually, scaled } from '../support/timing';
 
 /**
  * The mailings pages as a manager uses them (issue 12): a new mailing with the starter template, its audience
@@ -66,6 +66,9 @@ async function decide(id: string, decision: 'approve' | 'reject', expected: stri
 
 type Violation = { id: string; impact: string | null; nodes: string[] };
 async function seriousViolations(target: Page): Promise<Violation[]> {
+  // a toast ("started", "saved") fades in and out: axe measured its text mid-animation (opacity) as low contrast;
+  // the page is checked once the transient messages are gone
+  await target.locator('.n-message').first().waitFor({ state: 'detached', timeout: scaled(15_000) });
   await target.evaluate(AXE_SOURCE);
   const violations = await target.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
