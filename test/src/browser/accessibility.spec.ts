@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_COUNTERPARTY_IDS, DEMO_USERS } from '@kartoteka/kit';
 import { seedCounterparties } from '../../../services/counterparties/src/seed/counterparties.seed';
 import { seedDocuments } from '../../../services/documents/src/seed/documents.seed';
 import { seedDeals } from '../../../services/deals/src/seed/deals.seed';
 import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { axeViolations, pageOverflow, type Overflow, type Violation } from '../support/accessibility';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/timing';
 
@@ -24,8 +24,6 @@ const userOf = (email: string) => {
 const LAWYER = userOf('approver@kartoteka.local');
 const MANAGER = userOf('manager@kartoteka.local');
 const COUNTERPARTY_ID = DEMO_COUNTERPARTY_IDS[0];
-
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let stack: Stack;
 let portal: PortalServer;
@@ -86,7 +84,6 @@ const waitForBadge = (target: Page, total: number) =>
     return expected === 0 ? badge.hidden : !badge.hidden && badge.textContent === String(expected);
   }, total);
 
-type Violation = { id: string; impact: string | null; help: string; nodes: string[] };
 
 /**
  * Violations inside an app that the shell cannot mend (no shared cause in the theme, the global CSS or the vendor
@@ -98,21 +95,8 @@ const KNOWN_APP_VIOLATIONS: { page: string; rule: string; target: string; owner:
 const isKnown = (page: string, violation: Violation): boolean =>
   violation.nodes.every((node) => KNOWN_APP_VIOLATIONS.some((known) => known.page === page && known.rule === violation.id && node.includes(known.target)));
 
-/** Runs axe-core on the page as it is; returns the serious and critical violations (rule, what, where). */
-async function seriousViolations(target: Page, page = ''): Promise<Violation[]> {
-  await target.evaluate(AXE_SOURCE);
-  const violations = await target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact,
-      help: violation.help,
-      nodes: violation.nodes.slice(0, 8).map((node) => `${JSON.stringify(node.target)} ${node.failureSummary?.split('\n').slice(1, 2).join(' ') ?? ''}`.trim()),
-    }));
-  });
-  return violations.filter((violation) => (violation.impact === 'serious' || violation.impact === 'critical') && !isKnown(page, violation));
-}
+/** The serious and critical axe-core violations of the page, but for the known ones of that page. */
+const seriousViolations = async (target: Page, page = ''): Promise<Violation[]> => (await axeViolations(target)).filter((violation) => !isKnown(page, violation));
 
 /** The main pages of a logged-in user, each with what shows that it has loaded. */
 const MAIN_PAGES: { name: string; path: string; ready: string; also?: string[] }[] = [
@@ -128,31 +112,6 @@ const MAIN_PAGES: { name: string; path: string; ready: string; also?: string[] }
   { name: 'deals list', path: 'deals', ready: '[data-testid="deal-list-row"]' },
   { name: 'my tasks', path: 'tasks', ready: '[data-testid="approval-task"]' },
 ];
-
-type Overflow = { scroll: number; viewport: number; widest: string[] };
-
-/** The page's width against the viewport, and (when wider) the deepest elements reaching past the right edge: what to fix. */
-const pageOverflow = (target: Page): Promise<Overflow> =>
-  target.evaluate(() => {
-    const viewport = window.innerWidth;
-    const describe = (element: Element): string => {
-      const testId = element.getAttribute('data-testid');
-      const classes = [...element.classList].slice(0, 3).join('.');
-      return `${element.tagName.toLowerCase()}${testId ? `[data-testid=${testId}]` : ''}${classes ? `.${classes}` : ''} → ${Math.round(element.getBoundingClientRect().right)}px`;
-    };
-    const past = [...document.querySelectorAll('body *')].filter((element) => {
-      const box = element.getBoundingClientRect();
-      if (box.width === 0 || box.right <= viewport + 1) return false;
-      // inside a box that scrolls sideways by itself: that box is what counts
-      for (let parent = element.parentElement; parent; parent = parent.parentElement) {
-        const style = getComputedStyle(parent);
-        if (style.overflowX === 'auto' || style.overflowX === 'scroll' || style.overflowX === 'hidden' || style.overflowX === 'clip') return false;
-      }
-      return true;
-    });
-    const deepest = past.filter((element) => !past.some((other) => other !== element && element.contains(other)));
-    return { scroll: document.documentElement.scrollWidth, viewport, widest: deepest.slice(0, 6).map(describe) };
-  });
 
 const activeTestId = (target: Page) => target.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.id ?? document.activeElement?.tagName ?? null);
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_USERS } from '@kartoteka/kit';
 import { startSmtpSink, type SmtpSink } from '@kartoteka/kit/testing';
@@ -7,7 +6,8 @@ import { defaultDeliverySettings } from '../../../services/mailings/src/modules/
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
 import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
-import { eventually, scaled } from '../support/timing';
+import { axeViolations, pageOverflow } from '../support/accessibility';
+import { eventually } from '../support/timing';
 
 /**
  * The mailings pages as a manager uses them (issue 12): a new mailing with the starter template, its audience
@@ -26,7 +26,6 @@ const MANAGER = userOf('manager@kartoteka.local');
 const DECIDERS = ['approver@kartoteka.local', 'director@kartoteka.local', 'admin@kartoteka.local', 'accountant@kartoteka.local'];
 const TAG = `h3-offer-${randomUUID().slice(0, 8)}`;
 const EMAILS = [`anna.${TAG}@example.ru`, `boris.${TAG}@example.ru`];
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Marks of script that must never run: in the portal (`window.__pwned`, `body[data-pwned]`) or in the preview's frame. */
 const HOSTILE = `<script>window.__pwned = 1; try { parent.__pwned = 1; parent.document.body.dataset.pwned = 'script'; } catch (e) {}</script>
@@ -63,36 +62,6 @@ async function decide(id: string, decision: 'approve' | 'reject', expected: stri
     return false;
   }, `the mailing ${expected.toLowerCase()} through its EDMS route`);
 }
-
-type Violation = { id: string; impact: string | null; nodes: string[] };
-async function seriousViolations(target: Page): Promise<Violation[]> {
-  // a toast ("started", "saved") fades in and out: axe measured its text mid-animation (opacity) as low contrast;
-  // the page is checked once the transient messages are gone
-  await target.locator('.n-message').first().waitFor({ state: 'detached', timeout: scaled(15_000) });
-  await target.evaluate(AXE_SOURCE);
-  const violations = await target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.slice(0, 6).map((node) => JSON.stringify(node.target)) }));
-  });
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-}
-
-/** The page's scroll width against the viewport, and what reaches past its right edge (outside boxes that scroll by themselves). */
-const overflow = (target: Page) =>
-  target.evaluate(() => {
-    const viewport = window.innerWidth;
-    const past = [...document.querySelectorAll('body *')].filter((element) => {
-      const box = element.getBoundingClientRect();
-      if (box.width === 0 || box.right <= viewport + 1) return false;
-      for (let parent = element.parentElement; parent; parent = parent.parentElement) {
-        const style = getComputedStyle(parent);
-        if (['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX)) return false;
-      }
-      return true;
-    });
-    return { scroll: document.documentElement.scrollWidth, viewport, past: past.slice(0, 6).map((element) => `${element.tagName}[${element.getAttribute('data-testid') ?? element.className}]`) };
-  });
 
 beforeAll(async () => {
   const portalPort = await freePort();
@@ -187,10 +156,10 @@ describe('offer mailings in the portal', () => {
 
     // accessible, and no sideways scroll on a phone
     await page.getByTestId('mailing-preview-frame').waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
-    const phone = await overflow(page);
-    expect(phone.past).toEqual([]);
+    const phone = await pageOverflow(page);
+    expect(phone.widest).toEqual([]);
     expect(phone.scroll).toBeLessThanOrEqual(phone.viewport);
     await page.setViewportSize({ width: 1280, height: 1000 });
 
@@ -240,10 +209,10 @@ describe('offer mailings in the portal', () => {
     // a recipient's counterparty is a link to its card
     await expect(page.getByTestId('recipient-counterparty').first().getAttribute('href')).resolves.toMatch(/^\/counterparties\/[^/]+$/);
     // the sent mailing's page: accessible, and its recipients stack on a phone instead of scrolling sideways
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
-    const phone = await overflow(page);
-    expect(phone.past).toEqual([]);
+    const phone = await pageOverflow(page);
+    expect(phone.widest).toEqual([]);
     expect(phone.scroll).toBeLessThanOrEqual(phone.viewport);
     await page.setViewportSize({ width: 1280, height: 1000 });
   });
