@@ -46,10 +46,11 @@ async function addDocumentsAndDeals(counterpartyId: string, count: number, clien
 
 /**
  * The SQL a subgraph ran since the last reset for requests, not for its background workers (outbox relay, statement
- * import worker, jobs, the counterparties consumer projecting the timeline from the documents' and deals' events).
+ * and counterparty import workers, the document generation worker, jobs, the counterparties consumer projecting
+ * the timeline from the documents' and deals' events).
  */
 const requestStatements = (name: SubgraphName): string[] =>
-  stack.queries[name].filter((sql) => !/^(begin|commit|rollback)$|outbox_events|inbox_events|statement_imports|pg_try_advisory|timeline_(entries|refs|pending)/.test(sql.trim()));
+  stack.queries[name].filter((sql) => !/^(begin|commit|rollback)$|outbox_events|inbox_events|statement_imports|import_jobs|document_generation_requests|pg_try_advisory|timeline_(entries|refs|pending)/.test(sql.trim()));
 
 beforeAll(async () => {
   stack = await startStack();
