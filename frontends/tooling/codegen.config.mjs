@@ -8,7 +8,14 @@
  * To convert another app: move its operations into `src/api/<name>.graphql`, add it here, run `pnpm codegen`.
  * Fragments are shared within an app (a document may spread a fragment of another file of the same app).
  */
-export const CODEGEN_APPS = [{ app: 'deals', documents: ['src/api'] }];
+export const CODEGEN_APPS = [
+  { app: 'admin', documents: ['src/api'] },
+  { app: 'counterparties', documents: ['src/api'] },
+  { app: 'deals', documents: ['src/api'] },
+  { app: 'documents', documents: ['src/api'] },
+  { app: 'finance', documents: ['src/api'] },
+  { app: 'mailings', documents: ['src/api'] },
+];
 
 /** GraphQL scalars as the apps see them in JSON. */
 export const CODEGEN_SCALARS = {
