@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import { isApiKeyScope, isRole, permissionsOfRoles, type ApiKeyScope, type Permission, type RoleCode } from './permissions';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 /** Who is calling, as verified by the gateway. */
 export type Identity =
@@ -49,17 +50,23 @@ export function hmacSecretKey(secret: string): KeyObject {
   return key;
 }
 
+/** How long a gateway token is valid from its signing. */
+export const GATEWAY_TOKEN_LIFETIME_SECONDS = 120;
+
 /**
  * Signs the identity for one subgraph with that subgraph's own secret. The token is short-lived and bound
  * to the subgraph (audience), so a token captured for one subgraph is useless against another.
+ * `requestId`: the request the token is for (the `rid` claim), or null for a token the gateway reuses for the same
+ * caller over several requests (the subgraph then takes the request id from the x-request-id header).
  */
-export async function signGatewayToken(identity: Identity, audience: string, secret: string, requestId: string, clientAddress?: string | null): Promise<string> {
-  const claims: Record<string, unknown> = { kind: identity.kind, rid: requestId };
+export async function signGatewayToken(identity: Identity, audience: string, secret: string, requestId: string | null, clientAddress?: string | null): Promise<string> {
+  const claims: Record<string, unknown> = { kind: identity.kind };
+  if (requestId !== null) claims.rid = requestId;
   // The caller's network address as the gateway saw it (login throttling keys on it); never a client-supplied value.
   if (clientAddress) claims.ip = clientAddress;
   if (identity.kind === 'user') Object.assign(claims, { name: identity.name, roles: identity.roles }, identity.sessionId ? { sid: identity.sessionId } : {});
   if (identity.kind === 'apiKey') Object.assign(claims, { name: identity.name, scopes: identity.scopes });
-  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(audience).setIssuedAt().setExpirationTime('2m');
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(audience).setIssuedAt().setExpirationTime(`${GATEWAY_TOKEN_LIFETIME_SECONDS}s`);
   if (identity.kind !== 'anonymous') jwt.setSubject(identity.id);
   return jwt.sign(hmacSecretKey(secret));
 }
@@ -73,9 +80,30 @@ export function userIdentityFromClaims(payload: JWTPayload, subject: string): Id
   return userIdentity(subject, typeof payload.name === 'string' ? payload.name : '', roles, typeof payload.sid === 'string' ? payload.sid : undefined);
 }
 
+export type VerifiedGatewayToken = { identity: Identity; requestId?: string; clientAddress?: string };
+
 /** Verifies a gateway token; throws when it is missing, forged, expired or meant for another subgraph. */
-export async function verifyGatewayToken(token: string, audience: string, secret: string): Promise<{ identity: Identity; requestId?: string; clientAddress?: string }> {
+export async function verifyGatewayToken(token: string, audience: string, secret: string): Promise<VerifiedGatewayToken> {
+  return (await verifyGatewayTokenClaims(token, audience, secret)).value;
+}
+
+/**
+ * verifyGatewayToken for a subgraph's gate: every token's verification is kept until the token expires
+ * (VerifiedTokenCache), so the gateway's reused tokens cost one HMAC each, not one per request. The identities
+ * handed out are shared by the requests presenting the same token, and must not be changed.
+ */
+export function createGatewayTokenVerifier(audience: string, secret: string, options: { maxEntries?: number; now?: () => number } = {}): (token: string) => Promise<VerifiedGatewayToken> {
+  const cache = new VerifiedTokenCache((token) => verifyGatewayTokenClaims(token, audience, secret), options);
+  return (token) => cache.get(token);
+}
+
+async function verifyGatewayTokenClaims(token: string, audience: string, secret: string): Promise<{ value: VerifiedGatewayToken; expiresAt: number | undefined }> {
   const { payload } = await jwtVerify(token, hmacSecretKey(secret), { issuer: ISSUER, audience, algorithms: ['HS256'] });
+  const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+  return { value: gatewayTokenContents(payload), expiresAt };
+}
+
+function gatewayTokenContents(payload: JWTPayload): VerifiedGatewayToken {
   const requestId = typeof payload.rid === 'string' ? payload.rid : undefined;
   const clientAddress = typeof payload.ip === 'string' ? payload.ip : undefined;
   const name = typeof payload.name === 'string' ? payload.name : '';

@@ -53,6 +53,10 @@ export function createOrmOptions(definition: OrmDefinition, runtime: OrmRuntimeO
     implicitTransactions: true,
     allowGlobalContext: false,
     pool: { min: 0, max: runtime.poolMax ?? 10 },
+    // No JIT compilation: the services run short OLTP statements, and on the million-row registries the planner's
+    // cost estimate of a count triggered JIT that took 0.65 s of a 1.4 s statement (EXPLAIN ANALYZE, bench:dataset).
+    // Sent as a startup option of every connection (a pooler in between must pass `options` through).
+    driverOptions: { connection: { options: '-c jit=off' } },
     debug: listener ? ['query'] : false,
     loggerFactory: () => new QueryListener(listener ?? (() => undefined)),
     migrations: {

@@ -98,13 +98,35 @@ export function serializeError(error: unknown, depth = 0): SerializedError | unk
   return serialized;
 }
 
+/** Standard output is written once this much is buffered… */
+const STDOUT_BUFFER_BYTES = 4096;
+/** …or this long after a line at the latest (a quiet service's lines do not wait for the buffer to fill). */
+const STDOUT_FLUSH_INTERVAL_MS = 1000;
+
 /**
- * Where a logger writes when no destination is given: standard output through an asynchronous, buffered stream
- * (no blocking write per line — under load, lines written while one write is under way go out together). It is
- * flushed synchronously when the process exits (pino registers that), and by flushLogger on shutdown.
+ * An asynchronous, buffered destination (a file descriptor or path): lines are written together once `minLength`
+ * bytes are buffered or every `flushIntervalMs`, whichever comes first — not one write per line, which under
+ * load cost a write system call per request and service. It is flushed synchronously when the process exits
+ * (pino registers that), and by flushLogger on shutdown. A crash that kills the process outright (SIGKILL, out of
+ * memory) loses at most the last interval's lines.
  */
+export function bufferedDestination(dest: number | string, options: { minLength?: number; flushIntervalMs?: number } = {}): ReturnType<typeof pino.destination> {
+  const stream = pino.destination({ dest, sync: false, minLength: options.minLength ?? STDOUT_BUFFER_BYTES });
+  const timer = setInterval(() => {
+    try {
+      stream.flush();
+    } catch {
+      // not open yet, or destroyed: the next tick, or nothing, writes it
+    }
+  }, options.flushIntervalMs ?? STDOUT_FLUSH_INTERVAL_MS);
+  timer.unref();
+  stream.once('close', () => clearInterval(timer));
+  return stream;
+}
+
+/** Where a logger writes when no destination is given: standard output, buffered (bufferedDestination). */
 function standardOutput(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false, minLength: 0 });
+  return bufferedDestination(1);
 }
 
 /**

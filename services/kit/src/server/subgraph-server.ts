@@ -3,12 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Request } from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 // no cache hints are used: the default cache-control plugin would otherwise run a hook for every resolved field
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { ANONYMOUS, GATEWAY_TOKEN_HEADER, REQUEST_ID_HEADER, verifyGatewayToken, type Identity } from '../auth/identity';
+import { ANONYMOUS, createGatewayTokenVerifier, GATEWAY_TOKEN_HEADER, REQUEST_ID_HEADER, type Identity } from '../auth/identity';
 import type { SubgraphConfig } from '../config/env';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { createFormatError, isInternalError } from '../errors/format-error';
@@ -16,6 +15,7 @@ import { createOrmOptions, type OrmDefinition } from '../orm/orm-config';
 import { buildFederatedSchema, type SubgraphSchemaDefinition } from '../schema/build-subgraph';
 import { LoaderRegistry, type SubgraphContext } from './context';
 import { jsonBodyErrorHandler } from './body-errors';
+import { graphqlHandler } from './graphql-handler';
 import { createLogger, flushLogger, runWithRequestId, type Logger } from './logger';
 import { serviceVersion } from './service-version';
 
@@ -83,6 +83,8 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
 
   const app: Express = express();
   app.disable('x-powered-by');
+  // every answer is an API call's, never revalidated: no ETag (a hash of every body) on /health or /internal either
+  app.set('etag', false);
   const httpServer = http.createServer(app);
 
   // what runs here: the release, and the hash of the SDL it serves (the same text `schema:print` commits)
@@ -100,7 +102,9 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
     }
   });
 
-  // Only the gateway may call: every request must carry a fresh token signed with this subgraph's secret.
+  // Only the gateway may call: every request must carry a fresh token signed with this subgraph's secret. The
+  // gateway reuses a caller's token for a short while; its verification is kept until it expires (one HMAC per token).
+  const verifyGatewayToken = createGatewayTokenVerifier(config.service, config.gatewaySecret);
   const gate: express.RequestHandler = async (req, res, next) => {
     const token = req.header(GATEWAY_TOKEN_HEADER);
     if (!token) {
@@ -108,7 +112,7 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
       return;
     }
     try {
-      const { identity, requestId, clientAddress } = await verifyGatewayToken(token, config.service, config.gatewaySecret);
+      const { identity, requestId, clientAddress } = await verifyGatewayToken(token);
       (req as VerifiedRequest).kartoteka = { identity, requestId: requestId ?? req.header(REQUEST_ID_HEADER) ?? randomUUID(), clientAddress };
       res.locals.requestId = (req as VerifiedRequest).kartoteka?.requestId;
       next();
@@ -150,7 +154,7 @@ export async function startSubgraphServer(definition: SubgraphDefinition, config
   // entered once the body is read, so the request's own asynchronous work inherits it.
   const requestScope: express.RequestHandler = (req, _res, next) => runWithRequestId((req as VerifiedRequest).kartoteka?.requestId ?? randomUUID(), next);
   app.use('/internal', gate, express.json({ limit: '64kb' }), requestScope, internal);
-  app.use('/graphql', gate, express.json({ limit: '2mb' }), requestScope, expressMiddleware(apollo, { context: async ({ req }) => contextOf(req) }));
+  app.use('/graphql', gate, express.json({ limit: '2mb' }), requestScope, graphqlHandler(apollo, async ({ req }) => contextOf(req)));
   app.use(['/graphql', '/internal'], jsonBodyErrorHandler(logger));
 
   await new Promise<void>((resolve, reject) => {

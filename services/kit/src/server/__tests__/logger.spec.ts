@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { createLogger, flushLogger, runWithRequestId, sanitizeErrorMessage, serializeError } from '../logger';
+import { bufferedDestination, createLogger, flushLogger, runWithRequestId, sanitizeErrorMessage, serializeError } from '../logger';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -110,6 +110,25 @@ describe('the default destination', () => {
     const stream = (logger as unknown as Record<symbol, { sync?: boolean; fd?: number }>)[pino.symbols.streamSym];
     expect(stream.fd).toBe(1);
     expect(stream.sync).toBe(false);
+  });
+
+  it('writes buffered lines out by itself shortly after, without a flush or a full buffer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kartoteka-logger-'));
+    try {
+      const file = join(dir, 'out.log');
+      const destination = bufferedDestination(file, { minLength: 8192, flushIntervalMs: 50 });
+      await once(destination, 'ready');
+      const logger = createLogger('documents', 'info', destination);
+      for (let i = 0; i < 3; i += 1) logger.info({ i }, 'line');
+      expect(readFileSync(file, 'utf8')).toBe(''); // a few lines: far from the 8 KiB that would write them at once
+      // waits for the condition (the timer's write), not for a time
+      while (readFileSync(file, 'utf8').split('\n').filter(Boolean).length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { i: number }).i)).toEqual([0, 1, 2]);
+      destination.end();
+      await once(destination, 'close');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('holds nothing back once flushed (on shutdown)', async () => {
