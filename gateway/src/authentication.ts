@@ -1,5 +1,5 @@
 import { jwtVerify } from 'jose';
-import { ANONYMOUS, apiKeyIdentity, GATEWAY_TOKEN_HEADER, isApiKeyScope, hmacSecretKey, signGatewayToken, userIdentityFromClaims, type Identity, type ApiKeyScope } from '@kartoteka/kit';
+import { ANONYMOUS, apiKeyIdentity, GATEWAY_TOKEN_HEADER, isApiKeyScope, hmacSecretKey, signGatewayToken, userIdentityFromClaims, VerifiedTokenCache, type Identity, type ApiKeyScope } from '@kartoteka/kit';
 import type { SubgraphTarget } from './config';
 import { isConnectionRefused, SubgraphInstances, type SubgraphInstance } from './subgraph-instances';
 
@@ -16,9 +16,18 @@ export type Authenticator = (authorization: string | undefined, requestId: strin
  * a change of roles) stops working within that time, its refresh token at once; partner API keys (`ktk_…`) are
  * checked by the identity service on every call, so a revoked key stops working at once, and bring their own
  * rate limit. A present but invalid credential is an error, not anonymity.
+ *
+ * A staff token's verification is kept by its text until it expires (VerifiedTokenCache): the same token checked
+ * again could only give the same identity until then, so each one costs one HMAC, not one per request. Every
+ * request with that token gets the same identity object, which the subgraph tokens are reused by (SubgraphTokens).
  */
 export function createAuthenticator(options: { jwtSecret: string; identity: SubgraphTarget; timeoutMs: number; instances?: SubgraphInstances }): Authenticator {
   const key = hmacSecretKey(options.jwtSecret);
+  const staffTokens = new VerifiedTokenCache<Caller>(async (credential) => {
+    const { payload } = await jwtVerify(credential, key, { issuer: 'kartoteka-identity', audience: 'kartoteka', algorithms: ['HS256'] });
+    if (!payload.sub) throw new AuthenticationError('The token has no subject');
+    return { value: userIdentityFromClaims(payload, payload.sub), expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
+  });
   const pool = options.instances ?? new SubgraphInstances(options.identity.urls);
   const apiKeyUrl = (instance: SubgraphInstance) => instance.url.href.replace(/\/graphql\/?$/, '/internal/authenticate-api-key');
 
@@ -62,9 +71,7 @@ export function createAuthenticator(options: { jwtSecret: string; identity: Subg
     }
 
     try {
-      const { payload } = await jwtVerify(credential, key, { issuer: 'kartoteka-identity', audience: 'kartoteka', algorithms: ['HS256'] });
-      if (!payload.sub) throw new AuthenticationError('The token has no subject');
-      return userIdentityFromClaims(payload, payload.sub);
+      return await staffTokens.get(credential);
     } catch {
       throw new AuthenticationError('The session token is invalid or expired');
     }

@@ -3,14 +3,13 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import cors from 'cors';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 // no cache hints are used: the default cache-control plugin would otherwise run a hook for every resolved field
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { createFormatError, createLogger, isInternalError, jsonBodyErrorHandler, runWithRequestId, serviceVersion, type Logger } from '@kartoteka/kit';
+import { createFormatError, createLogger, graphqlHandler, isInternalError, jsonBodyErrorHandler, runWithRequestId, serviceVersion, type Logger } from '@kartoteka/kit';
 import { AuthenticationError, createAuthenticator } from './authentication';
 import type { GatewayConfig } from './config';
 import { createSupergraphSource, subgraphsOf, type SupergraphStatus } from './supergraph-source';
@@ -91,6 +90,8 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
 
   const app = express();
   app.disable('x-powered-by');
+  // API answers only, never revalidated: no ETag (a hash of every body)
+  app.set('etag', false);
   // the client address (req.ip) is the socket's unless a configured proxy reports it
   app.set('trust proxy', config.trustedProxies.length ? config.trustedProxies : false);
   const httpServer = http.createServer(app);
@@ -173,9 +174,7 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
       }
     },
     rateLimit(limitRate),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => ({ identity: res.locals.identity, requestId: res.locals.requestId, logger: logger.child({ requestId: res.locals.requestId }), clientAddress: req.ip }),
-    }),
+    graphqlHandler(apollo, async ({ req, res }) => ({ identity: res.locals.identity, requestId: res.locals.requestId, logger: logger.child({ requestId: res.locals.requestId }), clientAddress: req.ip })),
   );
 
   // a body that is not JSON (or too large) gets a typed 4xx, never express's HTML page

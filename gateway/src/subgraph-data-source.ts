@@ -2,13 +2,15 @@ import http from 'node:http';
 import https from 'node:https';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { GATEWAY_TOKEN_HEADER, REQUEST_ID_HEADER, signGatewayToken, type Identity } from '@kartoteka/kit';
+import { ANONYMOUS, GATEWAY_TOKEN_HEADER, REQUEST_ID_HEADER, signGatewayToken, type Identity } from '@kartoteka/kit';
 import type { GatewayContext } from './gateway-context';
+import { SubgraphTokens } from './subgraph-tokens';
 import { isConnectionRefused, SubgraphInstances, type SubgraphInstance } from './subgraph-instances';
 
 /**
- * The headers of every gateway → subgraph call (GraphQL and REST): a short-lived token carrying the verified
- * identity and the request id, signed with that subgraph's own secret, and the request id itself.
+ * The headers of a gateway → subgraph REST call: a short-lived token carrying the verified identity and the
+ * request id, signed with that subgraph's own secret, and the request id itself. (GraphQL fetches reuse a caller's
+ * token for a while instead: SubgraphTokens.)
  */
 export async function subgraphRequestHeaders(subgraph: { name: string; secret: string }, identity: Identity, requestId: string, clientAddress?: string): Promise<Record<string, string>> {
   return { [GATEWAY_TOKEN_HEADER]: await signGatewayToken(identity, subgraph.name, subgraph.secret, requestId, clientAddress), [REQUEST_ID_HEADER]: requestId };
@@ -85,7 +87,8 @@ export type SubgraphDataSourceOptions = {
  * identity and the request id), times out, and reports an unreachable subgraph as SERVICE_UNAVAILABLE so
  * the rest of the response still arrives. Calls go over a pool of kept-alive connections per instance
  * (no TCP handshake per fetch) with plain node:http — no fetch Request/Response/stream objects per call —
- * and one request's fetches to the same subgraph share one signed token.
+ * and a caller's signed token is reused for a short while (SubgraphTokens), the request id beside it in the
+ * x-request-id header.
  *
  * A subgraph may run as several instances: each fetch goes to the least busy instance that is up
  * (`SubgraphInstances`). A fetch that fails on one instance is sent once more to another when that cannot do
@@ -95,12 +98,13 @@ export type SubgraphDataSourceOptions = {
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly instances: SubgraphInstances;
-  private readonly tokens = new WeakMap<object, Promise<Record<string, string>>>();
+  private readonly tokens: SubgraphTokens;
   private readonly subgraph: { name: string; secret: string; timeoutMs: number };
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.urls?.[0] ?? options.url });
     this.subgraph = { name: options.name, secret: options.secret, timeoutMs: options.timeoutMs };
+    this.tokens = new SubgraphTokens({ name: options.name, secret: options.secret });
     this.instances = options.instances ?? new SubgraphInstances(options.urls?.length ? options.urls : [options.url]);
     // no cache hints are kept (every answer is private and fresh): nothing to read from the subgraph's headers
     this.honorSubgraphCacheControlHeader = false;
@@ -110,13 +114,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override async willSendRequest({ request, context: given }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const context = given as Partial<GatewayContext>;
-    let headers = this.tokens.get(context);
-    if (!headers) {
-      headers = subgraphRequestHeaders(this.subgraph, context.identity ?? { kind: 'anonymous' as const }, context.requestId ?? 'unknown', context.clientAddress);
-      // kept per request context (held weakly: nothing outlives the request)
-      if (context && typeof context === 'object') this.tokens.set(context, headers);
-    }
-    for (const [name, value] of Object.entries(await headers)) request.http?.headers.set(name, value);
+    const token = await this.tokens.token(context.identity ?? ANONYMOUS, context.clientAddress);
+    request.http?.headers.set(GATEWAY_TOKEN_HEADER, token);
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId ?? 'unknown');
   }
 
   /**
