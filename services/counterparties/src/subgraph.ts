@@ -8,6 +8,7 @@ import { CounterpartyRating } from './modules/rating/counterparty-rating.entity'
 import { counterpartyRatingHandlers } from './modules/rating/counterparty-rating.readmodel';
 import { counterpartyReference } from './modules/counterparty/counterparty.reference';
 import { CounterpartyChangeResolver, CounterpartyResolver } from './modules/counterparty/counterparty.resolver';
+import { CounterpartyConnectionResolver } from './modules/counterparty/counterparty-connection.resolver';
 import { knownUsers, User } from './modules/user/user.stub';
 import { CounterpartyHistoryChainResolver } from './modules/counterparty/counterparty-history.chain';
 import { TimelineEntry, TimelinePending, TimelineRef } from './modules/timeline/timeline-entry.entity';
@@ -49,7 +50,7 @@ export function counterpartiesSubgraph(settings: CounterpartiesSettings = {}): S
     entities: [Counterparty, CounterpartyContact, CounterpartyBankAccount, CounterpartyChange, CounterpartyRating, TimelineEntry, TimelineRef, TimelinePending, ImportJob, ImportRow, UserRef, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
-    resolvers: [CounterpartyResolver, CounterpartyChangeResolver, CounterpartyTimelineResolver, TimelineEntryResolver, CounterpartyHistoryChainResolver, ImportJobResolver, parkedEventsResolver({ service: 'counterparties', eventBusUrl })],
+    resolvers: [CounterpartyResolver, CounterpartyConnectionResolver, CounterpartyChangeResolver, CounterpartyTimelineResolver, TimelineEntryResolver, CounterpartyHistoryChainResolver, ImportJobResolver, parkedEventsResolver({ service: 'counterparties', eventBusUrl })],
     orphanedTypes: [User],
     knownUsers,
     references: counterpartyReference,

@@ -18,6 +18,7 @@ import { dealEventHandlers } from './modules/deal/deal.consumer';
 import { Deal } from './modules/deal/deal.entity';
 import { dealReference } from './modules/deal/deal.reference';
 import { DealActionResolver, DealChangeResolver, DealResolver } from './modules/deal/deal.resolver';
+import { DealConnectionResolver } from './modules/deal/deal-connection.resolver';
 import { ProjectChange } from './modules/project/project-change.entity';
 import { Project } from './modules/project/project.entity';
 import { projectReference } from './modules/project/project.reference';
@@ -58,6 +59,7 @@ export function dealsSubgraph(settings: DealsSettings = defaultDealsSettings(), 
       CaseTemplateResolver,
       CaseTemplateVersionResolver,
       DealResolver,
+      DealConnectionResolver,
       DealActionResolver,
       DealChangeResolver,
       DealAnalyticsResolver,

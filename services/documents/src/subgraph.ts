@@ -14,6 +14,7 @@ import { Document } from './modules/document/document.entity';
 import { DocumentStatusChange } from './modules/document/document-status-change.entity';
 import { DocumentStatusChangeResolver, DocumentStatusHistoryResolver } from './modules/document/document-status-change.resolver';
 import { documentReference } from './modules/document/document.reference';
+import { DocumentConnectionResolver } from './modules/document/document-connection.resolver';
 import { DocumentLinkResolver, DocumentResolver, DocumentVersionResolver } from './modules/document/document.resolver';
 import { DocumentLink } from './modules/document/document-link.entity';
 import { DocumentVersion, DocumentVersionFile } from './modules/document/document-version.entity';
@@ -86,7 +87,7 @@ export function documentsSubgraph(settings: DocumentsSettings = defaultDocuments
     entities: [Document, DocumentStatusChange, DocumentVersion, DocumentVersionFile, DocumentLink, RouteTemplate, ApprovalRoute, ApprovalStage, ApprovalStep, Acknowledgement, AuditRecord, DocumentJournal, DocumentJournalSetting, StoredFile, ...NOTIFICATION_ENTITIES, StaffMemberEntity, CounterpartyRef, CounterpartyDetails, ...TEMPLATE_ENTITIES, InboxEvent, OutboxEvent],
     migrationsList,
     migrationsDir: join(__dirname, '..', 'src', 'migrations'),
-    resolvers: [DocumentResolver, DocumentStatusHistoryResolver, DocumentStatusChangeResolver, DealDocumentsResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver, ...TEMPLATE_RESOLVERS, parkedEventsResolver({ service: 'documents', eventBusUrl: settings.eventBusUrl })],
+    resolvers: [DocumentResolver, DocumentConnectionResolver, DocumentStatusHistoryResolver, DocumentStatusChangeResolver, DealDocumentsResolver, DocumentVersionResolver, DocumentLinkResolver, RouteTemplateResolver, ApprovalStepResolver, ApprovalStageResolver, ApprovalRouteResolver, DocumentApprovalResolver, AcknowledgementResolver, DocumentAcknowledgementResolver, CounterpartyDocumentsResolver, DocumentAuditResolver, AuditRecordResolver, JournalResolver, ...NOTIFICATION_RESOLVERS, StaffResolver, ...TEMPLATE_RESOLVERS, parkedEventsResolver({ service: 'documents', eventBusUrl: settings.eventBusUrl })],
     orphanedTypes: [Counterparty, User, Deal],
     knownUsers,
     references: documentReference,

@@ -29,6 +29,7 @@ import { ProjectFinanceResolver } from './modules/project/project-finance.resolv
 import { Project } from './modules/project/project.stub';
 import { StatementImport } from './modules/statement/statement-import.entity';
 import { CounterpartyPaymentsResolver, PaymentResolver } from './modules/payment/payment.resolver';
+import { PaymentConnectionResolver } from './modules/payment/payment-connection.resolver';
 import { StatementImportResolver } from './modules/statement/statement-import.resolver';
 import { statementImportWorker } from './modules/statement/statement-import.worker';
 import { statementRoutes } from './modules/statement/statement.routes';
@@ -88,6 +89,7 @@ export function financeSubgraph(settings: FinanceSettings = defaultFinanceSettin
       RatingResolver,
       RatingMethodResolver,
       PaymentResolver,
+      PaymentConnectionResolver,
       CounterpartyPaymentsResolver,
       ProjectFinanceResolver,
       StatementImportResolver,

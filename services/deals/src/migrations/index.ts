@@ -6,6 +6,7 @@ import { Migration20261206010632 } from './Migration20261206010632';
 import { Migration20261206055457 } from './Migration20261206055457';
 import { Migration20261206061100 } from './Migration20261206061100';
 import { Migration20261206085200 } from './Migration20261206085200';
+import { Migration20261206153000 } from './Migration20261206153000';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127132058', class: Migration20261127132058 },
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206055457', class: Migration20261206055457 },
   { name: 'Migration20261206061100', class: Migration20261206061100 },
   { name: 'Migration20261206085200', class: Migration20261206085200 },
+  { name: 'Migration20261206153000', class: Migration20261206153000 },
 ];

@@ -11,6 +11,7 @@ import { Migration20261206060709 } from './Migration20261206060709';
 import { Migration20261206061000 } from './Migration20261206061000';
 import { Migration20261206115848 } from './Migration20261206115848';
 import { Migration20261206130755 } from './Migration20261206130755';
+import { Migration20261206153100 } from './Migration20261206153100';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131717', class: Migration20261127131717 },
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206061000', class: Migration20261206061000 },
   { name: 'Migration20261206115848', class: Migration20261206115848 },
   { name: 'Migration20261206130755', class: Migration20261206130755 },
+  { name: 'Migration20261206153100', class: Migration20261206153100 },
 ];

@@ -1,4 +1,4 @@
-import { type ConnectionShape, decodeCursor, encodeCursor, groupByKeys, isUuid, toConnection, UserInputError } from '@kartoteka/kit';
+import { cappedCountOf, type ConnectionShape, type CountedConnection, decodeCursor, encodeCursor, groupByKeys, isUuid, readOnlyMapper, toConnection, UserInputError } from '@kartoteka/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Counterparty, CounterpartyBankAccount, CounterpartyContact, type CounterpartyStatus } from './counterparty.entity';
@@ -96,8 +96,10 @@ export type CounterpartyListQuery = {
   direction?: SortDirection | null;
   first: number;
   after?: string | null;
-  /** false: `totalCount` stays 0 and nothing is counted (an export's later pages). */
+  /** false: `totalCount` stays 0 and nothing is counted (an export's later pages, a query that does not select it). */
   withTotal?: boolean;
+  /** Also count the matching rows up to this cap (counterparty.count.ts). */
+  countUpTo?: number | null;
 };
 
 type SearchMode =
@@ -178,7 +180,7 @@ export class CounterpartyRepository {
    * A cursor names its order and direction: one of another order is refused (BAD_USER_INPUT on `after`).
    * Rating filters and the rating order join `counterparty_ratings` (finance's ratings, kept from its events).
    */
-  async list(query: CounterpartyListQuery): Promise<ConnectionShape<Counterparty>> {
+  async list(query: CounterpartyListQuery): Promise<CountedConnection<Counterparty>> {
     const mode = searchModeOf(query.search);
     const order: CounterpartyListOrder = query.sort ?? (mode.kind === 'none' ? 'NAME' : 'RELEVANCE');
     const direction: SortDirection = order === 'RELEVANCE' ? 'DESC' : (query.direction ?? DEFAULT_DIRECTION[order]);
@@ -202,6 +204,8 @@ export class CounterpartyRepository {
     }
     const where = joinSql(filters, ' and ');
     const count = sql`select count(*)::int as total from ${from} where ${where}`;
+    const countUpTo = query.countUpTo ?? null;
+    const cappedCount = countUpTo === null ? null : sql`select count(*)::int as total from (select 1 from ${from} where ${where} limit ${countUpTo + 1}) capped`;
     const limit = query.first + 1;
 
     let page: Sql;
@@ -265,14 +269,22 @@ export class CounterpartyRepository {
       cursorOf = (row) => encodeCursor(['s', String(row.search_score), String(row.id)]);
     }
 
-    const { rows, total } =
+    const { rows, total, capped } =
       mode.kind === 'none'
-        ? await Promise.all([this.rows(page), query.withTotal === false ? 0 : this.count(count)]).then(([pageRows, totalCount]) => ({ rows: pageRows, total: totalCount }))
+        ? await Promise.all([this.rows(page), query.withTotal === false ? 0 : this.count(count), cappedCount ? this.count(cappedCount) : null]).then(([pageRows, totalCount, cappedTotal]) => ({
+            rows: pageRows,
+            total: totalCount,
+            capped: cappedTotal,
+          }))
         : // The typo tolerance of `<%` is a setting: set it for this transaction only.
           await this.em.transactional(async (tx) => {
             await tx.execute(`select set_config('pg_trgm.word_similarity_threshold', '${SEARCH_SIMILARITY_THRESHOLD}', true)`);
             const repository = new CounterpartyRepository(tx);
-            return { rows: await repository.rows(page), total: query.withTotal === false ? 0 : await repository.count(count) };
+            return {
+              rows: await repository.rows(page),
+              total: query.withTotal === false ? 0 : await repository.count(count),
+              capped: cappedCount ? await repository.count(cappedCount) : null,
+            };
           });
     const cursors = new Map<string, string>();
     const counterparties = rows.map((row) => {
@@ -284,7 +296,8 @@ export class CounterpartyRepository {
       cursors.set(counterparty.id, cursorOf(row));
       return counterparty;
     });
-    return toConnection(counterparties, query.first, total, (counterparty) => cursors.get(counterparty.id) ?? '');
+    const connection = toConnection(counterparties, query.first, total, (counterparty) => cursors.get(counterparty.id) ?? '');
+    return countUpTo === null || capped === null ? connection : { ...connection, cappedCount: cappedCountOf(capped, countUpTo) };
   }
 
   /**
@@ -307,15 +320,24 @@ export class CounterpartyRepository {
     const [row] = await this.rows(sql`select ${joinSql(columns, ', ')} from counterparties c left join user_refs mu on mu.id = c.responsible_manager_id where c.id = ${id}`);
     if (!row) return null;
     const { card_manager_id: managerId, card_manager_name: managerName, card_contacts: contacts, card_bank_accounts: bankAccounts, card_history: history, card_history_total: historyTotal, ...own } = row;
-    const counterparty = this.em.map(Counterparty, own);
+    // read-only entities (kit's readOnlyMapper): a card is never written, so no identity map or change tracking
+    const counterparty = readOnlyMapper(this.em, Counterparty)(own);
+    const known = [counterparty];
     const users: KnownUserRow[] = managerId ? [{ id: String(managerId), name: String(managerName) }] : [];
     const card: CardRow = { counterparty, users, userIds: [counterparty.responsibleManagerId] };
-    if (Array.isArray(contacts)) card.contacts = contacts.map((contact: Record<string, unknown>) => this.em.map(CounterpartyContact, contact));
-    if (Array.isArray(bankAccounts)) card.bankAccounts = bankAccounts.map((account: Record<string, unknown>) => this.em.map(CounterpartyBankAccount, account));
+    if (Array.isArray(contacts)) {
+      const contact = readOnlyMapper(this.em, CounterpartyContact);
+      card.contacts = contacts.map((row: Record<string, unknown>) => contact(row, known));
+    }
+    if (Array.isArray(bankAccounts)) {
+      const bankAccount = readOnlyMapper(this.em, CounterpartyBankAccount);
+      card.bankAccounts = bankAccounts.map((row: Record<string, unknown>) => bankAccount(row, known));
+    }
     if (Array.isArray(history) && parts.historyFirst !== null) {
-      const changes = history.map(({ card_actor_id: actorId, card_actor_name: actorName, ...change }: Record<string, unknown>) => {
+      const change = readOnlyMapper(this.em, CounterpartyChange);
+      const changes = history.map(({ card_actor_id: actorId, card_actor_name: actorName, ...row }: Record<string, unknown>) => {
         if (actorId) users.push({ id: String(actorId), name: String(actorName) });
-        return this.em.map(CounterpartyChange, { ...change, at: new Date(String(change.at)) });
+        return change(row, known);
       });
       for (const change of changes) if (change.actorKind === 'user') card.userIds.push(change.actorId);
       card.history = toConnection(changes, parts.historyFirst, Number(historyTotal ?? 0), historyCursor);

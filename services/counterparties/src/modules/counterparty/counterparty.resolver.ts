@@ -1,14 +1,14 @@
-import { argumentValue, ConnectionArgs, ConnectionType, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, selectedFields, type ConnectionShape, type SubgraphContext } from '@kartoteka/kit';
+import { argumentValue, ConnectionArgs, type ConnectionShape, ConnectionType, type CountedConnection, DEFAULT_PAGE_SIZE, listCountsOf, MAX_PAGE_SIZE, selectedFields, type SubgraphContext } from '@kartoteka/kit';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { User, userStub } from '../user/user.stub';
+import { CounterpartyConnection } from './counterparty-connection.resolver';
 import { Counterparty, CounterpartyBankAccount, CounterpartyContact } from './counterparty.entity';
 import { CounterpartyChange } from './counterparty-change.entity';
 import { CounterpartiesArgs, CreateCounterpartyInput, UpdateCounterpartyInput } from './counterparty.input';
 import { MAX_IDS, type CardParts } from './counterparty.repository';
 import { CARD_LOADERS, CounterpartyService } from './counterparty.service';
 
-export const CounterpartyConnection = ConnectionType(Counterparty, 'Counterparty');
 export const CounterpartyChangeConnection = ConnectionType(CounterpartyChange, 'CounterpartyChange');
 
 /**
@@ -32,8 +32,8 @@ function cardPartsOf(info: GraphQLResolveInfo): CardParts {
 export class CounterpartyResolver {
   @Authorized('counterparties:read')
   @Query(() => CounterpartyConnection, { description: 'Active counterparties by name; with a search, by relevance. Archived ones only with status: ARCHIVED' })
-  counterparties(@Args() args: CounterpartiesArgs, @Ctx() context: SubgraphContext): Promise<ConnectionShape<Counterparty>> {
-    return new CounterpartyService(context).list(args);
+  counterparties(@Args() args: CounterpartiesArgs, @Ctx() context: SubgraphContext, @Info() info: GraphQLResolveInfo): Promise<CountedConnection<Counterparty>> {
+    return new CounterpartyService(context).list({ ...args, ...listCountsOf(info) });
   }
 
   @Authorized('counterparties:read')

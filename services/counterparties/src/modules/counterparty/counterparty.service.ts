@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { actorId, assertTopic, ConflictError, COUNTERPARTY_ARCHIVED, OUTBOX_CHANNEL, primeKnownUsers, UserDirectory, COUNTERPARTY_CHANGED, COUNTERPARTY_CREATED, COUNTERPARTY_RESTORED, isUuid, NotFoundError, UserInputError, type ConnectionShape, type LoaderRegistry, type SubgraphContext } from '@kartoteka/kit';
+import { actorId, assertTopic, ConflictError, type ConnectionShape, type CountedConnection, COUNTERPARTY_ARCHIVED, COUNTERPARTY_CHANGED, COUNTERPARTY_CREATED, COUNTERPARTY_RESTORED, isUuid, type LoaderRegistry, NotFoundError, OUTBOX_CHANNEL, primeKnownUsers, type SubgraphContext, UserDirectory, UserInputError } from '@kartoteka/kit';
 import { validateBik, validateCorrespondentAccount, validateInn, validateKpp, validateOgrn, validateSettlementAccount, type RequisiteIssue } from '@kartoteka/kit/requisites';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -168,7 +168,7 @@ function primeCard(context: { loaders: LoaderRegistry }, card: CardRow, parts: C
 export class CounterpartyService {
   constructor(private readonly context: Pick<SubgraphContext, 'em' | 'identity'>) {}
 
-  list(query: CounterpartyListQuery): Promise<ConnectionShape<Counterparty>> {
+  list(query: CounterpartyListQuery): Promise<CountedConnection<Counterparty>> {
     return new CounterpartyRepository(this.context.em).list(query);
   }
 

@@ -1,6 +1,6 @@
 import { ConnectionArgs, type SubgraphContext } from '@kartoteka/kit';
 import { Args, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { DealConnection } from '../deal/deal.resolver';
+import { DealConnection } from '../deal/deal-connection.resolver';
 import { DealService } from '../deal/deal.service';
 import { Counterparty } from './counterparty.stub';
 

@@ -39,7 +39,10 @@ const WEIGHTED = `coalesce(round(sum(d.amount_minor * coalesce(sp.p, 0) / 100) f
 export class DealAnalyticsService {
   constructor(private readonly context: Context) {}
 
-  /** The board of a template: a column per stage of its latest version, each with its first 50 deals — two statements. */
+  /**
+   * The board of a template: a column per stage of its latest version, each with its first 50 deals and the stage's
+   * count and sum from the trigger-kept totals (Migration20261206153000) — two statements, neither reading every deal.
+   */
   async board(templateId: string): Promise<DealBoardColumn[]> {
     const templates = new CaseTemplateService(this.context);
     const template = isUuid(templateId) ? await templates.findById(templateId) : null;
@@ -59,9 +62,10 @@ export class DealAnalyticsService {
          order by x.stage, x.stage_entered_at desc, x.id desc`,
         [keys, template.id, BOARD_COLUMN_SIZE],
       ),
+      // the totals the `deals_stage_totals` trigger keeps per (template, stage, currency): a dozen rows, not every deal
       connection.execute<{ stage: string; total: number; sum: string }[]>(
-        `select d.stage, count(*)::int as total, coalesce(sum(d.amount_minor) filter (where d.currency = '${BASE_CURRENCY}'), 0)::bigint as sum
-         from deals d where d.template_id = ? group by d.stage`,
+        `select t.stage, sum(t.deal_count)::int as total, coalesce(sum(t.amount_minor) filter (where t.currency = '${BASE_CURRENCY}'), 0)::bigint as sum
+         from deal_stage_totals t where t.template_id = ? group by t.stage`,
         [template.id],
       ),
     ]);

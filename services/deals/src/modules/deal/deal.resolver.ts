@@ -1,6 +1,7 @@
-import { ConnectionType, Money, money, type SubgraphContext } from '@kartoteka/kit';
+import { ConnectionType, listCountsOf, Money, money, type SubgraphContext } from '@kartoteka/kit';
+import type { GraphQLResolveInfo } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { CaseTemplateVersion } from '../case-template/case-template-version.entity';
 import { CaseTemplateService } from '../case-template/case-template.service';
 import { CaseStage, caseStage } from '../case-template/case-template.type';
@@ -8,11 +9,11 @@ import { Counterparty, counterpartyStub } from '../counterparty/counterparty.stu
 import { User, userStub } from '../user/user.stub';
 import { DealAction } from './deal-action.entity';
 import { DealChange } from './deal-change.entity';
+import { DealConnection } from './deal-connection.resolver';
 import { Deal } from './deal.entity';
 import { CompleteDealActionInput, CreateDealInput, DealHistoryArgs, DealsArgs, MoveDealInput, UpdateDealInput } from './deal.input';
 import { DealService, versionIdOf } from './deal.service';
 
-export const DealConnection = ConnectionType(Deal, 'Deal');
 export const DealChangeConnection = ConnectionType(DealChange, 'DealChange');
 
 @ObjectType({ description: 'A changed field of a deal: `from` and `to` are JSON values (form fields are `formData.<key>`)' })
@@ -26,8 +27,8 @@ export class DealFieldChange {
 export class DealResolver {
   @Authorized('deals:read')
   @Query(() => DealConnection, { description: 'Deals, newest first unless sorted by a column (sort, direction)' })
-  deals(@Args() { templateId, stageKey, status, ownerId, counterpartyId, search, stage, sort, direction, first, after }: DealsArgs, @Ctx() context: SubgraphContext) {
-    return new DealService(context).list({ templateId, stageKey, status, ownerId, counterpartyId, search, stage, sort, direction }, { first, after });
+  deals(@Args() { templateId, stageKey, status, ownerId, counterpartyId, search, stage, sort, direction, first, after }: DealsArgs, @Ctx() context: SubgraphContext, @Info() info: GraphQLResolveInfo) {
+    return new DealService(context).list({ templateId, stageKey, status, ownerId, counterpartyId, search, stage, sort, direction }, { first, after, ...listCountsOf(info) });
   }
 
   @Authorized('deals:read')

@@ -1,28 +1,6 @@
 import { LockMode, QueryOrder, raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  actorId,
-  byKeys,
-  ConflictError,
-  type ConnectionShape,
-  CounterpartyDirectory,
-  decodeCursor,
-  encodeCursor,
-  ForbiddenError,
-  groupByKeys,
-  hasPermission,
-  type Identity,
-  isUuid,
-  NotFoundError,
-  publishEvent,
-  type SubgraphContext,
-  toConnection,
-  UnprocessableEventError,
-  readPageRows,
-  type SortDirection,
-  UserDirectory,
-  UserInputError,
-} from '@kartoteka/kit';
+import { actorId, byKeys, type CappedCount, cappedCountOf, ConflictError, type ConnectionShape, type CountedConnection, CounterpartyDirectory, decodeCursor, encodeCursor, ForbiddenError, groupByKeys, hasPermission, type Identity, isUuid, NotFoundError, publishEvent, readOnlyMapper, readPageRows, type SortDirection, type SubgraphContext, toConnection, UnprocessableEventError, UserDirectory, UserInputError } from '@kartoteka/kit';
 import type { CaseTemplateVersion } from '../case-template/case-template-version.entity';
 import { DEFAULT_DEFINITION, DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_VERSION_ID } from '../case-template/case-template.defaults';
 import { type CaseDefinition, type StageDefinition, startStage } from '../case-template/case-template.definition';
@@ -90,8 +68,11 @@ export type DealFilter = {
   sort?: DealSort | null;
   direction?: SortDirection | null;
 };
-/** `withTotal: false` leaves `totalCount` at 0 and skips counting (an export's later pages). */
-export type PageArgs = { first: number; after?: string | null; withTotal?: boolean };
+/**
+ * `withTotal: false` leaves `totalCount` at 0 and skips counting (an export's later pages, a query that does not
+ * select it); `countUpTo`: also count the matching deals up to this cap (deal.count.ts).
+ */
+export type PageArgs = { first: number; after?: string | null; withTotal?: boolean; countUpTo?: number | null };
 
 const DOCUMENT_TYPE_OF: Partial<Record<string, { type: DealDocumentRequested['documentType']; name: string }>> = {
   SEND_OFFER: { type: 'COMMERCIAL_OFFER', name: 'Коммерческое предложение' },
@@ -456,8 +437,8 @@ export class DealService {
     return loader.load(id);
   }
 
-  /** One page of deals matching the filter, plus the total: two statements. */
-  async list(filter: DealFilter, args: PageArgs): Promise<ConnectionShape<Deal>> {
+  /** One page of deals matching the filter, plus the counts asked for: one statement each. */
+  async list(filter: DealFilter, args: PageArgs): Promise<CountedConnection<Deal>> {
     const where: FilterQuery<Deal> = {};
     if (filter.counterpartyId) where.counterpartyId = filter.counterpartyId.toLowerCase();
     if (filter.templateId) where.templateId = filter.templateId.toLowerCase();
@@ -482,15 +463,23 @@ export class DealService {
         query.andWhere(after.sql, after.params);
       }
     }
-    const [rows, total] = await Promise.all([query.getResultList(), args.withTotal === false ? 0 : this.context.em.count(Deal, where)]);
-    if (!order) return toConnection(rows, args.first, total, cursorOf);
+    const countUpTo = args.countUpTo ?? null;
+    const capped = async (): Promise<CappedCount | undefined> => {
+      if (countUpTo === null) return undefined;
+      const matching = this.context.em.createQueryBuilder(Deal, 'd').select(raw('1')).where(where).limit(countUpTo + 1).getKnexQuery();
+      const [row] = await this.context.em.execute<{ total: string }[]>(this.context.em.getKnex().count({ total: '*' }).from(matching.as('capped')));
+      return cappedCountOf(Number(row?.total ?? 0), countUpTo);
+    };
+    const [rows, total, cappedCount] = await Promise.all([query.getResultList(), args.withTotal === false ? 0 : this.context.em.count(Deal, where), capped()]);
+    const counted = cappedCount ? { cappedCount } : {};
+    if (!order) return { ...toConnection(rows, args.first, total, cursorOf), ...counted };
     // A STAGE cursor keeps the stage's funnel position, read from the (batched) versions of the page.
     const positions = new Map<string, number | null>();
     if (order.key === DealSort.STAGE) {
       const versions = await Promise.all(rows.map((deal) => this.templates.versionById(versionIdOf(deal))));
       rows.forEach((deal, index) => positions.set(deal.id, stagePositionOf(versions[index], deal)));
     }
-    return toConnection(rows, args.first, total, (deal) => dealOrderCursor(order, deal, positions.get(deal.id) ?? null));
+    return { ...toConnection(rows, args.first, total, (deal) => dealOrderCursor(order, deal, positions.get(deal.id) ?? null)), ...counted };
   }
 
   /**
@@ -639,7 +628,9 @@ export class DealService {
       left join user_refs u on u.id = d.owner_id
       order by c.id, d.created_at desc, d.id desc`;
     const rows = await connection.execute<Record<string, unknown>[]>(pageSql, [ids, ...(after?.params ?? []), first + 1]);
-    const pages = readPageRows(this.context, rows, { map: (row) => this.context.em.map(Deal, row), userIdOf: (deal) => deal.ownerId });
+    // read-only entities (kit's readOnlyMapper): a page is never written, so no identity map or change tracking
+    const toDeal = readOnlyMapper(this.context.em, Deal);
+    const pages = readPageRows(this.context, rows, { map: toDeal, userIdOf: (deal) => deal.ownerId });
     return counterpartyIds.map((id) => toConnection(pages.groups.get(id) ?? [], first, pages.totals.get(id) ?? 0, cursorOf));
   }
 }

@@ -95,6 +95,7 @@ export class ApprovalStage extends BaseEntity {
 @ObjectType({ description: 'One approver\'s task in a stage' })
 @Entity({ tableName: 'approval_steps' })
 @Index({ name: 'approval_steps_stage_index', properties: ['stageId', 'position'] })
+@Index({ name: 'approval_steps_route_index', properties: ['routeId', 'position'] })
 @Index({ name: 'approval_steps_document_index', properties: ['documentId'] })
 @Index({ name: 'approval_steps_pending_due_index', properties: ['status', 'dueAt'] })
 @Index({ name: 'approval_steps_assignees_index', expression: 'create index "approval_steps_assignees_index" on "approval_steps" using gin ("assignee_ids")' })

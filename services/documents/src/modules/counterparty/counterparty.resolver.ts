@@ -1,6 +1,6 @@
 import { ConnectionArgs, type SubgraphContext } from '@kartoteka/kit';
 import { Args, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { DocumentConnection } from '../document/document.resolver';
+import { DocumentConnection } from '../document/document-connection.resolver';
 import { DocumentService } from '../document/document.service';
 import { Counterparty } from './counterparty.stub';
 

@@ -1,5 +1,6 @@
-import { ConnectionType, type SubgraphContext } from '@kartoteka/kit';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { listCountsOf, type SubgraphContext } from '@kartoteka/kit';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Counterparty, counterpartyStub } from '../counterparty/counterparty.stub';
 import { User, userStub } from '../user/user.stub';
 import { DocumentDetails, detailsOf } from './document-details.type';
@@ -8,6 +9,7 @@ import { DocumentLink } from './document-link.entity';
 import { DocumentLinkService } from './document-link.service';
 import { DocumentVersion } from './document-version.entity';
 import { DocumentVersionService } from './document-version.service';
+import { DocumentConnection } from './document-connection.resolver';
 import { Document } from './document.entity';
 import {
   AddDocumentVersionInput,
@@ -22,14 +24,12 @@ import {
 import { DocumentReader } from './document.reader';
 import { DocumentService } from './document.service';
 
-export const DocumentConnection = ConnectionType(Document, 'Document');
-
 @Resolver(() => Document)
 export class DocumentResolver {
   @Authorized('documents:read')
   @Query(() => DocumentConnection, { description: 'The documents registry: filters, number/text search; newest date first (undated drafts before them)' })
-  documents(@Args() { first, after, ...filter }: DocumentsArgs, @Ctx() context: SubgraphContext) {
-    return new DocumentService(context).list(filter, { first, after });
+  documents(@Args() { first, after, ...filter }: DocumentsArgs, @Ctx() context: SubgraphContext, @Info() info: GraphQLResolveInfo) {
+    return new DocumentService(context).list(filter, { first, after, ...listCountsOf(info) });
   }
 
   @Authorized('documents:read')

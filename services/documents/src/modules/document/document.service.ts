@@ -1,19 +1,6 @@
 import { QueryOrder, raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  ConflictError,
-  CounterpartyDirectory,
-  type ConnectionShape,
-  decodeCursor,
-  encodeCursor,
-  ForbiddenError,
-  isUuid,
-  readPageRows,
-  SortDirection,
-  type SubgraphContext,
-  toConnection,
-  UserInputError,
-} from '@kartoteka/kit';
+import { type CappedCount, cappedCountOf, ConflictError, type ConnectionShape, type CountedConnection, CounterpartyDirectory, decodeCursor, encodeCursor, ForbiddenError, isUuid, readOnlyMapper, readPageRows, SortDirection, type SubgraphContext, toConnection, UserInputError } from '@kartoteka/kit';
 import { AuditService } from '../audit/audit.service';
 import { auditedTransaction, deferAudit } from '../audit/audited-transaction';
 import { JournalService } from '../journal/journal.service';
@@ -45,8 +32,11 @@ export type DocumentFilter = {
   sort?: DocumentSort | null;
   direction?: SortDirection | null;
 };
-/** `withTotal: false` leaves `totalCount` at 0 and skips counting (an export's later pages). */
-export type PageArgs = { first: number; after?: string | null; withTotal?: boolean };
+/**
+ * `withTotal: false` leaves `totalCount` at 0 and skips counting (an export's later pages, a query that does not
+ * select it); `countUpTo`: also count the matching rows up to this cap (document.count.ts).
+ */
+export type PageArgs = { first: number; after?: string | null; withTotal?: boolean; countUpTo?: number | null };
 type Context = Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>;
 
 /** Which details input belongs to which type. */
@@ -370,8 +360,8 @@ export class DocumentService {
     return rows.length;
   }
 
-  /** One page of readable documents matching the filter, plus the total: two statements. */
-  async list(filter: DocumentFilter, args: PageArgs): Promise<ConnectionShape<Document>> {
+  /** One page of readable documents matching the filter, plus the counts asked for: one statement each. */
+  async list(filter: DocumentFilter, args: PageArgs): Promise<CountedConnection<Document>> {
     const where: FilterQuery<Document> = {};
     if (filter.counterpartyId) where.counterpartyId = filter.counterpartyId.toLowerCase();
     if (filter.dealId) where.dealId = filter.dealId.toLowerCase();
@@ -404,8 +394,15 @@ export class DocumentService {
         page.andWhere(after.sql, after.params);
       }
     }
-    const [rows, total] = await Promise.all([page.getResultList(), args.withTotal === false ? 0 : build().getCount()]);
-    return toConnection(rows, args.first, total, order ? sortedCursorOf(order) : cursorOf);
+    const countUpTo = args.countUpTo ?? null;
+    const capped = async (): Promise<CappedCount | undefined> => {
+      if (countUpTo === null) return undefined;
+      const matching = build().select(raw('1')).limit(countUpTo + 1).getKnexQuery();
+      const [row] = await this.context.em.execute<{ total: string }[]>(this.context.em.getKnex().count({ total: '*' }).from(matching.as('capped')));
+      return cappedCountOf(Number(row?.total ?? 0), countUpTo);
+    };
+    const [rows, total, cappedCount] = await Promise.all([page.getResultList(), args.withTotal === false ? 0 : build().getCount(), capped()]);
+    return { ...toConnection(rows, args.first, total, order ? sortedCursorOf(order) : cursorOf), ...(cappedCount ? { cappedCount } : {}) };
   }
 
   /**
@@ -442,7 +439,9 @@ export class DocumentService {
       left join staff_members sm on sm.id = d.author_id
       order by c.id, ${ORDER_SQL('d')}`;
     const rows = await connection.execute<Record<string, unknown>[]>(pageSql, [ids, ...outer.params, ...inner.params, ...(after?.params ?? []), first + 1]);
-    const pages = readPageRows(this.context, rows, { map: (row) => this.context.em.map(Document, row), userIdOf: (document) => document.authorId });
+    // read-only entities (kit's readOnlyMapper): a page is never written, so no identity map or change tracking
+    const toDocument = readOnlyMapper(this.context.em, Document);
+    const pages = readPageRows(this.context, rows, { map: toDocument, userIdOf: (document) => document.authorId });
     return counterpartyIds.map((id) => toConnection(pages.groups.get(id) ?? [], first, pages.totals.get(id) ?? 0, cursorOf));
   }
 }

@@ -1,25 +1,25 @@
-import { ConnectionArgs, ConnectionType, type SubgraphContext } from '@kartoteka/kit';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs, listCountsOf, type SubgraphContext } from '@kartoteka/kit';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Counterparty } from '../counterparty/counterparty.stub';
+import { PaymentConnection } from './payment-connection.resolver';
 import { Payment } from './payment.entity';
 import { MatchPaymentInput, PaymentFilter } from './payment.input';
 import { PaymentService } from './payment.service';
-
-export const PaymentConnection = ConnectionType(Payment, 'Payment');
 
 /** The payments registry, the review queue and matching by hand. */
 @Resolver(() => Payment)
 export class PaymentResolver {
   @Authorized('finance:read')
   @Query(() => PaymentConnection, { description: 'Payments from bank statements, newest first' })
-  payments(@Arg('filter', () => PaymentFilter, { nullable: true }) filter: PaymentFilter | null, @Args() { first, after }: ConnectionArgs, @Ctx() context: SubgraphContext) {
-    return new PaymentService(context).list(filter, { first, after });
+  payments(@Arg('filter', () => PaymentFilter, { nullable: true }) filter: PaymentFilter | null, @Args() { first, after }: ConnectionArgs, @Ctx() context: SubgraphContext, @Info() info: GraphQLResolveInfo) {
+    return new PaymentService(context).list(filter, { first, after, ...listCountsOf(info) });
   }
 
   @Authorized('finance:read')
   @Query(() => PaymentConnection, { description: 'The review queue: UNMATCHED and AMBIGUOUS payments, newest first' })
-  unmatchedPayments(@Args() { first, after }: ConnectionArgs, @Ctx() context: SubgraphContext) {
-    return new PaymentService(context).unmatched({ first, after });
+  unmatchedPayments(@Args() { first, after }: ConnectionArgs, @Ctx() context: SubgraphContext, @Info() info: GraphQLResolveInfo) {
+    return new PaymentService(context).unmatched({ first, after, ...listCountsOf(info) });
   }
 
   @Authorized('payments:match')

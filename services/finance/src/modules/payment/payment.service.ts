@@ -1,15 +1,4 @@
-import {
-  actorId,
-  CounterpartyDirectory,
-  decodeCursor,
-  encodeCursor,
-  isUuid,
-  NotFoundError,
-  toConnection,
-  UserInputError,
-  type ConnectionShape,
-  type SubgraphContext,
-} from '@kartoteka/kit';
+import { actorId, cappedCountOf, cappedCountSql, type ConnectionShape, type CountedConnection, CounterpartyDirectory, decodeCursor, encodeCursor, isUuid, NotFoundError, type SubgraphContext, toConnection, UserInputError } from '@kartoteka/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { FinanceDocument } from '../ledger/finance-document.entity';
 import { recomputeRatings } from '../rating/rating.service';
@@ -18,8 +7,11 @@ import { Payment, PaymentMatchStatus } from './payment.entity';
 import { publishPaymentsMatched } from './payment.events';
 import type { MatchPaymentInput, PaymentFilter } from './payment.input';
 
-/** `withTotal: false` leaves `totalCount` at 0 and skips counting (an export's later pages). */
-export type PageArgs = { first: number; after?: string | null; withTotal?: boolean };
+/**
+ * `withTotal: false` leaves `totalCount` at 0 and skips counting (an export's later pages, a query that does not
+ * select it); `countUpTo`: also count the matching payments up to this cap (payment.count.ts).
+ */
+export type PageArgs = { first: number; after?: string | null; withTotal?: boolean; countUpTo?: number | null };
 
 function cursorOf(payment: Payment): string {
   return encodeCursor([payment.date, payment.id]);
@@ -45,7 +37,7 @@ const PENDING = [PaymentMatchStatus.UNMATCHED, PaymentMatchStatus.AMBIGUOUS];
 export class PaymentService {
   constructor(private readonly context: Pick<SubgraphContext, 'em' | 'identity' | 'loaders'>) {}
 
-  async list(filter: PaymentFilter | null | undefined, args: PageArgs): Promise<ConnectionShape<Payment>> {
+  async list(filter: PaymentFilter | null | undefined, args: PageArgs): Promise<CountedConnection<Payment>> {
     const conditions: string[] = [];
     const params: unknown[] = [];
     if (filter?.counterpartyId) {
@@ -82,7 +74,7 @@ export class PaymentService {
   }
 
   /** The review queue: payments waiting for a person (UNMATCHED, AMBIGUOUS), newest first. */
-  unmatched(args: PageArgs): Promise<ConnectionShape<Payment>> {
+  unmatched(args: PageArgs): Promise<CountedConnection<Payment>> {
     return this.page(['p.match_status = any(array[?]::text[])'], [PENDING], args);
   }
 
@@ -166,7 +158,7 @@ export class PaymentService {
     });
   }
 
-  private async page(conditions: string[], params: unknown[], args: PageArgs): Promise<ConnectionShape<Payment>> {
+  private async page(conditions: string[], params: unknown[], args: PageArgs): Promise<CountedConnection<Payment>> {
     const where = conditions.length ? `where ${conditions.join(' and ')}` : '';
     const pageConditions = [...conditions];
     const pageParams = [...params];
@@ -176,16 +168,19 @@ export class PaymentService {
       pageParams.push(cursor.date, cursor.id);
     }
     const pageWhere = pageConditions.length ? `where ${pageConditions.join(' and ')}` : '';
-    const [rows, [count]] = await Promise.all([
+    const countUpTo = args.countUpTo ?? null;
+    const [rows, [count], capped] = await Promise.all([
       this.context.em.execute<Record<string, unknown>[]>(`select p.* from payments p ${pageWhere} order by p.date desc, p.id desc limit ?`, [...pageParams, args.first + 1]),
       args.withTotal === false ? Promise.resolve([{ total: 0 }]) : this.context.em.execute<{ total: number }[]>(`select count(*)::int as total from payments p ${where}`, params),
+      countUpTo === null ? Promise.resolve([]) : this.context.em.execute<{ total: number }[]>(cappedCountSql(`select 1 from payments p ${where}`), [...params, countUpTo + 1]),
     ]);
-    return toConnection(
+    const connection = toConnection(
       rows.map((row) => this.context.em.map(Payment, row)),
       args.first,
       count?.total ?? 0,
       cursorOf,
     );
+    return countUpTo === null ? connection : { ...connection, cappedCount: cappedCountOf(capped[0]?.total ?? 0, countUpTo) };
   }
 
   private async pagesOfCounterparties(counterpartyIds: readonly string[], first: number, cursor: { date: string; id: string } | null): Promise<ConnectionShape<Payment>[]> {

@@ -320,4 +320,35 @@ describe('dealBoard', () => {
     expect(column.deals).toHaveLength(50);
     expect(column.deals[0].title).toBe('Лид 59');
   });
+
+  it("keeps each column's count and sum equal to the deals' own after moves, amount and currency changes and deletes (trigger-kept totals)", async () => {
+    const template = randomUUID();
+    const version = randomUUID();
+    const em = subgraph.orm.em.fork();
+    em.create(CaseTemplate, { id: template, name: 'Итоги', status: CaseTemplateStatus.PUBLISHED, draft: definition({ name: 'Встреча', probability: 40 }) });
+    em.create(CaseTemplateVersion, { id: version, templateId: template, number: 1, definition: definition({ name: 'Встреча', probability: 40 }) });
+    await em.flush();
+    const deals = Array.from({ length: 6 }, (_, i) => em.create(Deal, { title: `Итог ${i}`, counterpartyId: randomUUID(), templateId: template, templateVersionId: version, stageKey: 's1', amountMinor: 100 * (i + 1), currency: 'RUB' }));
+    await em.flush();
+    const sql = subgraph.orm.em.getConnection();
+    await sql.execute(`update deals set stage = 's2' where id in (?, ?)`, [deals[0].id, deals[1].id]);
+    await sql.execute(`update deals set amount_minor = 5000 where id = ?`, [deals[2].id]);
+    await sql.execute(`update deals set currency = 'EUR' where id = ?`, [deals[3].id]);
+    await sql.execute(`update deals set stage = 's3', amount_minor = null where id = ?`, [deals[4].id]);
+    await sql.execute(`delete from deals where id = ?`, [deals[5].id]);
+    // opposite moves in one statement each way: both rows of totals change, in key order
+    await sql.execute(`update deals set stage = case stage when 's2' then 's1' else 's2' end where id in (?, ?)`, [deals[1].id, deals[2].id]);
+
+    const expected = await sql.execute<{ stage: string; total: number; sum: string }[]>(
+      `select stage, count(*)::int as total, coalesce(sum(amount_minor) filter (where currency = 'RUB'), 0)::bigint as sum from deals where template_id = ? group by stage`,
+      [template],
+    );
+    const byStage = new Map(expected.map((row) => [row.stage, [row.total, Number(row.sum)]]));
+    const result = await subgraph.request<{ dealBoard: { stage: { key: string }; totalCount: number; sum: { minor: number } }[] }>('query($t: ID!) { dealBoard(templateId: $t) { stage { key } totalCount sum { minor } } }', { t: template }, viewer);
+    expect(result.errors).toBeUndefined();
+    const board = result.data!.dealBoard.map((column) => [column.stage.key, column.totalCount, column.sum.minor]);
+    expect(board).toEqual(['s1', 's2', 's3', 'won', 'lost'].map((key) => [key, ...(byStage.get(key) ?? [0, 0])]));
+    // the figures themselves: s1 has deal 1 (moved back) and deal 3 (EUR, counted, not summed); s2 deals 0 and 2
+    expect(board.slice(0, 3)).toEqual([['s1', 2, 200], ['s2', 2, 5100], ['s3', 1, 0]]);
+  });
 });
