@@ -8,7 +8,7 @@ import singleSpaVue from 'single-spa-vue';
 import { DefaultApolloClient } from '@vue/apollo-composable';
 import { addTypePolicies, connectionFieldPolicy } from '@kartoteka/portal-api';
 import { portalAppOptions } from '@kartoteka/portal-api/vue';
-import { EVENT_SERVICES } from './api/admin.queries';
+import { EVENT_SERVICES } from './api/parked-events.queries';
 import AdminRoot from './pages/AdminRoot.vue';
 import { i18n } from './i18n';
 import './styles.css';

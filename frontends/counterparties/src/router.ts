@@ -46,15 +46,3 @@ export const paths = {
 
 export const go = (url: string): void => navigate(url);
 
-/** Query-string state of a page (filters), written without a new history entry. */
-export const replaceQuery = (params: Record<string, string | null>): void => {
-  const url = new URL(window.location.href);
-  for (const [key, value] of Object.entries(params)) {
-    if (value === null || value === '') url.searchParams.delete(key);
-    else url.searchParams.set(key, value);
-  }
-  const next = url.pathname + url.search + url.hash;
-  if (next !== window.location.pathname + window.location.search + window.location.hash) {
-    window.history.replaceState(window.history.state, '', next);
-  }
-};

@@ -25,7 +25,7 @@ addTypePolicies({
 });
 
 // A document signed, its status changed: finance follows from its events, so the views showing it refetch.
-refetchOnLiveUpdates(['CounterpartyFinancePanel', 'DocumentExecution', 'FinanceMyDay'], ['document']);
+refetchOnLiveUpdates(['CounterpartyFinancePanel', 'FinanceDocumentExecution', 'FinanceMyDay'], ['document']);
 
 const options = { i18n, apolloClientKey: DefaultApolloClient };
 

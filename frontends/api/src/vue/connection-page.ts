@@ -11,9 +11,14 @@ export type PagedQuery<TResult> = {
   fetchMore: (options: { variables: Record<string, string> }) => Promise<unknown> | undefined;
 };
 
-/** A connection as far as paging goes; `totalCount` is optional for connections that do not select it. */
+/**
+ * A connection as far as paging goes. The count is optional: `totalCount` (exact), or on the big registries
+ * `totalCountAtLeast` + `totalCountCapped` (counted up to a cap: a lower bound when capped), or none.
+ */
 export type PagedConnection<TNode> = Pick<Connection<TNode>, 'pageInfo'> & {
   totalCount?: number;
+  totalCountAtLeast?: number;
+  totalCountCapped?: boolean;
   edges: readonly { node: TNode }[];
 };
 
@@ -22,8 +27,12 @@ export type ConnectionPage<TNode> = {
   connection: ComputedRef<PagedConnection<TNode> | null>;
   /** Nodes of every page fetched so far (the cache policy appends pages, `connectionFieldPolicy`). */
   rows: ComputedRef<TNode[]>;
-  /** `totalCount`, or the number of rows when the connection does not tell. */
+  /** `totalCount` (or `totalCountAtLeast`), or the number of rows when the connection does not tell. */
   total: ComputedRef<number>;
+  /** More rows match than `total` says (`totalCountCapped`). */
+  totalCapped: ComputedRef<boolean>;
+  /** `total` as a list shows it: «1000+» when capped. */
+  totalLabel: ComputedRef<string>;
   /** The query failed and left no connection to show. */
   failed: ComputedRef<boolean>;
   /** A next page is being fetched. */
@@ -43,7 +52,9 @@ export const useConnectionPage = <TResult, TNode>(
 ): ConnectionPage<TNode> => {
   const connection = computed(() => (query.result.value === undefined ? null : (select(query.result.value) ?? null)));
   const rows = computed(() => connection.value?.edges.map((edge) => edge.node) ?? []);
-  const total = computed(() => connection.value?.totalCount ?? rows.value.length);
+  const total = computed(() => connection.value?.totalCount ?? connection.value?.totalCountAtLeast ?? rows.value.length);
+  const totalCapped = computed(() => connection.value?.totalCount === undefined && connection.value?.totalCountCapped === true);
+  const totalLabel = computed(() => (totalCapped.value ? `${total.value}+` : String(total.value)));
   const failed = computed(() => Boolean(query.error.value) && connection.value === null);
 
   const loadingMore = ref(false);
@@ -58,5 +69,5 @@ export const useConnectionPage = <TResult, TNode>(
     }
   };
 
-  return { connection, rows, total, failed, loadingMore, loadMore };
+  return { connection, rows, total, totalCapped, totalLabel, failed, loadingMore, loadMore };
 };

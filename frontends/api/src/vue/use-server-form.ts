@@ -101,18 +101,23 @@ export const useServerForm = <Values>(options: ServerFormOptions<Values>): Serve
   };
 };
 
+/** Whether an element is rendered (not inside `display: none`, e.g. a `v-show`-hidden part of the form). */
+const rendered = (element: HTMLElement): boolean => element.getClientRects().length > 0;
+
 /**
  * After a failed save: moves focus to the first invalid field inside `root` (an element marked `aria-invalid="true"`,
  * or the first focusable element of a `[data-invalid="true"]` field wrapper), else to `fallback` (the error summary,
- * which should carry `tabindex="-1"`), and scrolls it into view. Waits for the errors to render first.
+ * which should carry `tabindex="-1"`), and scrolls it into view. Waits for the errors to render first. Fields that
+ * are not rendered (a hidden tab or step of the form) are passed over: the page shows the part with the error first.
  */
 export const focusFirstInvalid = async (root: HTMLElement | null | undefined, fallback?: HTMLElement | null): Promise<HTMLElement | null> => {
   await nextTick();
   if (!root) return null;
   const focusable = 'input:not([type="hidden"]):not([disabled]), textarea:not([disabled]), select:not([disabled]), button:not([disabled]), [tabindex]:not([tabindex="-1"])';
-  const wrapper = root.querySelector<HTMLElement>('[data-invalid="true"]');
+  const first = (selector: string): HTMLElement | null => [...root.querySelectorAll<HTMLElement>(selector)].find(rendered) ?? null;
+  const wrapper = first('[data-invalid="true"]');
   const target =
-    root.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+    first('[aria-invalid="true"]') ??
     (wrapper ? (wrapper.matches(focusable) ? wrapper : wrapper.querySelector<HTMLElement>(focusable)) : null) ??
     fallback ??
     null;

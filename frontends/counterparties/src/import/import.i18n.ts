@@ -1,3 +1,5 @@
+import type { ImportField } from '../api/import.queries';
+
 /** Texts of the import wizard and its button (local messages of their components: RU and EN side by side). */
 const ru = {
   button: 'Импорт',
@@ -66,11 +68,12 @@ const ru = {
     CONTACT_POSITION: 'Контакт: должность',
     CONTACT_EMAIL: 'Контакт: e-mail',
     CONTACT_PHONE: 'Контакт: телефон',
+    CONTACT_MAILING_CONSENT: 'Контакт: согласие на рассылку (да / нет)',
     BANK_BIK: 'Банк: БИК',
     BANK_ACCOUNT: 'Банк: расчётный счёт',
     BANK_NAME: 'Банк: наименование',
     BANK_CORRESPONDENT_ACCOUNT: 'Банк: корр. счёт',
-  },
+  } satisfies Record<ImportField, string>,
 };
 
 type Messages = typeof ru;
@@ -142,6 +145,7 @@ const en: Messages = {
     CONTACT_POSITION: 'Contact: position',
     CONTACT_EMAIL: 'Contact: e-mail',
     CONTACT_PHONE: 'Contact: phone',
+    CONTACT_MAILING_CONSENT: 'Contact: mailing consent (yes / no)',
     BANK_BIK: 'Bank: BIK',
     BANK_ACCOUNT: 'Bank: settlement account',
     BANK_NAME: 'Bank: name',

@@ -1,5 +1,13 @@
 import type { ApiError, Locale } from '@kartoteka/portal-api';
-import type { CreateCounterpartyInput, UpdateCounterpartyInput } from '../api/counterparty.queries';
+import type {
+  BankAccountInput,
+  ContactInput,
+  CounterpartyDetails,
+  CounterpartyKind,
+  CounterpartyStatus,
+  CreateCounterpartyInput,
+  UpdateCounterpartyInput,
+} from '../api/counterparty.queries';
 import {
   requisiteMessages,
   validateBik,
@@ -11,7 +19,6 @@ import {
   type RequisiteIssue,
   type RequisiteIssueCode,
 } from '../requisites';
-import type { CounterpartyDetails, CounterpartyKind, CounterpartyStatus } from './counterparty.types';
 
 /** What the form edits: plain strings, rows keyed for v-for. */
 export type ContactDraft = { key: string; name: string; position: string; email: string; phone: string; mailingConsent: boolean };
@@ -31,6 +38,18 @@ export type CounterpartyDraft = {
   contacts: ContactDraft[];
   bankAccounts: BankAccountDraft[];
   responsibleManagerId: string | null;
+};
+
+/**
+ * The create input as the form builds it from a draft: every field present (null when empty), lists as lists — the
+ * API's input also takes them absent or as a single item. It is a CreateCounterpartyInput, and the base an update's
+ * changes are taken against.
+ */
+export type CounterpartyInput = Required<Omit<CreateCounterpartyInput, 'status' | 'bankAccounts' | 'contacts' | 'tags'>> & {
+  status: CounterpartyStatus;
+  bankAccounts: Required<BankAccountInput>[];
+  contacts: Required<ContactInput>[];
+  tags: string[];
 };
 
 /**
@@ -91,7 +110,7 @@ export const draftFromCounterparty = (cp: CounterpartyDetails): CounterpartyDraf
     position: c.position ?? '',
     email: c.email ?? '',
     phone: c.phone ?? '',
-    mailingConsent: c.mailingConsent ?? false,
+    mailingConsent: c.mailingConsent,
   })),
   bankAccounts: cp.bankAccounts.map((b) => ({
     key: rowKey(),
@@ -115,7 +134,7 @@ const optionalCompact = (value: string): string | null => {
 };
 
 /** The API input for a draft: trimmed, requisites without spaces, fields the kind does not have set to null. */
-export const toCounterpartyInput = (draft: CounterpartyDraft): CreateCounterpartyInput => ({
+export const toCounterpartyInput = (draft: CounterpartyDraft): CounterpartyInput => ({
   kind: draft.kind,
   status: draft.status,
   name: draft.name.trim(),
@@ -148,7 +167,7 @@ const PHONE = /^\+?[\d\s()\-.]{5,}$/;
 const requisite = (issue: RequisiteIssue | null): FieldIssue | null => (issue ? { kind: 'requisite', code: issue.code } : null);
 
 /** Client-side checks: the same requisite validators as the API, plus required fields and formats. */
-export const validateCounterpartyInput = (input: CreateCounterpartyInput): FieldErrors => {
+export const validateCounterpartyInput = (input: CounterpartyInput): FieldErrors => {
   const errors: FieldErrors = {};
   const put = (field: string, issue: FieldIssue | null): void => {
     if (issue) errors[field] = issue;
@@ -191,12 +210,12 @@ const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSO
 export const toUpdateInput = (
   id: string,
   version: number,
-  input: CreateCounterpartyInput,
-  original: CreateCounterpartyInput,
+  input: CounterpartyInput,
+  original: CounterpartyInput,
 ): UpdateCounterpartyInput | null => {
-  const changed: Partial<CreateCounterpartyInput> = {};
+  const changed: Partial<CounterpartyInput> = {};
   let any = false;
-  for (const key of Object.keys(input) as (keyof CreateCounterpartyInput)[]) {
+  for (const key of Object.keys(input) as (keyof CounterpartyInput)[]) {
     if (!sameValue(input[key], original[key])) {
       (changed as Record<string, unknown>)[key] = input[key];
       any = true;

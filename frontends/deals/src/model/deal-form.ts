@@ -114,6 +114,42 @@ export const formKeyOf = (path: string): string | null => {
   return match ? match[1] : null;
 };
 
+/** The deal's own fields a page shows (the template and the counterparty only when the deal is created). */
+export const dealBasicsFields = (creating: boolean): readonly string[] =>
+  creating ? ['templateId', 'counterpartyId', 'title', 'ownerId', 'amountMinor', 'expectedCloseDate'] : ['title', 'ownerId', 'amountMinor', 'expectedCloseDate'];
+
+/**
+ * Where an API error of a deal's save shows: under one of the deal's own fields the page shows (`shown`), under the
+ * form's field `formData.<key>` when the form has that key, else nowhere but the banner (null).
+ */
+export const dealFieldOf = (field: string, shown: readonly string[], formKeys: readonly string[]): string | null => {
+  const path = dealPathOf(field);
+  const key = formKeyOf(path);
+  if (key !== null) return formKeys.includes(key) ? `formData.${key}` : null;
+  return shown.includes(path) ? path : null;
+};
+
+/** A deal's values by the paths its errors use: what a server error under a field is kept against (`amountMinor` is the amount with its currency). */
+export type DealFormValues = {
+  templateId: string | null;
+  counterpartyId: string | null;
+  title: string;
+  ownerId: string | null;
+  amountMinor: { amount: string; currency: string };
+  expectedCloseDate: string | null;
+  formData: JsonObject;
+};
+
+export const dealFormValues = (draft: DealBasicsDraft, formData: JsonObject): DealFormValues => ({
+  templateId: draft.templateId,
+  counterpartyId: draft.counterpartyId,
+  title: draft.title,
+  ownerId: draft.ownerId,
+  amountMinor: { amount: draft.amount, currency: draft.currency },
+  expectedCloseDate: draft.expectedCloseDate,
+  formData: cleanFormData(formData),
+});
+
 /** A comparable snapshot (unsaved changes). */
 export const snapshotOfBasics = (draft: DealBasicsDraft): string => stableJson({ ...draft, ownerName: '', title: draft.title.trim() });
 

@@ -1,66 +1,23 @@
-import { gql } from '@apollo/client/core';
 import { apiErrorsOf, getPortalConfig, getToken, type ApiError } from '@kartoteka/portal-api';
-import type { DocumentType } from './document.queries';
+import type { DocumentTemplateFieldsFragment, GenerateDocumentVersionMutation } from './__generated__/template';
 
 /**
  * Document templates (documents subgraph): the catalogue over GraphQL, the DOCX files over the gateway's REST
  * pass-through (`POST /rest/documents/templates/:id/versions`, `GET /rest/documents/templates/versions/:id/file`).
+ * The GraphQL documents are in template.graphql; their types and typed document nodes are generated (`pnpm codegen`).
  */
+export {
+  DocumentTemplatesDocument as DOCUMENT_TEMPLATES,
+  DocumentTemplatesOfTypeDocument as TEMPLATES_OF_TYPE,
+  CreateDocumentTemplateDocument as CREATE_DOCUMENT_TEMPLATE,
+  ArchiveDocumentTemplateDocument as ARCHIVE_DOCUMENT_TEMPLATE,
+  GenerateDocumentVersionDocument as GENERATE_DOCUMENT_VERSION,
+} from './__generated__/template';
 
-export type TemplateFile = { id: string; name: string; size: number; url: string };
-export type TemplateVersion = { id: string; number: number; placeholders: string[]; uploadedAt: string; file: TemplateFile | null };
-export type DocumentTemplate = {
-  id: string;
-  code: string;
-  name: string;
-  documentType: DocumentType;
-  description: string | null;
-  currentVersionNumber: number;
-  archived: boolean;
-  version: number;
-  versions: TemplateVersion[];
-};
-export type Placeholder = { name: string; description: string };
-export type DocumentTemplatesData = { documentTemplates: DocumentTemplate[]; documentTemplatePlaceholders: Placeholder[] };
-
-const TEMPLATE_FIELDS = `id code name documentType description currentVersionNumber archived version
-  versions { id number placeholders uploadedAt file { id name size url } }`;
-
-export const DOCUMENT_TEMPLATES = gql`
-  query DocumentTemplates($documentType: DocumentType, $includeArchived: Boolean) {
-    documentTemplates(documentType: $documentType, includeArchived: $includeArchived) { ${TEMPLATE_FIELDS} }
-    documentTemplatePlaceholders { name description }
-  }
-`;
-
-export type TemplateChoice = Pick<DocumentTemplate, 'id' | 'code' | 'name' | 'currentVersionNumber'>;
-export const TEMPLATES_OF_TYPE = gql`
-  query DocumentTemplatesOfType($documentType: DocumentType) {
-    documentTemplates(documentType: $documentType) { id code name currentVersionNumber }
-  }
-`;
-
-export const CREATE_DOCUMENT_TEMPLATE = gql`
-  mutation CreateDocumentTemplate($input: CreateDocumentTemplateInput!) {
-    createDocumentTemplate(input: $input) { ${TEMPLATE_FIELDS} }
-  }
-`;
-
-export const ARCHIVE_DOCUMENT_TEMPLATE = gql`
-  mutation ArchiveDocumentTemplate($input: ArchiveDocumentTemplateInput!) {
-    archiveDocumentTemplate(input: $input) { id archived version }
-  }
-`;
-
-export type GenerateData = { generateDocumentVersion: { version: { id: string; number: number; files: { id: string; name: string; contentType: string }[] }; warnings: string[] } };
-export const GENERATE_DOCUMENT_VERSION = gql`
-  mutation GenerateDocumentVersion($input: GenerateDocumentVersionInput!) {
-    generateDocumentVersion(input: $input) {
-      version { id number files { id name contentType } }
-      warnings
-    }
-  }
-`;
+export type DocumentTemplate = DocumentTemplateFieldsFragment;
+export type TemplateVersion = DocumentTemplate['versions'][number];
+export type TemplateFile = NonNullable<TemplateVersion['file']>;
+export type GenerateData = GenerateDocumentVersionMutation;
 
 const restBase = (): string => `${getPortalConfig().gatewayUrl.replace(/\/graphql\/?$/, '')}/rest/documents`;
 const authHeaders = (): Record<string, string> => {

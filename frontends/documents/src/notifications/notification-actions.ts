@@ -3,8 +3,6 @@ import type { ApolloCache } from '@apollo/client/core';
 import { emitPortalEvent, navigate, scheduleLiveRefetch } from '@kartoteka/portal-api';
 import {
   MARK_NOTIFICATIONS_READ,
-  type MarkNotificationsReadData,
-  type MarkNotificationsReadVars,
   type NotificationItem,
 } from '../api/notification.queries';
 import { portalPaths } from '../tasks/paths';
@@ -32,7 +30,7 @@ export const notificationPath = (item: Pick<NotificationItem, 'documentId' | 'ta
 
 /** Marking notifications read (the badge and lists follow at once) and opening a notification's document. */
 export const useNotificationActions = () => {
-  const mutation = useMutation<MarkNotificationsReadData, MarkNotificationsReadVars>(MARK_NOTIFICATIONS_READ);
+  const mutation = useMutation(MARK_NOTIFICATIONS_READ);
 
   const markRead = async (ids: readonly string[] | 'all'): Promise<boolean> => {
     try {

@@ -1,5 +1,5 @@
 import { formatDateTime, type Locale } from '@kartoteka/portal-api';
-import { isNotificationKind, type NotificationItem } from '../api/notification.queries';
+import { isDocumentNotificationKind, type NotificationItem } from '../api/notification.queries';
 
 type Translate = (key: string, named?: Record<string, unknown>) => string;
 
@@ -19,7 +19,7 @@ export const notificationText = (t: Translate, locale: Locale, item: Notificatio
   // A task's reminder names the task; a kind this version of the portal does not know yet: the title says enough.
   const headline = TASK_KINDS[item.kind]
     ? t(TASK_KINDS[item.kind] as string, named)
-    : !isNotificationKind(item.kind)
+    : !isDocumentNotificationKind(item.kind)
     ? item.documentTitle
     : item.actorName
       ? t(`notify.actorKind.${item.kind}`, named)
