@@ -138,16 +138,43 @@ describe('deal cases in the portal', () => {
     await page.getByTestId('publish-dialog-confirm').click();
     await page.locator('[data-testid="designer-status"][data-status="PUBLISHED"]').waitFor();
     await page.locator('[data-testid="designer-latest-version"]', { hasText: '1' }).waitFor();
+
+    // Published again with no change: the server refuses, naming no control of the designer, so the banner says it
+    // until the next edit of the draft.
+    await page.getByTestId('designer-publish').click();
+    await page.getByTestId('publish-dialog-confirm').click();
+    const banner = page.getByTestId('designer-form-error');
+    await banner.waitFor();
+    expect(await textOf(banner)).toContain('version 1');
+    await page.getByTestId('designer-description').fill('Для отдела продаж');
+    await banner.waitFor({ state: 'detached' });
+    await page.getByTestId('designer-description').fill('');
+    await page.getByTestId('designer-dirty').waitFor({ state: 'detached' });
   });
 
   it('opens a deal on the template for the counterparty with the form filled in', async () => {
-    await page.goto(`${portal.url}deals/new?counterpartyId=${counterpartyId}&templateId=${templateId}`);
+    // Opened from a stale link, for a counterparty the deals service does not know.
+    await page.goto(`${portal.url}deals/new?counterpartyId=${randomUUID()}&templateId=${templateId}`);
     await page.getByTestId('deal-create').waitFor();
     await page.locator(`[data-testid="deal-create"][data-template-id="${templateId}"]`).waitFor();
     await page.getByTestId('deal-title').fill(DEAL_TITLE);
     await page.getByTestId('deal-amount').fill('1250000');
     // The budget stays empty: the stage's rule is what the board is going to enforce.
     await page.getByTestId(`case-input-${SOURCE.key}`).fill('Выставка «Связь-2026»');
+    await page.getByTestId('deal-save').click();
+
+    // The server refuses the counterparty: its rule in Russian under the field, the banner, the focus in the field.
+    const refused = page.getByTestId('error-counterpartyId');
+    await refused.waitFor();
+    expect(await textOf(refused)).toBe('Такого контрагента нет');
+    expect(await textOf(page.getByTestId('deal-form-error'))).toBe('Исправьте ошибки в отмеченных полях');
+    await page.waitForFunction(() => Boolean(document.activeElement?.closest('[data-field="counterpartyId"]')));
+    // Another counterparty chosen: the error under the field and the banner go.
+    await page.getByTestId('deal-counterparty').click();
+    await page.keyboard.type('Вектор Поставка');
+    await page.locator('.n-base-select-option', { hasText: 'Вектор Поставка' }).first().click();
+    await refused.waitFor({ state: 'detached' });
+    await page.getByTestId('deal-form-error').waitFor({ state: 'detached' });
     await page.getByTestId('deal-save').click();
     await page.waitForURL(/\/deals\/[0-9a-f-]{36}$/);
     dealId = new URL(page.url()).pathname.split('/').pop() ?? '';

@@ -355,3 +355,214 @@ describe('documents generated from templates in the portal', () => {
     expect(consoleErrors).toEqual([]);
   });
 });
+
+describe("the documents app's forms and list filters (useServerForm, useUrlFilters)", () => {
+  const ADMIN = userOf('admin@kartoteka.local');
+  const FIX_ERRORS = 'Проверьте поля, отмеченные красным.';
+  const REQUIRED = 'Заполните поле';
+
+  /** A page of its own (closed in afterAll) whose uncaught errors this block checks by itself. */
+  async function formsPage(email: string, password: string): Promise<{ page: Page; pageErrors: string[] }> {
+    const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
+    contexts.push(context);
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await logInThroughUi(page, portal.url, email, password);
+    return { page, pageErrors };
+  }
+
+  const rowIds = (page: Page) => page.locator('[data-testid="registry-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id')));
+
+  /** Waits until the registry lists exactly `expected` (in this order). */
+  async function waitForRows(page: Page, expected: string[]): Promise<void> {
+    try {
+      await page.waitForFunction(
+        (ids) => JSON.stringify([...document.querySelectorAll('[data-testid="registry-row"]')].map((row) => row.getAttribute('data-id'))) === JSON.stringify(ids),
+        expected,
+      );
+    } catch (error) {
+      throw new Error(`the registry lists ${JSON.stringify(await rowIds(page))}, not ${JSON.stringify(expected)}: ${String(error)}`);
+    }
+  }
+
+  const createDocument = async (input: Record<string, unknown>): Promise<string> =>
+    (await gql<{ createDocument: { id: string } }>('mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }', { input: { counterpartyId, ...input } }, MANAGER.email))
+      .createDocument.id;
+
+  it('the document form: errors under the fields, the banner while any remains, then it creates', async () => {
+    const { page, pageErrors } = await formsPage(MANAGER.email, MANAGER.password);
+    await page.goto(`${portal.url}documents/new?counterpartyId=${counterpartyId}&type=OTHER`);
+    await page.getByTestId('document-form').waitFor();
+    expect(await page.getByTestId('form-error').count()).toBe(0);
+    await page.getByTestId('field-amount').fill('много');
+    await page.getByTestId('document-save').click();
+
+    await page.getByTestId('form-error').waitFor();
+    await expect(page.getByTestId('form-error').textContent()).resolves.toContain(FIX_ERRORS);
+    await expect(page.getByTestId('error-title').textContent()).resolves.toContain(REQUIRED);
+    await expect(page.getByTestId('error-amountMinor').textContent()).resolves.toContain('Введите сумму');
+    expect(page.url()).toContain('/documents/new');
+
+    // the title fixed: its error goes, the banner stays while the amount is wrong
+    await page.getByTestId('field-title').fill('Письмо о сверке форм');
+    await page.getByTestId('error-title').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('error-amountMinor').isVisible()).toBe(true);
+    expect(await page.getByTestId('form-error').isVisible()).toBe(true);
+
+    // the amount fixed: no error remains, so the banner goes
+    await page.getByTestId('field-amount').fill('12 500,00');
+    await page.getByTestId('error-amountMinor').waitFor({ state: 'detached' });
+    await page.getByTestId('form-error').waitFor({ state: 'detached' });
+
+    await page.getByTestId('document-save').click();
+    await page.waitForURL((url) => /^\/documents\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith('/new'));
+    await page.getByTestId('document-page').waitFor();
+    await expect(page.getByTestId('document-page-title').textContent()).resolves.toContain('Письмо о сверке форм');
+    const id = new URL(page.url()).pathname.split('/').pop();
+    const { document } = await gql<{ document: { title: string; type: string; counterpartyId: string; amount: { minor: number } | null } | null }>(
+      'query($id: ID!) { document(id: $id) { title type counterpartyId amount { minor } } }',
+      { id },
+      MANAGER.email,
+    );
+    expect(document).toEqual({ title: 'Письмо о сверке форм', type: 'OTHER', counterpartyId, amount: { minor: 12_500_00 } });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the registry keeps its filters and order in the URL over a reload; "reset" clears the filters, not the order', async () => {
+    const MARK = 'Реестр-фильтр';
+    const first = await createDocument({ type: 'OTHER', title: `${MARK}: акт сверки А`, date: '2026-03-01' });
+    const second = await createDocument({ type: 'OTHER', title: `${MARK}: акт сверки Б`, date: '2026-04-01' });
+    await createDocument({ type: 'OTHER', title: `${MARK}: старый акт`, date: '2019-05-01' }); // before `from`
+    const letter = await createDocument({ type: 'OUTGOING_LETTER', title: `${MARK}: письмо`, date: '2026-03-05' }); // another type
+
+    const { page, pageErrors } = await formsPage(MANAGER.email, MANAGER.password);
+    await page.goto(`${portal.url}documents?${new URLSearchParams({ q: MARK, type: 'OTHER', from: '2020-01-01', sort: 'title', dir: 'desc' })}`);
+    await waitForRows(page, [second, first]);
+    await page.reload();
+    await waitForRows(page, [second, first]);
+    expect(await page.getByTestId('documents-search').inputValue()).toBe(MARK);
+    const params = () => {
+      const url = new URL(page.url());
+      return Object.fromEntries(['q', 'type', 'from', 'sort', 'dir'].map((key) => [key, url.searchParams.get(key)]));
+    };
+    expect(params()).toEqual({ q: MARK, type: 'OTHER', from: '2020-01-01', sort: 'title', dir: 'desc' });
+
+    // a search typed into the box goes to the URL and survives a reload too
+    await page.getByTestId('documents-search').fill(`${MARK}: акт сверки А`);
+    await page.waitForURL((url) => url.searchParams.get('q') === `${MARK}: акт сверки А`);
+    await waitForRows(page, [first]);
+    await page.reload();
+    await waitForRows(page, [first]);
+    expect(await page.getByTestId('documents-search').inputValue()).toBe(`${MARK}: акт сверки А`);
+
+    await page.getByTestId('documents-reset').click();
+    await page.waitForURL((url) => !url.searchParams.has('q') && !url.searchParams.has('type') && !url.searchParams.has('from'));
+    expect(params()).toEqual({ q: null, type: null, from: null, sort: 'title', dir: 'desc' });
+    expect(await page.getByTestId('documents-search').inputValue()).toBe('');
+    await page.locator(`[data-testid="registry-row"][data-id="${letter}"]`).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the template dialog: a server error stays under the code until the code changes; the type filter stays in the URL', async () => {
+    const createTemplate = (code: string, documentType: string) =>
+      gql('mutation($input: CreateDocumentTemplateInput!) { createDocumentTemplate(input: $input) { id } }', { input: { code, name: `Шаблон ${code}`, documentType } }, ADMIN.email);
+    await createTemplate('forms-contract', 'CONTRACT');
+    await createTemplate('forms-taken', 'COMMERCIAL_OFFER');
+
+    const { page, pageErrors } = await formsPage(ADMIN.email, ADMIN.password);
+    await page.goto(`${portal.url}settings/document-templates?type=CONTRACT`);
+    await page.reload();
+    const listed = () => page.locator('[data-testid="document-template"]').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-code')));
+    await page.locator('[data-testid="document-template"][data-code="forms-contract"]').waitFor();
+    expect(await listed()).not.toContain('forms-taken'); // the filter applies after the reload
+    expect(new URL(page.url()).searchParams.get('type')).toBe('CONTRACT');
+
+    await page.getByTestId('document-template-create').click();
+    const nameInput = page.getByTestId('document-template-name-input').locator('input');
+    const codeInput = page.getByTestId('document-template-code-input').locator('input');
+    await nameInput.fill('Договор по шаблону форм');
+    await codeInput.fill('Bad Code');
+    await page.getByTestId('document-template-create-dialog-confirm').click();
+    const codeError = page.getByTestId('error-code');
+    await codeError.waitFor();
+    await expect(codeError.textContent()).resolves.toContain('lower-case');
+
+    // another field changes: the error stays under the code
+    await nameInput.fill('Договор по шаблону форм, редакция 2');
+    expect(await nameInput.inputValue()).toBe('Договор по шаблону форм, редакция 2');
+    expect(await codeError.isVisible()).toBe(true);
+    await expect(codeError.textContent()).resolves.toContain('lower-case');
+
+    // the code changes: the error goes; a taken code brings the server's next error under it
+    await codeInput.fill('forms-taken');
+    await codeError.waitFor({ state: 'detached' });
+    await page.getByTestId('document-template-create-dialog-confirm').click();
+    await codeError.waitFor();
+    await expect(codeError.textContent()).resolves.toContain('exists already');
+
+    await codeInput.fill('forms-new-contract');
+    await codeError.waitFor({ state: 'detached' });
+    await page.getByTestId('document-template-create-dialog-confirm').click();
+    await page.getByTestId('document-template-create-dialog').waitFor({ state: 'detached' });
+    // created with the filter's type: it is listed under the CONTRACT filter
+    await page.locator('[data-testid="document-template"][data-code="forms-new-contract"]').waitFor();
+    expect(new URL(page.url()).searchParams.get('type')).toBe('CONTRACT');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('route templates: the type filter survives a reload; errors under the fields, the banner while any remains, then it saves', async () => {
+    const { createRouteTemplate: letters } = await gql<{ createRouteTemplate: { id: string } }>(
+      'mutation($input: CreateRouteTemplateInput!) { createRouteTemplate(input: $input) { id } }',
+      { input: { name: 'Письма: проверка юристом', documentType: 'OUTGOING_LETTER', stages: [{ name: 'Проверка', mode: 'SEQUENTIAL', rule: 'ALL', steps: [{ role: 'LAWYER', deadlineHours: 24 }] }] } },
+      ADMIN.email,
+    );
+
+    const { page, pageErrors } = await formsPage(ADMIN.email, ADMIN.password);
+    await page.goto(`${portal.url}settings/route-templates?type=OUTGOING_LETTER`);
+    await page.getByTestId('route-templates').waitFor();
+    await page.reload();
+    const items = page.locator('[data-testid="template-item"]');
+    await page.locator(`[data-testid="template-item"][data-id="${letters.id}"]`).waitFor();
+    expect(await items.evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-id')))).not.toContain(templateId); // a CONTRACT template
+    expect(new URL(page.url()).searchParams.get('type')).toBe('OUTGOING_LETTER');
+
+    await page.getByTestId('template-create').click();
+    await page.locator('[data-testid="template-editor"][data-id="new"]').waitFor();
+    expect(await page.getByTestId('template-form-error').count()).toBe(0);
+    await page.getByTestId('template-save').click();
+    const banner = page.getByTestId('template-form-error');
+    await banner.waitFor();
+    await expect(banner.textContent()).resolves.toContain(FIX_ERRORS);
+    await expect(page.getByTestId('error-name').textContent()).resolves.toContain(REQUIRED);
+    await page.getByTestId('error-stages.0.name').waitFor();
+    await page.getByTestId('error-stages.0.steps.0.approver').waitFor();
+
+    await page.getByTestId('template-name').fill('Письма: согласование форм');
+    await page.getByTestId('error-name').waitFor({ state: 'detached' });
+    await page.getByTestId('template-stage-name').fill('Юридическая проверка');
+    await page.getByTestId('error-stages.0.name').waitFor({ state: 'detached' });
+    expect(await banner.isVisible()).toBe(true); // the approver is still missing
+
+    await page.getByTestId('template-step-kind-role').click();
+    await page.getByTestId('template-step-role').click();
+    await page.locator('.n-base-select-option', { hasText: 'Юрист' }).first().click();
+    await page.getByTestId('error-stages.0.steps.0.approver').waitFor({ state: 'detached' });
+    await banner.waitFor({ state: 'detached' });
+
+    await page.getByTestId('template-save').click();
+    await page.waitForURL((url) => url.searchParams.has('template'));
+    const savedId = new URL(page.url()).searchParams.get('template');
+    await page.locator(`[data-testid="template-editor"][data-id="${savedId}"]`).waitFor();
+    await page.locator(`[data-testid="template-item"][data-id="${savedId}"]`).waitFor();
+    expect(new URL(page.url()).searchParams.get('type')).toBe('OUTGOING_LETTER');
+    const { routeTemplate } = await gql<{ routeTemplate: { name: string; documentType: string } | null }>(
+      'query($id: ID!) { routeTemplate(id: $id) { name documentType } }',
+      { id: savedId },
+      ADMIN.email,
+    );
+    expect(routeTemplate).toEqual({ name: 'Письма: согласование форм', documentType: 'OUTGOING_LETTER' }); // the filter's type
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -236,7 +236,10 @@ it(
         known: await rows<{ id: string }>(s.subgraphs[consumer].database.url, `select id::text from counterparty_refs where id = any($1::uuid[])`, [newCounterparties]),
       })),
     );
-    const gatewayRetries = (gateway.output().match(/retried on another/g) ?? []).length;
+    // the gateway's log is buffered (written at least once a second): wait for its lines rather than read it once
+    const retriesLogged = () => (gateway?.output().match(/retried on another/g) ?? []).length;
+    await eventually(async () => retriesLogged() > 0, 'a fetch retried on another instance in the gateway log', { timeoutMs: 10_000 }).catch(() => undefined);
+    const gatewayRetries = retriesLogged();
     const figures = {
       instances: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, instances.filter((instance) => instance.name === name).length])),
       processesReadyMs,

@@ -1,9 +1,10 @@
 import type { ApiError } from '../../../frontends/api/src/errors';
 import { urlParam } from '../../../frontends/api/src/vue/use-url-filters';
+import { dealBasicsFields, dealFieldOf, dealFormValues, emptyBasics } from '../../../frontends/deals/src/model/deal-form';
 import { fieldIn, formBanner, formFieldOf, serverErrorText } from '../../../frontends/deals/src/work/forms';
 
 /**
- * The pure parts of the deals app's work forms and list pages (issue 11, "frontend shape"): which form field an
+ * The pure parts of the deals app's forms and list pages (issue 11, "frontend shape"): which form field an
  * API error belongs to, what the banner says, and the utility module's URL parameter kinds the lists use.
  */
 const t = (key: string, params?: Record<string, unknown>): string => (params ? `${key} ${JSON.stringify(params)}` : key);
@@ -38,6 +39,32 @@ describe('the work forms', () => {
       formBanner({ ...none, serverErrors: true, unplaced: [apiError({ code: 'FORBIDDEN' }), apiError({ message: 'Version is stale' })] }, t, te),
     ).toBe('dealsCommon.forbidden; Version is stale');
     expect(formBanner({ ...none, failure: 'dealsCommon.networkError', serverErrors: true, clientErrors: true }, t, te)).toBe('dealsCommon.networkError');
+  });
+});
+
+describe("a deal's data form", () => {
+  it("places an API error under the deal's own field the page shows, or under the form's field, else in the banner", () => {
+    const onCreate = dealBasicsFields(true);
+    const onPage = dealBasicsFields(false);
+    const formKeys = ['budget', 'source'];
+    expect(dealFieldOf('input.counterpartyId', onCreate, formKeys)).toBe('counterpartyId');
+    // the deal page does not show the counterparty as a field
+    expect(dealFieldOf('input.counterpartyId', onPage, formKeys)).toBeNull();
+    // the currency stands under the amount
+    expect(dealFieldOf('input.currency', onPage, formKeys)).toBe('amountMinor');
+    expect(dealFieldOf('input.formData.budget.minor', onPage, formKeys)).toBe('formData.budget');
+    expect(dealFieldOf('/formData/source', onPage, formKeys)).toBe('formData.source');
+    // a key the form does not have, and a field no page shows
+    expect(dealFieldOf('input.formData.gone', onPage, formKeys)).toBeNull();
+    expect(dealFieldOf('input.version', onPage, formKeys)).toBeNull();
+  });
+
+  it('keeps an error against the value at its path: the amount with its currency, a form field by its key', () => {
+    const draft = { ...emptyBasics({ templateId: 't', counterpartyId: 'c', ownerId: null, ownerName: '' }), title: 'Поставка', amount: '1 500,00' };
+    const values = dealFormValues(draft, { budget: { minor: 150000, currency: 'RUB' }, note: undefined as unknown as string });
+    expect(values.amountMinor).toEqual({ amount: '1 500,00', currency: 'RUB' });
+    expect(values.formData).toEqual({ budget: { minor: 150000, currency: 'RUB' } });
+    expect(dealFormValues({ ...draft, currency: 'USD' }, {}).amountMinor).not.toEqual(values.amountMinor);
   });
 });
 
