@@ -244,7 +244,10 @@ it(`lists, search, the card and the main mutations stay within p95 ≤ ${TARGET_
   const innBase = Number(String(Date.now()).slice(-7)) % 9_000_000;
 
   const results: Result[] = [];
+  // BENCH_ONLY=<substring>: measure just the operations whose name contains it (while working on one of them)
+  const only = process.env.BENCH_ONLY ?? '';
   const add = async (name: string, fn: (i: number) => Promise<unknown>) => {
+    if (!name.includes(only)) return;
     // fresh sessions for every operation: on a busy machine the whole run outlasts a session token
     for (const email of tokens.keys()) await login(email);
     results.push(await measure(name, fn));

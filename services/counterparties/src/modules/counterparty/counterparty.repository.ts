@@ -265,31 +265,41 @@ export class CounterpartyRepository {
         if (cursorTag !== 's') invalidCursor();
         keyset = sql` where ranked.search_score < ${after}::numeric or (ranked.search_score = ${after}::numeric and ranked.id > ${id}::uuid)`;
       }
-      page = sql`select ranked.* from (select c.*, ${searchScore ?? raw('0')} as search_score from ${from} where ${where}) ranked${keyset} order by ranked.search_score desc, ranked.id asc limit ${limit}`;
+      // Ranking by relevance scores every matching row (pg_trgm functions, the bulk of the time), so the matches are
+      // scored once, kept as (id, score), and both the page and the count are read from them: one statement, and no
+      // second scan of the trigram candidates for the count. The page's rows are then read by their primary key.
+      page = sql`with matches as materialized (select c.id, ${searchScore ?? raw('0')} as search_score from ${from} where ${where})
+        select c.*, ranked.search_score, counted.match_count
+          from (select count(*)::int as match_count from matches) counted
+          left join lateral (select ranked.* from matches ranked${keyset} order by ranked.search_score desc, ranked.id asc limit ${limit}) ranked on true
+          left join counterparties c on c.id = ranked.id
+         order by ranked.search_score desc, ranked.id asc`;
       cursorOf = (row) => encodeCursor(['s', String(row.search_score), String(row.id)]);
     }
 
     const { rows, total, capped } =
-      mode.kind === 'none'
+      order === 'RELEVANCE'
+        ? await this.searchPage(page).then(({ pageRows, matchCount }) => ({
+            rows: pageRows,
+            total: query.withTotal === false ? 0 : matchCount,
+            capped: countUpTo === null ? null : Math.min(matchCount, countUpTo + 1),
+          }))
+        : mode.kind === 'none'
         ? await Promise.all([this.rows(page), query.withTotal === false ? 0 : this.count(count), cappedCount ? this.count(cappedCount) : null]).then(([pageRows, totalCount, cappedTotal]) => ({
             rows: pageRows,
             total: totalCount,
             capped: cappedTotal,
           }))
-        : // The typo tolerance of `<%` is a setting: set it for this transaction only.
-          await this.em.transactional(async (tx) => {
-            await tx.execute(`select set_config('pg_trgm.word_similarity_threshold', '${SEARCH_SIMILARITY_THRESHOLD}', true)`);
-            const repository = new CounterpartyRepository(tx);
-            return {
-              rows: await repository.rows(page),
-              total: query.withTotal === false ? 0 : await repository.count(count),
-              capped: cappedCount ? await repository.count(cappedCount) : null,
-            };
-          });
+        : await this.withSearchThreshold(async (repository) => ({
+            rows: await repository.rows(page),
+            total: query.withTotal === false ? 0 : await repository.count(count),
+            capped: cappedCount ? await repository.count(cappedCount) : null,
+          }));
     const cursors = new Map<string, string>();
     const counterparties = rows.map((row) => {
       const columns = { ...row };
       delete columns.search_score;
+      delete columns.match_count;
       delete columns.rating_score;
       delete columns.sort_key;
       const counterparty = this.em.map(Counterparty, columns);
@@ -345,9 +355,16 @@ export class CounterpartyRepository {
     return card;
   }
 
-  findByIds(ids: readonly string[]): Promise<Counterparty[]> {
+  /**
+   * Counterparties by id, in no particular order, as read-only entities (kit's readOnlyMapper): the references other
+   * subgraphs resolve (a deal board asks for hundreds at once) and `counterpartiesByIds` only read them, so no
+   * identity map or change tracking. Load with `em.findOne` to change one.
+   */
+  async findByIds(ids: readonly string[]): Promise<Counterparty[]> {
     const valid = ids.filter(isUuid);
-    return valid.length ? this.em.find(Counterparty, { id: { $in: valid } }) : Promise.resolve([]);
+    if (!valid.length) return [];
+    const toCounterparty = readOnlyMapper(this.em, Counterparty);
+    return (await this.rows(sql`select c.* from counterparties c where c.id in (${valid})`)).map((row) => toCounterparty(row));
   }
 
   /** Contacts of many counterparties in one query, grouped and ordered as entered. */
@@ -414,6 +431,23 @@ export class CounterpartyRepository {
   private async count(query: Sql): Promise<number> {
     const [row] = await this.em.execute<{ total: number }[]>(...args(query));
     return row?.total ?? 0;
+  }
+
+  /** Runs `work` in a transaction with the search's typo tolerance of `<%` (a setting, set for this transaction only). */
+  private withSearchThreshold<T>(work: (repository: CounterpartyRepository) => Promise<T>): Promise<T> {
+    return this.em.transactional(async (tx) => {
+      await tx.execute(`select set_config('pg_trgm.word_similarity_threshold', '${SEARCH_SIMILARITY_THRESHOLD}', true)`);
+      return work(new CounterpartyRepository(tx));
+    });
+  }
+
+  /**
+   * A page in relevance order and the number of all matching rows, from the one statement built by `list`: its rows
+   * carry `match_count`; an empty page comes back as one row without a counterparty (no id).
+   */
+  private async searchPage(page: Sql): Promise<{ pageRows: Record<string, unknown>[]; matchCount: number }> {
+    const rows = await this.withSearchThreshold((repository) => repository.rows(page));
+    return { pageRows: rows.filter((row) => row.id !== null && row.id !== undefined), matchCount: Number(rows[0]?.match_count ?? 0) };
   }
 }
 

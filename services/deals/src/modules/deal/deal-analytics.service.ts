@@ -1,4 +1,4 @@
-import { isUuid, type Money, money, NotFoundError, type SubgraphContext, UserInputError } from '@kartoteka/kit';
+import { isUuid, type Money, money, NotFoundError, readOnlyMapper, type SubgraphContext, UserInputError } from '@kartoteka/kit';
 import { CaseTemplateService } from '../case-template/case-template.service';
 import { caseStage } from '../case-template/case-template.type';
 import { userStub } from '../user/user.stub';
@@ -69,9 +69,12 @@ export class DealAnalyticsService {
         [template.id],
       ),
     ]);
+    // read-only entities (kit's readOnlyMapper): the board is never written, so no identity map or change tracking
+    // for its (up to BOARD_COLUMN_SIZE × stages) deals
+    const toDeal = readOnlyMapper(this.context.em, Deal);
     const dealsByStage = new Map<string, Deal[]>();
     for (const row of rows) {
-      const deal = this.context.em.map(Deal, row);
+      const deal = toDeal(row);
       dealsByStage.set(deal.stageKey, [...(dealsByStage.get(deal.stageKey) ?? []), deal]);
     }
     const totalsByStage = new Map(totals.map((total) => [total.stage, total]));

@@ -39,6 +39,42 @@ describe('counterparty list counts', () => {
     expect((await repository().list({ status: 'ARCHIVED', first: 2, countUpTo: 3 })).cappedCount).toEqual({ atLeast: 0, capped: false });
   });
 
+  it('counts the matches of a search in the statement that ranks them, on every page and past the last one', async () => {
+    statements = [];
+    const first = await repository().list({ search: 'подсчёт', first: 2, countUpTo: 3 });
+    expect(first.edges).toHaveLength(2);
+    expect(first.totalCount).toBe(5);
+    expect(first.cappedCount).toEqual({ atLeast: 3, capped: true });
+    // the ranking statement carries the count: no statement of its own
+    expect(countStatements()).toHaveLength(1);
+    expect(countStatements()[0]).toMatch(/with matches as materialized/i);
+
+    const seen = first.edges.map((edge) => edge.node.id);
+    let after = first.pageInfo.endCursor;
+    for (let page = 0; page < 3 && after; page += 1) {
+      const next = await repository().list({ search: 'подсчёт', first: 2, after, countUpTo: 3 });
+      expect(next.totalCount).toBe(5);
+      expect(next.cappedCount).toEqual({ atLeast: 3, capped: true });
+      seen.push(...next.edges.map((edge) => edge.node.id));
+      after = next.pageInfo.hasNextPage ? next.pageInfo.endCursor : null;
+    }
+    expect(new Set(seen).size).toBe(5);
+
+    // an empty page (after the last match) still counts the matches; no match at all counts 0
+    const last = await repository().list({ search: 'подсчёт', first: 5 });
+    const past = await repository().list({ search: 'подсчёт', first: 2, after: last.pageInfo.endCursor, countUpTo: 3 });
+    expect(past.edges).toEqual([]);
+    expect(past.pageInfo.hasNextPage).toBe(false);
+    expect(past.totalCount).toBe(5);
+    expect(past.cappedCount).toEqual({ atLeast: 3, capped: true });
+    const none = await repository().list({ search: 'несуществующее', first: 2, countUpTo: 3 });
+    expect(none.edges).toEqual([]);
+    expect(none.totalCount).toBe(0);
+    expect(none.cappedCount).toEqual({ atLeast: 0, capped: false });
+    // withTotal: false leaves the exact count at 0, as for the other orders
+    expect((await repository().list({ search: 'подсчёт', first: 2, withTotal: false })).totalCount).toBe(0);
+  });
+
   it('counts only what the query selects', async () => {
     statements = [];
     const page = await subgraph.request<{ counterparties: { edges: unknown[] } }>('{ counterparties(first: 2) { edges { node { id } } } }', {}, manager);
