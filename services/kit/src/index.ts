@@ -13,6 +13,7 @@ export * from './orm/migration-cli';
 export * from './orm/hash-chain';
 export * from './orm/hash-chain.resolver';
 export * from './orm/read-only-rows';
+export * from './orm/prepared-rows';
 export * from './schema/build-subgraph';
 export * from './schema/connection';
 export * from './schema/capped-count';

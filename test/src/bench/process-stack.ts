@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -174,8 +175,13 @@ export function staleBuilds(): string[] {
 }
 
 /** support's startNode with node options (e.g. --cpu-prof, which NODE_OPTIONS does not take), its output bounded. */
+/** Settings a benchmark run may vary on purpose (e.g. `DATABASE_PREPARED_STATEMENTS=off` for a before/after). */
+function passedThrough(): NodeJS.ProcessEnv {
+  return process.env.DATABASE_PREPARED_STATEMENTS ? { DATABASE_PREPARED_STATEMENTS: process.env.DATABASE_PREPARED_STATEMENTS } : {};
+}
+
 function startNodeWithArgs(name: string, file: string, env: NodeJS.ProcessEnv, nodeArgs: string[]): NodeProcess {
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, file)], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, file)], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...passedThrough(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += String(chunk).slice(-100_000)));
   child.stderr?.on('data', (chunk) => (output += String(chunk).slice(-100_000)));
@@ -193,6 +199,46 @@ function startNodeWithArgs(name: string, file: string, env: NodeJS.ProcessEnv, n
 }
 
 /** Runs `run` from `concurrency` clients at once for `durationMs`; the number of calls completed. */
+/**
+ * A GraphQL client for load: one POST over a pool of kept-alive connections (at most `connections`), the body
+ * serialised once, every answer read whole and parsed, and failed unless it has data and no errors. What a load tool
+ * (wrk, autocannon) does; `fetch` (undici's WHATWG streams) cost the bench process about as much CPU per card as the
+ * gateway, on the same two cores as the stack it measures.
+ */
+export function graphqlLoadClient(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>, connections: number): { request: () => Promise<void>; close: () => void } {
+  const target = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const body = JSON.stringify({ query, variables });
+  const options: http.RequestOptions = {
+    host: target.hostname,
+    port: target.port,
+    path: target.pathname,
+    method: 'POST',
+    agent,
+    headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  };
+  const request = () =>
+    new Promise<void>((resolve, reject) => {
+      const outgoing = http.request(options, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          try {
+            const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: unknown; errors?: unknown };
+            if (response.statusCode !== 200 || answer.errors || !answer.data) reject(new Error(`HTTP ${response.statusCode}: ${JSON.stringify(answer.errors ?? answer)}`));
+            else resolve();
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  return { request, close: () => agent.destroy() };
+}
+
 export async function underLoad(concurrency: number, durationMs: number, run: () => Promise<unknown>): Promise<number> {
   const until = Date.now() + durationMs;
   let done = 0;
