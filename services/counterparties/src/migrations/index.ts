@@ -9,6 +9,8 @@ import { Migration20261206084507 } from './Migration20261206084507';
 import { Migration20261206084645 } from './Migration20261206084645';
 import { Migration20261206115837 } from './Migration20261206115837';
 import { Migration20261206121152 } from './Migration20261206121152';
+import { Migration20261206190000 } from './Migration20261206190000';
+import { Migration20261206190300 } from './Migration20261206190300';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127131857', class: Migration20261127131857 },
@@ -20,4 +22,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206084645', class: Migration20261206084645 },
   { name: 'Migration20261206115837', class: Migration20261206115837 },
   { name: 'Migration20261206121152', class: Migration20261206121152 },
+  { name: 'Migration20261206190000', class: Migration20261206190000 },
+  { name: 'Migration20261206190300', class: Migration20261206190300 },
 ];

@@ -7,6 +7,8 @@ import { Migration20261206055457 } from './Migration20261206055457';
 import { Migration20261206061100 } from './Migration20261206061100';
 import { Migration20261206085200 } from './Migration20261206085200';
 import { Migration20261206153000 } from './Migration20261206153000';
+import { Migration20261206190100 } from './Migration20261206190100';
+import { Migration20261206190200 } from './Migration20261206190200';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127132058', class: Migration20261127132058 },
@@ -16,4 +18,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206061100', class: Migration20261206061100 },
   { name: 'Migration20261206085200', class: Migration20261206085200 },
   { name: 'Migration20261206153000', class: Migration20261206153000 },
+  { name: 'Migration20261206190100', class: Migration20261206190100 },
+  { name: 'Migration20261206190200', class: Migration20261206190200 },
 ];

@@ -7,10 +7,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * order), `prev_hash` (the previous row's hash; 64 zeros for the first) and `hash` = sha-256 over the canonical
  * serialization of the row: a JSON array `[format, seq, …columns, prev_hash, <jsonb column as PostgreSQL prints it>]`.
  *
- * Rows are chained by a BEFORE INSERT trigger (see {@link hashChainSql}), in the inserting transaction, under a
- * transaction-scoped advisory lock: whatever inserts a row (the ORM, raw SQL, a seed), it is chained, and
- * concurrent writers are serialised in commit order, so the chain never forks. Another trigger refuses UPDATE,
- * DELETE and TRUNCATE. {@link verifyHashChain} recomputes every hash in Node from the stored columns.
+ * Rows are chained by a trigger under a transaction-scoped advisory lock: whatever inserts a row (the ORM, raw SQL,
+ * a seed), it is chained, and concurrent writers are serialised in commit order, so the chain never forks. The
+ * trigger of {@link hashChainSql} chains at the INSERT (the lock then held for the rest of the transaction);
+ * {@link hashChainDeferredSql} moves it to COMMIT (the lock held only for the chaining and the commit). Another
+ * trigger refuses UPDATE, DELETE and TRUNCATE (but the deferred chaining's own fill of a new row).
+ * {@link verifyHashChain} recomputes every hash in Node from the stored columns.
  */
 
 export type ChainScalar = string | number | null;
@@ -61,13 +63,52 @@ function quote(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+function chainNames(spec: HashChainSpec) {
+  const t = spec.table;
+  return { t, canonical: `${t}_chain_canonical`, chain: `${t}_chain`, fill: `${t}_chain_fill`, appendOnly: `${t}_append_only` };
+}
+
+/** The chaining done in the inserting transaction: a BEFORE INSERT trigger fills the row's chain columns. */
+function immediateChainSql(spec: HashChainSpec): string[] {
+  const { t, canonical, chain } = chainNames(spec);
+  return [
+    `create or replace function ${chain}() returns trigger language plpgsql as $$
+declare
+  last_seq bigint;
+  last_hash char(64);
+begin
+  perform pg_advisory_xact_lock(${spec.lockKey}::bigint);
+  select seq, hash into last_seq, last_hash from "${t}" order by seq desc limit 1;
+  NEW.seq := coalesce(last_seq, 0) + 1;
+  NEW.prev_hash := coalesce(last_hash, repeat('0', 64));
+  NEW.hash := encode(sha256(convert_to(${canonical}(NEW), 'UTF8')), 'hex');
+  return NEW;
+end;
+$$;`,
+    `create trigger ${chain} before insert on "${t}" for each row execute function ${chain}();`,
+  ];
+}
+
+/** The guard of the immediate variant: no UPDATE, DELETE or TRUNCATE at all. */
+function strictAppendOnlySql(spec: HashChainSpec): string {
+  const { t, appendOnly } = chainNames(spec);
+  return `create or replace function ${appendOnly}() returns trigger language plpgsql as $$
+begin
+  raise exception '${t} is append-only: % is not allowed', tg_op using errcode = 'insufficient_privilege';
+end;
+$$;`;
+}
+
+/** The transaction-local setting naming the row the deferred chaining is filling (see {@link hashChainDeferredSql}). */
+export const CHAIN_FILL_SETTING = 'kartoteka.chain_fill';
+
 /**
  * The SQL a migration runs to chain a table: adds `seq`/`prev_hash`/`hash`, chains the existing rows in
  * `backfillOrder`, then installs the chaining trigger and the append-only triggers. `down` removes all of it.
+ * {@link hashChainDeferredSql} then moves the chaining to commit.
  */
 export function hashChainSql(spec: HashChainSpec): { up: string[]; down: string[] } {
-  const t = spec.table;
-  const canonical = `${t}_chain_canonical`;
+  const { t, canonical, chain, appendOnly } = chainNames(spec);
   return {
     up: [
       `alter table "${t}" add column if not exists "seq" bigint null, add column if not exists "prev_hash" char(64) null, add column if not exists "hash" char(64) null;`,
@@ -89,37 +130,92 @@ begin
 end $$;`,
       `alter table "${t}" alter column "seq" set not null, alter column "prev_hash" set not null, alter column "hash" set not null;`,
       `alter table "${t}" add constraint "${t}_seq_unique" unique ("seq");`,
-      `create or replace function ${t}_chain() returns trigger language plpgsql as $$
-declare
-  last_seq bigint;
-  last_hash char(64);
-begin
-  perform pg_advisory_xact_lock(${spec.lockKey}::bigint);
-  select seq, hash into last_seq, last_hash from "${t}" order by seq desc limit 1;
-  NEW.seq := coalesce(last_seq, 0) + 1;
-  NEW.prev_hash := coalesce(last_hash, repeat('0', 64));
-  NEW.hash := encode(sha256(convert_to(${canonical}(NEW), 'UTF8')), 'hex');
-  return NEW;
-end;
-$$;`,
-      `create trigger ${t}_chain before insert on "${t}" for each row execute function ${t}_chain();`,
-      `create or replace function ${t}_append_only() returns trigger language plpgsql as $$
-begin
-  raise exception '${t} is append-only: % is not allowed', tg_op using errcode = 'insufficient_privilege';
-end;
-$$;`,
-      `create trigger ${t}_no_update_delete before update or delete on "${t}" for each row execute function ${t}_append_only();`,
-      `create trigger ${t}_no_truncate before truncate on "${t}" for each statement execute function ${t}_append_only();`,
+      ...immediateChainSql(spec),
+      strictAppendOnlySql(spec),
+      `create trigger ${t}_no_update_delete before update or delete on "${t}" for each row execute function ${appendOnly}();`,
+      `create trigger ${t}_no_truncate before truncate on "${t}" for each statement execute function ${appendOnly}();`,
     ],
     down: [
       `drop trigger if exists ${t}_no_truncate on "${t}";`,
       `drop trigger if exists ${t}_no_update_delete on "${t}";`,
-      `drop trigger if exists ${t}_chain on "${t}";`,
-      `drop function if exists ${t}_append_only();`,
-      `drop function if exists ${t}_chain();`,
+      `drop trigger if exists ${chain} on "${t}";`,
+      `drop function if exists ${appendOnly}();`,
+      `drop function if exists ${chain}();`,
       `drop function if exists ${canonical}("${t}");`,
       `alter table "${t}" drop constraint if exists "${t}_seq_unique";`,
       `alter table "${t}" drop column if exists "seq", drop column if exists "prev_hash", drop column if exists "hash";`,
+    ],
+  };
+}
+
+/**
+ * The SQL a migration runs to move a table chained by {@link hashChainSql} to chaining at COMMIT (issue 10: the
+ * BEFORE INSERT trigger took the advisory lock at the history INSERT and every writer held it for the rest of its
+ * transaction — flushes, events, notifications — so concurrent writers queued behind each other).
+ *
+ * The row goes in with `seq`/`prev_hash`/`hash` null (the columns become nullable: NOT NULL cannot be deferred);
+ * a constraint trigger `AFTER INSERT … DEFERRABLE INITIALLY DEFERRED` fires for it at commit, takes the same
+ * advisory lock, reads the last chained row and writes seq/prev_hash/hash into the row — the same canonical form
+ * and format tag as before, so existing rows and {@link verifyHashChain} stay valid. The lock is then held only
+ * for the chaining and the commit. Deferred triggers fire in the order of their events, so the rows of one
+ * transaction (one multi-row INSERT included) chain in insertion order; `SET CONSTRAINTS ALL IMMEDIATE` just
+ * chains them earlier (at the end of their statement), with the lock held from then on.
+ *
+ * The append-only guard still refuses every DELETE and TRUNCATE and every UPDATE but that fill: a row whose `seq`
+ * is null, only the three chain columns changing, all three set, while the transaction-local setting
+ * {@link CHAIN_FILL_SETTING} names the row. Only the inserting transaction sees a row whose `seq` is null (after
+ * commit every row has one) — and should it fill one by hand (set the setting, UPDATE), the chaining refuses at
+ * commit a row it finds already filled, so the transaction fails. `down` restores {@link hashChainSql}'s triggers.
+ */
+export function hashChainDeferredSql(spec: HashChainSpec): { up: string[]; down: string[] } {
+  const { t, canonical, chain, fill, appendOnly } = chainNames(spec);
+  return {
+    up: [
+      `drop trigger if exists ${chain} on "${t}";`,
+      `drop function if exists ${chain}();`,
+      `alter table "${t}" alter column "seq" drop not null, alter column "prev_hash" drop not null, alter column "hash" drop not null;`,
+      `create or replace function ${fill}() returns trigger language plpgsql as $$
+declare
+  r "${t}" := NEW;
+  last_seq bigint;
+  last_hash char(64);
+  filled bigint;
+begin
+  perform pg_advisory_xact_lock(${spec.lockKey}::bigint);
+  select c.seq, c.hash into last_seq, last_hash from "${t}" c where c.seq is not null order by c.seq desc limit 1;
+  r.seq := coalesce(last_seq, 0) + 1;
+  r.prev_hash := coalesce(last_hash, repeat('0', 64));
+  r.hash := encode(sha256(convert_to(${canonical}(r), 'UTF8')), 'hex');
+  perform set_config('${CHAIN_FILL_SETTING}', r.id::text, true);
+  update "${t}" set seq = r.seq, prev_hash = r.prev_hash, hash = r.hash where id = r.id and seq is null and prev_hash is null and hash is null;
+  get diagnostics filled = row_count;
+  perform set_config('${CHAIN_FILL_SETTING}', '', true);
+  if filled <> 1 then
+    raise exception '${t}: row % was chained by hand (only the chain sets seq, prev_hash, hash)', NEW.id using errcode = 'insufficient_privilege';
+  end if;
+  return null;
+end;
+$$;`,
+      `create constraint trigger ${chain} after insert on "${t}" deferrable initially deferred for each row execute function ${fill}();`,
+      `create or replace function ${appendOnly}() returns trigger language plpgsql as $$
+begin
+  if tg_op = 'UPDATE' then
+    if OLD.seq is null and NEW.seq is not null and NEW.prev_hash is not null and NEW.hash is not null
+       and current_setting('${CHAIN_FILL_SETTING}', true) = OLD.id::text
+       and (to_jsonb(NEW) - 'seq' - 'prev_hash' - 'hash') = (to_jsonb(OLD) - 'seq' - 'prev_hash' - 'hash') then
+      return NEW;
+    end if;
+  end if;
+  raise exception '${t} is append-only: % is not allowed', tg_op using errcode = 'insufficient_privilege';
+end;
+$$;`,
+    ],
+    down: [
+      `drop trigger if exists ${chain} on "${t}";`,
+      `drop function if exists ${fill}();`,
+      strictAppendOnlySql(spec),
+      `alter table "${t}" alter column "seq" set not null, alter column "prev_hash" set not null, alter column "hash" set not null;`,
+      ...immediateChainSql(spec),
     ],
   };
 }

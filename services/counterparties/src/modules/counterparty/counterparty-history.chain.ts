@@ -1,8 +1,9 @@
 import { chainTimestampSql, historyChainResolver, type HashChainSpec } from '@kartoteka/kit';
 
 /**
- * The hash chain over `counterparty_changes` (issue 11): every history entry is chained to the one before it by a
- * trigger in the transaction of the change (kit's hashChainSql), and the table is append-only.
+ * The hash chain over `counterparty_changes` (issue 11): every history entry is chained to the one before it by a trigger
+ * of the transaction of the change, at its COMMIT (kit's hashChainSql, then hashChainDeferredSql in Migration20261206190000, issue 10:
+ * the chain's lock is held only for the chaining and the commit), and the table is append-only.
  */
 export const COUNTERPARTY_HISTORY_CHAIN: HashChainSpec = {
   table: 'counterparty_changes',

@@ -2,7 +2,8 @@ import { chainTimestampSql, historyChainResolver, type HashChainSpec } from '@ka
 
 /**
  * The hash chain over `deal_changes` (issue 11): every history entry is chained to the one before it by a trigger
- * in the transaction of the change (kit's hashChainSql), and the table is append-only.
+ * of the transaction of the change, at its COMMIT (kit's hashChainSql, then hashChainDeferredSql in Migration20261206190100, issue 10:
+ * the chain's lock is held only for the chaining and the commit), and the table is append-only.
  */
 export const DEAL_HISTORY_CHAIN: HashChainSpec = {
   table: 'deal_changes',
