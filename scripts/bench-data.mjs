@@ -524,6 +524,9 @@ async function loadDeals(url, cp, upsertUsers, timed, { N, today }, templates) {
         from (select e, e / ${DEALS_PER_COUNTERPARTY} as c, h, $2::date - ((h / 7) % 700)::int + time '09:00' as created, ($3::int[])[h % cardinality($3::int[]) + 1] as o
                 from (select e, (e::bigint * 2246822519 + 13) % 4294967291 as h from generate_series(0, $1::int - 1) e) s) e
         join bench_paths p on p.o = e.o offset 0`;
+    // the board's totals (`deal_stage_totals`, kept by a row trigger on `deals`) are rebuilt set-based after the load:
+    // 300k trigger calls updating a dozen rows in one transaction would each walk a growing chain of row versions
+    await client.query('alter table deals disable trigger deals_stage_totals');
     await timed('deals', 'deals', () => client.query(
       `insert into deals (id, created_at, updated_at, title, amount_minor, currency, stage, counterparty_id, owner_id, expected_close_date, version, template_id, template_version_id,
                           status, close_reason, form_data, stage_entered_at)
@@ -536,6 +539,15 @@ async function loadDeals(url, cp, upsertUsers, timed, { N, today }, templates) {
        select ${idSql('visit', 'x.e * 16 + i - 1')}, x.deal_id, x.path[i], x.created + (i - 1) * interval '5 days',
               case when i < x.len then x.created + i * interval '5 days' end
          from (${dealRows}) x cross join lateral generate_series(1, x.len) i`, [E, today, picks]));
+    await timed('deals', 'deal_stage_totals', async () => {
+      await client.query('delete from deal_stage_totals');
+      const result = await client.query(
+        `insert into deal_stage_totals (template_id, stage, currency, slot, deal_count, amount_minor)
+         select template_id, stage, coalesce(currency, ''), deal_stage_totals_slot(id), count(*), coalesce(sum(amount_minor), 0)
+           from deals where template_id is not null group by 1, 2, 3, 4`);
+      await client.query('alter table deals enable trigger deals_stage_totals');
+      return result;
+    });
     await timed('deals', 'indexes', async () => { for (const def of indexes) await client.query(def); return indexes.length; });
   });
 }

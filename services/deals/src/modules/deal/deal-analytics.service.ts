@@ -41,7 +41,8 @@ export class DealAnalyticsService {
 
   /**
    * The board of a template: a column per stage of its latest version, each with its first 50 deals and the stage's
-   * count and sum from the trigger-kept totals (Migration20261206153000) — two statements, neither reading every deal.
+   * count and sum from the trigger-kept totals (Migration20261206153000, slotted by Migration20261206190200) — two
+   * statements, neither reading every deal.
    */
   async board(templateId: string): Promise<DealBoardColumn[]> {
     const templates = new CaseTemplateService(this.context);
@@ -62,7 +63,9 @@ export class DealAnalyticsService {
          order by x.stage, x.stage_entered_at desc, x.id desc`,
         [keys, template.id, BOARD_COLUMN_SIZE],
       ),
-      // the totals the `deals_stage_totals` trigger keeps per (template, stage, currency): a dozen rows, not every deal
+      // the totals the `deals_stage_totals` trigger keeps per (template, stage, currency, slot): a stage's figures are
+      // the sum over its currencies and its up to 16 slots (so concurrent createDeal calls update different rows) —
+      // a hundred-odd rows from the primary key, not every deal
       connection.execute<{ stage: string; total: number; sum: string }[]>(
         `select t.stage, sum(t.deal_count)::int as total, coalesce(sum(t.amount_minor) filter (where t.currency = '${BASE_CURRENCY}'), 0)::bigint as sum
          from deal_stage_totals t where t.template_id = ? group by t.stage`,

@@ -1,7 +1,7 @@
 import { LockMode, QueryOrder, raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { actorId, byKeys, type CappedCount, cappedCountOf, ConflictError, type ConnectionShape, type CountedConnection, CounterpartyDirectory, decodeCursor, encodeCursor, ForbiddenError, groupByKeys, hasPermission, type Identity, isUuid, NotFoundError, publishEvent, readOnlyMapper, readPageRows, type SortDirection, type SubgraphContext, toConnection, UnprocessableEventError, UserDirectory, UserInputError } from '@kartoteka/kit';
-import type { CaseTemplateVersion } from '../case-template/case-template-version.entity';
+import { actorId, byKeys, type CappedCount, cappedCountOf, ConflictError, type ConnectionShape, type CountedConnection, CounterpartyDirectory, decodeCursor, encodeCursor, ForbiddenError, groupByKeys, hasPermission, type Identity, isUuid, NotFoundError, preparedRows, publishEvent, readOnlyMapper, readPageRows, type SortDirection, type SubgraphContext, toConnection, UnprocessableEventError, UserDirectory, UserInputError } from '@kartoteka/kit';
+import { CaseTemplateVersion } from '../case-template/case-template-version.entity';
 import { DEFAULT_DEFINITION, DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_VERSION_ID } from '../case-template/case-template.defaults';
 import { type CaseDefinition, type StageDefinition, startStage } from '../case-template/case-template.definition';
 import { missingFields, validateFormData } from '../case-template/case-template.form';
@@ -206,7 +206,7 @@ export class DealService {
       }
       if (input.expectedCloseDate !== undefined) set('expectedCloseDate', input.expectedCloseDate);
       if (input.formData) {
-        const version = await this.versionOf(deal);
+        const version = await this.versionOf(deal, em);
         const merged: Record<string, unknown> = { ...deal.formData };
         for (const [key, value] of Object.entries(input.formData)) {
           if (value === null) delete merged[key];
@@ -232,7 +232,7 @@ export class DealService {
   async move(input: DealMove): Promise<Deal> {
     await this.context.em.transactional(async (em) => {
       const deal = await this.lockForChange(em, input.id, input.version);
-      const { definition } = await this.versionOf(deal);
+      const { definition } = await this.versionOf(deal, em);
       const target = this.stageOf(definition, input.stageKey.trim(), 'stageKey');
       if (target.key === deal.stageKey) throw new UserInputError('stageKey', `The deal is already in «${target.name}»`);
       // A lost deal moves on from the stage it was lost from: winning it, or reopening it further on, must
@@ -301,7 +301,7 @@ export class DealService {
       if (document) {
         action.status = DealActionStatus.REQUESTED;
         // The template of the document's file, as the deal's case template version names it for this action.
-        const { definition } = await this.versionOf(deal);
+        const { definition } = await this.versionOf(deal, em);
         const templateCode = definition.stages.find((stage) => stage.key === action.stageKey)?.actions.find((candidate) => candidate.key === action.actionKey)?.templateCode ?? null;
         const payload: DealDocumentRequested = {
           dealId: deal.id,
@@ -494,9 +494,13 @@ export class DealService {
     return (await loader.load(counterpartyId.toLowerCase())) ?? toConnection([], args.first, 0, cursorOf);
   }
 
-  /** The version a deal runs on, batched per request. */
-  async versionOf(deal: Deal): Promise<CaseTemplateVersion> {
-    const version = await this.templates.versionById(versionIdOf(deal));
+  /**
+   * The version a deal runs on, batched per request. Inside a transaction pass its `em`: the request's loaders read
+   * through the request's EntityManager, which would take a second pooled connection while the transaction holds one
+   * (enough concurrent moves then wait for each other's connections until the pool's acquire timeout).
+   */
+  async versionOf(deal: Deal, em?: EntityManager): Promise<CaseTemplateVersion> {
+    const version = em ? await em.findOne(CaseTemplateVersion, { id: versionIdOf(deal) }) : await this.templates.versionById(versionIdOf(deal));
     if (!version) throw new Error(`Template version ${versionIdOf(deal)} of deal ${deal.id} is missing`);
     return version;
   }
@@ -616,10 +620,9 @@ export class DealService {
   private async pagesOfCounterparties(counterpartyIds: readonly string[], first: number, cursor: TimeCursor | null): Promise<ConnectionShape<Deal>[]> {
     const ids = [...new Set(counterpartyIds.filter(isUuid))];
     if (!ids.length) return counterpartyIds.map(() => toConnection<Deal>([], first, 0, cursorOf));
-    const connection = this.context.em.getConnection();
     const after = cursor ? afterCursorSql('x', 'created_at', cursor) : null;
     const pageSql = `select d.*, t.page_total, u.id as page_user_id, u.name as page_user_name, c.id as page_parent_id
-      from unnest(array[?]::uuid[]) as c(id)
+      from unnest(?::uuid[]) as c(id)
       cross join lateral (select count(*)::int as page_total from deals x where x.counterparty_id = c.id) t
       left join lateral (
         select x.* from deals x where x.counterparty_id = c.id${after ? ` and ${after.sql}` : ''}
@@ -627,7 +630,8 @@ export class DealService {
       ) d on true
       left join user_refs u on u.id = d.owner_id
       order by c.id, d.created_at desc, d.id desc`;
-    const rows = await connection.execute<Record<string, unknown>[]>(pageSql, [ids, ...(after?.params ?? []), first + 1]);
+    // a prepared statement (kit's preparedRows): planning this statement cost more than running it
+    const rows = await preparedRows(this.context.em, pageSql, [ids, ...(after?.params ?? []), first + 1]);
     // read-only entities (kit's readOnlyMapper): a page is never written, so no identity map or change tracking
     const toDeal = readOnlyMapper(this.context.em, Deal);
     const pages = readPageRows(this.context, rows, { map: toDeal, userIdOf: (deal) => deal.ownerId });
