@@ -1,4 +1,4 @@
-import { cappedCountOf, type ConnectionShape, type CountedConnection, decodeCursor, encodeCursor, groupByKeys, isUuid, readOnlyMapper, toConnection, UserInputError } from '@kartoteka/kit';
+import { cappedCountOf, type ConnectionShape, type CountedConnection, decodeCursor, encodeCursor, groupByKeys, isUuid, preparedRows, readOnlyMapper, toConnection, UserInputError } from '@kartoteka/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Counterparty, CounterpartyBankAccount, CounterpartyContact, type CounterpartyStatus } from './counterparty.entity';
@@ -114,10 +114,14 @@ function searchModeOf(search: string | null | undefined): SearchMode {
   return { kind: 'text', text };
 }
 
-/** The better pg_trgm similarity of the search to the full or the short name. */
+/**
+ * The better pg_trgm similarity of the search to the full or the short name. pg_trgm lowercases the words it takes
+ * trigrams of, so the names go in as they are: `lower()` of every matching name in each function cost a few per cent
+ * of the search and changes no score (the search is lowercased once, a constant).
+ */
 function similarityTo(kind: 'word_similarity' | 'similarity', search: string): Sql {
   const fn = raw(kind);
-  return sql`greatest(${fn}(lower(${search}), lower(c.name)), coalesce(${fn}(lower(${search}), lower(c.short_name)), 0))`;
+  return sql`greatest(${fn}(lower(${search}), c.name), coalesce(${fn}(lower(${search}), c.short_name), 0))`;
 }
 
 /**
@@ -125,20 +129,33 @@ function similarityTo(kind: 'word_similarity' | 'similarity', search: string): S
  * Names: 1 when a name contains the search literally, plus how well the search matches a word sequence of
  * the name (word similarity, typo-tolerant), plus half of how close it is to the whole name (similarity:
  * «Ромашка» before «Ромашка-Плюс Трейд» for "ромашка"). INN / OGRN prefix: 1 for an exact number, else 0.
+ *
+ * `match` is the condition as one OR (the keyed orders filter with it); `branches` are the same matches split into
+ * disjoint conditions, each led by one indexable condition, for the relevance order to scan one after the other
+ * (`union all`). With the OR, PostgreSQL rechecks every trigram candidate against the whole OR and then filters it
+ * with the whole OR again (the `<%` operators are stable, so it cannot prove the second pass redundant): a typo's
+ * candidates paid word similarity twice before being scored. A branch evaluates its own condition once, after the
+ * cheap "does not contain" tests that leave the literal matches to the first branch.
  */
-function relevance(mode: Exclude<SearchMode, { kind: 'none' }>): { match: Sql; score: Sql } {
+function relevance(mode: Exclude<SearchMode, { kind: 'none' }>): { match: Sql; branches: Sql[]; score: Sql } {
   if (mode.kind === 'digits') {
     const prefix = `${mode.digits}%`;
+    const match = sql`(c.inn like ${prefix} or c.ogrn like ${prefix})`;
     return {
-      match: sql`(c.inn like ${prefix} or c.ogrn like ${prefix})`,
+      match,
+      branches: [match],
       score: sql`(case when c.inn = ${mode.digits} or c.ogrn = ${mode.digits} then 1 else 0 end)::numeric(6, 4)`,
     };
   }
   const pattern = `%${escapeLike(mode.text)}%`;
   // Plain ORs of indexable conditions (no coalesce): the trigram indexes serve both `like` and `<%`.
   const contains = sql`(lower(c.name) like lower(${pattern}) or lower(c.short_name) like lower(${pattern}))`;
+  const containsNot = sql`not (lower(c.name) like lower(${pattern})) and (c.short_name is null or not (lower(c.short_name) like lower(${pattern})))`;
+  const nameLike = sql`lower(${mode.text}) <% lower(c.name)`;
+  const shortNameLike = sql`lower(${mode.text}) <% lower(c.short_name)`;
   return {
-    match: sql`(${contains} or lower(${mode.text}) <% lower(c.name) or lower(${mode.text}) <% lower(c.short_name))`,
+    match: sql`(${contains} or ${nameLike} or ${shortNameLike})`,
+    branches: [contains, sql`${containsNot} and ${nameLike}`, sql`${containsNot} and not (${nameLike}) and ${shortNameLike}`],
     score: sql`round((${similarityTo('word_similarity', mode.text)} + ${similarityTo('similarity', mode.text)} / 2 + case when ${contains} then 1 else 0 end)::numeric, 4)`,
   };
 }
@@ -196,11 +213,16 @@ export class CounterpartyRepository {
     const withRating = order === 'RATING' || ratingFilters.length > 0;
     const from = withRating ? raw('counterparties c left join counterparty_ratings r on r.counterparty_id = c.id') : raw('counterparties c');
 
-    let searchScore: Sql | null = null;
+    // the relevance order's matches: the rows of each branch (disjoint) with their scores
+    let scored: Sql | null = null;
     if (mode.kind !== 'none') {
-      const { match, score } = relevance(mode);
+      const { match, branches, score } = relevance(mode);
+      const others = joinSql(filters, ' and ');
+      scored = joinSql(
+        branches.map((branch) => sql`select c.id, ${score} as search_score from ${from} where ${others} and ${branch}`),
+        ' union all ',
+      );
       filters.push(match);
-      searchScore = score;
     }
     const where = joinSql(filters, ' and ');
     const count = sql`select count(*)::int as total from ${from} where ${where}`;
@@ -268,7 +290,7 @@ export class CounterpartyRepository {
       // Ranking by relevance scores every matching row (pg_trgm functions, the bulk of the time), so the matches are
       // scored once, kept as (id, score), and both the page and the count are read from them: one statement, and no
       // second scan of the trigram candidates for the count. The page's rows are then read by their primary key.
-      page = sql`with matches as materialized (select c.id, ${searchScore ?? raw('0')} as search_score from ${from} where ${where})
+      page = sql`with matches as materialized (${scored ?? sql`select c.id, 0 as search_score from ${from} where ${where}`})
         select c.*, ranked.search_score, counted.match_count
           from (select count(*)::int as match_count from matches) counted
           left join lateral (select ranked.* from matches ranked${keyset} order by ranked.search_score desc, ranked.id asc limit ${limit}) ranked on true
@@ -327,7 +349,9 @@ export class CounterpartyRepository {
         raw('(select count(*)::int from counterparty_changes x where x.counterparty_id = c.id) as card_history_total'),
       );
     }
-    const [row] = await this.rows(sql`select ${joinSql(columns, ', ')} from counterparties c left join user_refs mu on mu.id = c.responsible_manager_id where c.id = ${id}`);
+    const statement = sql`select ${joinSql(columns, ', ')} from counterparties c left join user_refs mu on mu.id = c.responsible_manager_id where c.id = ${id}`;
+    // a prepared statement (kit's preparedRows): planning this statement cost more than running it
+    const [row] = await preparedRows(this.em, statement.text, statement.params);
     if (!row) return null;
     const { card_manager_id: managerId, card_manager_name: managerName, card_contacts: contacts, card_bank_accounts: bankAccounts, card_history: history, card_history_total: historyTotal, ...own } = row;
     // read-only entities (kit's readOnlyMapper): a card is never written, so no identity map or change tracking
@@ -433,10 +457,15 @@ export class CounterpartyRepository {
     return row?.total ?? 0;
   }
 
-  /** Runs `work` in a transaction with the search's typo tolerance of `<%` (a setting, set for this transaction only). */
+  /**
+   * Runs `work` in a transaction with the search's typo tolerance of `<%` (a setting, set for this transaction only),
+   * and without parallel workers: the relevance search's `union all` of index scans is planned as a Parallel Append
+   * otherwise, two more processes for a ~40 ms statement, which on a busy server only add their start-up and contend
+   * with the other requests' statements.
+   */
   private withSearchThreshold<T>(work: (repository: CounterpartyRepository) => Promise<T>): Promise<T> {
     return this.em.transactional(async (tx) => {
-      await tx.execute(`select set_config('pg_trgm.word_similarity_threshold', '${SEARCH_SIMILARITY_THRESHOLD}', true)`);
+      await tx.execute(`select set_config('pg_trgm.word_similarity_threshold', '${SEARCH_SIMILARITY_THRESHOLD}', true), set_config('max_parallel_workers_per_gather', '0', true)`);
       return work(new CounterpartyRepository(tx));
     });
   }
