@@ -348,16 +348,13 @@ export class ApprovalService {
   private async decide(stepId: string, decision: StepStatus.APPROVED | StepStatus.REJECTED, comment: string | null): Promise<ApprovalStep> {
     const me = requireStaff(this.context.identity);
     await auditedTransaction(this.context.em, async (em) => {
-      const step = await this.lockStep(em, stepId);
-      if (!step.assigneeIds.includes(me.id)) throw new ForbiddenError('Only the assigned approver can decide this step');
+      // Under the document's row lock: the route, its stages and steps (this one among them) read once each.
+      const { document, route, state, step: live } = await this.lockDecision(em, stepId);
+      if (!live.assigneeIds.includes(me.id)) throw new ForbiddenError('Only the assigned approver can decide this step');
       if (!hasPermission(me, 'documents:approve')) throw new ForbiddenError('Missing permission documents:approve');
-      const route = await em.findOneOrFail(ApprovalRoute, { id: step.routeId });
-      if (route.status !== RouteStatus.ACTIVE || step.status !== StepStatus.PENDING) {
-        throw new ConflictError(step.status === StepStatus.WAITING ? 'This step is not yet yours to decide' : 'This step has already been decided or the route has ended', { reason: 'approval.step-not-pending', status: step.status });
+      if (route.status !== RouteStatus.ACTIVE || live.status !== StepStatus.PENDING) {
+        throw new ConflictError(live.status === StepStatus.WAITING ? 'This step is not yet yours to decide' : 'This step has already been decided or the route has ended', { reason: 'approval.step-not-pending', status: live.status });
       }
-      const document = await em.findOneOrFail(Document, { id: step.documentId });
-      const state = await this.load(em, route);
-      const live = [...state.steps.values()].flat().find((candidate) => candidate.id === step.id) ?? step;
       live.status = decision;
       live.decidedById = me.id;
       live.decidedAt = new Date();
@@ -518,6 +515,22 @@ export class ApprovalService {
     // The document row lock serializes every change of its routes; then read the step again.
     await this.documents(em).lockReadable(em, found.documentId);
     return em.findOneOrFail(ApprovalStep, { id: stepId }, { refresh: true });
+  }
+
+  /**
+   * A decision's reads: the step (before the lock, for its document and route), the document's row lock, then the
+   * route and its stages and steps — the step itself read again among them, so nothing is read twice under the lock.
+   */
+  private async lockDecision(em: EntityManager, stepId: string): Promise<{ document: Document; route: ApprovalRoute; state: RouteState; step: ApprovalStep }> {
+    if (!isUuid(stepId)) throw new NotFoundError('ApprovalStep', stepId);
+    const found = await em.findOne(ApprovalStep, { id: stepId });
+    if (!found) throw new NotFoundError('ApprovalStep', stepId);
+    const document = await this.documents(em).lockReadable(em, found.documentId);
+    const route = await em.findOneOrFail(ApprovalRoute, { id: found.routeId }, { refresh: true });
+    const state = await this.load(em, route);
+    const step = [...state.steps.values()].flat().find((candidate) => candidate.id === found.id);
+    if (!step) throw new NotFoundError('ApprovalStep', stepId);
+    return { document, route, state, step };
   }
 
   private async load(em: EntityManager, route: ApprovalRoute): Promise<RouteState> {

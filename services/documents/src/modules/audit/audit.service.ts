@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EventSubscriber, Transaction, TransactionEventArgs } from '@mikro-orm/core';
+import type { AbstractSqlConnection as Connection, EntityManager } from '@mikro-orm/postgresql';
 import { chainHash, type ConnectionShape, decodeCursor, GENESIS_HASH, encodeCursor, isUuid, type LoaderRegistry, toConnection, UserInputError } from '@kartoteka/kit';
 import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS, AuditRecord, type AuditAction, type AuditActorKind } from './audit-record.entity';
-import { publishDocumentActivity } from './document-activity.events';
+import { publishDocumentActivities } from './document-activity.events';
 
 export type { AuditAction, AuditActorKind } from './audit-record.entity';
 
@@ -90,6 +91,160 @@ type ChainRow = {
   hash: string;
 };
 
+/** An entry validated and stamped by `record`, waiting for its transaction's commit to get its seq and hash. */
+type PendingAuditRecord = {
+  id: string;
+  documentId: string;
+  action: AuditAction;
+  actorId: string | null;
+  actorKind: AuditActorKind;
+  versionId: string | null;
+  /** JSON text of `details` as given; stored as jsonb and hashed as PostgreSQL prints it back. */
+  detailsJson: string;
+  /** RECORDED_AT_SQL's form of the time `record` was called. */
+  recordedAt: string;
+};
+
+function pendingRecordOf(entry: AuditEntry, at: Date): PendingAuditRecord {
+  if (!(AUDIT_ACTIONS as readonly string[]).includes(entry.action)) throw new Error(`audit: unknown action ${entry.action}`);
+  if (!(AUDIT_ACTOR_KINDS as readonly string[]).includes(entry.actorKind)) throw new Error(`audit: unknown actor kind ${entry.actorKind}`);
+  if (Number.isNaN(at.getTime())) throw new Error('audit: recordedAt is not a valid time');
+  const documentId = uuidOrNull(entry.documentId, 'documentId');
+  if (!documentId) throw new Error('audit: documentId is required');
+  return {
+    id: randomUUID(),
+    documentId,
+    action: entry.action,
+    actorId: uuidOrNull(entry.actorId, 'actorId'),
+    actorKind: entry.actorKind,
+    versionId: uuidOrNull(entry.versionId, 'versionId'),
+    // A JSON round trip drops what jsonb cannot keep (undefined, functions) before it is stored and hashed.
+    detailsJson: JSON.stringify(entry.details ?? {}),
+    recordedAt: recordedAtText(at),
+  };
+}
+
+/** Rows per insert statement of the commit-phase append (11 parameters a row, well under PostgreSQL's 65 535). */
+const APPEND_BATCH_SIZE = 1000;
+
+/**
+ * Appends records to the chain in the given order: takes the chain's advisory lock (held until the transaction
+ * ends, so appends are serialised in commit order), reads the last (seq, hash) once — in a statement after the
+ * lock, so its snapshot sees every append committed before — and inserts them with consecutive seqs, each
+ * linked to the one before.
+ */
+async function appendAuditRecords(connection: Connection, transaction: Transaction, records: readonly PendingAuditRecord[]): Promise<void> {
+  if (!records.length) return;
+  // PostgreSQL's canonical text of each details value (what the hash covers), in the statement that takes the lock.
+  const [locked] = await connection.execute<{ details: string[] }[]>(
+    'select pg_advisory_xact_lock(?::bigint), array(select d.value::jsonb::text from unnest(array[?]::text[]) with ordinality as d(value, position) order by d.position) as details',
+    [String(AUDIT_CHAIN_LOCK_KEY), records.map((record) => record.detailsJson)],
+    'all',
+    transaction,
+  );
+  const [last] = await connection.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_records order by seq desc limit 1', [], 'all', transaction);
+  let seq = last ? Number(last.seq) : 0;
+  let prevHash = last ? last.hash : GENESIS_HASH;
+  const rows = records.map((record, index) => {
+    seq += 1;
+    const fields: AuditHashInput = { ...record, seq, detailsText: locked.details[index], prevHash };
+    prevHash = auditRecordHash(fields);
+    return [record.id, seq, record.documentId, record.action, record.actorId, record.actorKind, record.versionId, record.detailsJson, record.recordedAt, fields.prevHash, prevHash];
+  });
+  for (let start = 0; start < rows.length; start += APPEND_BATCH_SIZE) {
+    const batch = rows.slice(start, start + APPEND_BATCH_SIZE);
+    await connection.execute(
+      `insert into audit_records (id, seq, document_id, action, actor_id, actor_kind, version_id, details, recorded_at, prev_hash, hash)
+       values ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::timestamptz, ?, ?)').join(', ')}`,
+      batch.flat(),
+      'run',
+      transaction,
+    );
+  }
+}
+
+/** Records waiting for the commit of their (top-level) transaction, in call order. */
+const queuedRecords = new WeakMap<Transaction, PendingAuditRecord[]>();
+/** Top-level transactions whose entity manager dispatches to auditCommitSubscriber: their queue is appended at commit. */
+const armedTransactions = new WeakSet<Transaction>();
+
+/**
+ * The commit phase of audited transactions: appends a transaction's queued records just before its COMMIT (an
+ * error there rolls the transaction back), forgets them on rollback. A no-op for every other transaction.
+ * MikroORM dispatches transaction events of the top-level transaction only (savepoints have none).
+ */
+export const auditCommitSubscriber: EventSubscriber = {
+  afterTransactionStart({ transaction }: TransactionEventArgs): void {
+    if (transaction) armedTransactions.add(transaction);
+  },
+  async beforeTransactionCommit({ em, transaction }: TransactionEventArgs): Promise<void> {
+    const records = transaction ? queuedRecords.get(transaction) : undefined;
+    if (!transaction || !records) return;
+    queuedRecords.delete(transaction);
+    await appendAuditRecords(em.getConnection('write') as Connection, transaction, records);
+  },
+  afterTransactionRollback({ transaction }: TransactionEventArgs): void {
+    if (transaction) queuedRecords.delete(transaction);
+  },
+};
+
+/**
+ * Makes the transactions this entity manager begins (and, inside one, the transaction itself) append their
+ * queued records at commit. Transaction forks copy the subscribers of the entity manager they are begun from,
+ * so arming a request's entity manager (which shares the ORM's event manager) arms every later transaction.
+ */
+export function armAuditCommit(em: EntityManager): void {
+  const context = em.getContext(false);
+  context.getEventManager().registerSubscriber(auditCommitSubscriber);
+  const transaction = context.getTransactionContext<Transaction>();
+  if (transaction && topLevelOf(transaction) === transaction) armedTransactions.add(transaction);
+}
+
+/** MikroORM marks a savepoint's transaction with its parent under this (private) symbol. */
+const PARENT_TRANSACTION = 'parentTransaction';
+
+/** The top-level transaction a savepoint belongs to (the transaction itself when it is not a savepoint). */
+function topLevelOf(transaction: Transaction): Transaction {
+  let current = transaction;
+  for (;;) {
+    const key = Object.getOwnPropertySymbols(current).find((symbol) => symbol.description === PARENT_TRANSACTION);
+    const parent = key ? (current as unknown as Record<symbol, Transaction | undefined>)[key] : undefined;
+    if (!parent) return current;
+    current = parent;
+  }
+}
+
+/**
+ * Queues records for the commit of the caller's top-level transaction. False when that transaction cannot
+ * append at commit — a savepoint of a transaction begun by an entity manager that was never armed — and the
+ * caller appends at once instead (the lock is then held from now on, as before; the chain stays correct).
+ */
+function queueAuditRecords(em: EntityManager, records: readonly PendingAuditRecord[]): boolean {
+  armAuditCommit(em);
+  const transaction = em.getTransactionContext<Transaction>();
+  if (!transaction) return false;
+  const topLevel = topLevelOf(transaction);
+  if (!armedTransactions.has(topLevel)) return false;
+  const queued = queuedRecords.get(topLevel);
+  if (queued) queued.push(...records);
+  else queuedRecords.set(topLevel, [...records]);
+  return true;
+}
+
+/**
+ * Appends what the caller's transaction has queued so far, now: for a read of audit_records inside that
+ * transaction, which should see its own records. Takes the chain's lock until the commit.
+ */
+async function appendQueuedNow(em: EntityManager): Promise<void> {
+  const transaction = em.getTransactionContext<Transaction>();
+  if (!transaction) return;
+  const topLevel = topLevelOf(transaction);
+  const records = queuedRecords.get(topLevel);
+  if (!records?.length) return;
+  queuedRecords.delete(topLevel);
+  await appendAuditRecords(em.getConnection('write'), transaction, records);
+}
+
 function cursorOf(record: AuditRecord): string {
   return encodeCursor([record.seq]);
 }
@@ -112,46 +267,35 @@ export class AuditService {
   ) {}
 
   /**
-   * Appends one record: takes the chain's advisory lock (held until the caller's transaction ends, so
-   * appends are serialised in commit order), reads the last (seq, hash) and inserts seq + 1 linked to it.
-   * Outside a transaction it opens its own.
+   * Records one entry in the caller's transaction: validates it, stamps it (`recordedAt` is now, or `at` when the
+   * caller noted the time earlier — deferAudit) and queues it; the transaction's queue is appended to the chain
+   * just before its COMMIT (appendQueuedAuditRecords), so the chain's global lock is held only for the commit
+   * phase, not for the rest of the caller's work. A rolled-back transaction appends nothing. The counterparty
+   * timeline's activity is published now, through kit, with the entry's own time. Outside a transaction it opens
+   * its own.
    */
-  async record(entry: AuditEntry): Promise<void> {
+  async record(entry: AuditEntry, at: Date = new Date()): Promise<void> {
+    await this.recordAll([{ entry, at }]);
+  }
+
+  /**
+   * `record` for several entries in call order (auditedTransaction records its deferred entries so): all validated
+   * before any is queued, and their timeline activities published together (one read of the documents).
+   */
+  async recordAll(entries: readonly { entry: AuditEntry; at: Date }[]): Promise<void> {
+    if (!entries.length) return;
     if (!this.em.isInTransaction()) {
-      await this.em.transactional((em) => new AuditService(em).record(entry));
+      armAuditCommit(this.em);
+      await this.em.transactional((em) => new AuditService(em).recordAll(entries));
       return;
     }
-    if (!(AUDIT_ACTIONS as readonly string[]).includes(entry.action)) throw new Error(`audit: unknown action ${entry.action}`);
-    if (!(AUDIT_ACTOR_KINDS as readonly string[]).includes(entry.actorKind)) throw new Error(`audit: unknown actor kind ${entry.actorKind}`);
-    const documentId = uuidOrNull(entry.documentId, 'documentId');
-    if (!documentId) throw new Error('audit: documentId is required');
-    const actorId = uuidOrNull(entry.actorId, 'actorId');
-    const versionId = uuidOrNull(entry.versionId, 'versionId');
-    // A JSON round trip drops what jsonb cannot keep (undefined, functions) before it is stored and hashed.
-    const detailsJson = JSON.stringify(entry.details ?? {});
-
-    const [locked] = await this.em.execute<{ details: string }[]>('select pg_advisory_xact_lock(?::bigint), ?::jsonb::text as details', [String(AUDIT_CHAIN_LOCK_KEY), detailsJson]);
-    const [last] = await this.em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_records order by seq desc limit 1');
-    const recordedAt = recordedAtText(new Date());
-    const fields: AuditHashInput = {
-      seq: last ? Number(last.seq) + 1 : 1,
-      id: randomUUID(),
-      documentId,
-      action: entry.action,
-      actorId,
-      actorKind: entry.actorKind,
-      versionId,
-      recordedAt,
-      detailsText: locked.details,
-      prevHash: last ? last.hash : GENESIS_HASH,
-    };
-    await this.em.execute(
-      `insert into audit_records (id, seq, document_id, action, actor_id, actor_kind, version_id, details, recorded_at, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::timestamptz, ?, ?)`,
-      [fields.id, fields.seq, documentId, fields.action, actorId, fields.actorKind, versionId, detailsJson, recordedAt, fields.prevHash, auditRecordHash(fields)],
+    const records = entries.map(({ entry, at }) => pendingRecordOf(entry, at));
+    if (!queueAuditRecords(this.em, records)) await appendAuditRecords(this.em.getConnection('write'), this.em.getTransactionContext(), records);
+    // what the counterparty's timeline shows of them, in the same transaction (issue 11)
+    await publishDocumentActivities(
+      this.em,
+      entries.map(({ entry }, index) => ({ entry: { ...entry, documentId: records[index].documentId, actorId: records[index].actorId }, at: new Date(records[index].recordedAt) })),
     );
-    // what the counterparty's timeline shows of it, in the same transaction (issue 11)
-    await publishDocumentActivity(this.em, { ...entry, documentId, actorId }, new Date(recordedAt));
   }
 
   /**
@@ -161,6 +305,7 @@ export class AuditService {
    * inserted or re-hashed).
    */
   async verifyChain(): Promise<AuditChainVerification> {
+    await appendQueuedNow(this.em);
     let checkedCount = 0;
     let previous: { seq: number; hash: string } | null = null;
     for (;;) {
@@ -212,6 +357,7 @@ export class AuditService {
   /** First `first` records before `before` (by seq, descending) of every document, and their totals: two statements. */
   private async trailsOfDocuments(documentIds: readonly string[], first: number, before: number | null): Promise<ConnectionShape<AuditRecord>[]> {
     const ids = [...new Set(documentIds.filter(isUuid))];
+    await appendQueuedNow(this.em);
     const rowsById = new Map<string, AuditRecord[]>();
     const totals = new Map<string, number>();
     if (ids.length) {

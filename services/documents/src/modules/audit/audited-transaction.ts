@@ -1,22 +1,30 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type AuditEntry, AuditService } from './audit.service';
+import { armAuditCommit, type AuditEntry, AuditService } from './audit.service';
 
-/** Audit records a transaction will append when its work is done, keyed by the transaction's entity manager. */
-const pending = new WeakMap<EntityManager, AuditEntry[]>();
+/** An entry queued by `deferAudit`, with the time it was queued (its `recordedAt`). */
+type DeferredEntry = { entry: AuditEntry; at: Date };
+
+/** Audit records a transaction will record when its work is done, keyed by the transaction's entity manager. */
+const pending = new WeakMap<EntityManager, DeferredEntry[]>();
 
 /**
- * Queues an audit record of the current transaction (begun by `auditedTransaction`). Appending takes the
- * chain's global lock until commit, so it happens last: every transaction then takes its locks in the same
- * order (document row → journal row → audit chain) and two of them cannot deadlock.
+ * Queues an audit record of the current transaction (begun by `auditedTransaction`), stamped now. It is recorded
+ * (`AuditService.record`) when the work is done, so the timeline activity it publishes describes the document as
+ * the transaction leaves it; the record itself joins the chain at the commit.
  */
 export function deferAudit(em: EntityManager, entry: AuditEntry): void {
   const queue = pending.get(em);
   if (!queue) throw new Error('deferAudit outside auditedTransaction');
-  queue.push(entry);
+  queue.push({ entry, at: new Date() });
 }
 
-/** A transaction whose deferred audit records are appended, in order, at its end (or dropped on rollback). */
+/**
+ * A transaction whose deferred audit records are recorded, in order and each with its own time, at the end of its
+ * work, and appended to the chain at its commit (dropped on rollback).
+ */
 export function auditedTransaction<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  // Armed before the transaction begins: its fork copies the subscriber that appends at commit.
+  armAuditCommit(em);
   return em.transactional(async (transaction) => {
     const outer = pending.get(transaction);
     if (outer) return work(transaction);
@@ -24,8 +32,7 @@ export function auditedTransaction<T>(em: EntityManager, work: (em: EntityManage
     try {
       const result = await work(transaction);
       await transaction.flush();
-      const audit = new AuditService(transaction);
-      for (const entry of pending.get(transaction) ?? []) await audit.record(entry);
+      await new AuditService(transaction).recordAll(pending.get(transaction) ?? []);
       return result;
     } finally {
       pending.delete(transaction);

@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { apiKeyIdentity, API_KEY_SCOPES, type Identity } from '@kartoteka/kit';
 import { demoIdentity, seedCounterpartyRefs, startTestSubgraph, type TestSubgraph } from '@kartoteka/kit/testing';
 import { documentsSubgraph } from '../../../subgraph';
-import { AuditService, auditRecordHash, GENESIS_HASH, type AuditEntry } from '../audit.service';
+import { AUDIT_CHAIN_LOCK_KEY, AuditService, auditRecordHash, GENESIS_HASH, type AuditEntry } from '../audit.service';
+import { auditedTransaction, deferAudit } from '../audited-transaction';
 
 const admin: Identity = demoIdentity('admin@kartoteka.local');
 const manager: Identity = demoIdentity('manager@kartoteka.local');
@@ -137,6 +138,196 @@ describe('AuditService.record', () => {
       const previous = rows[Number(row.seq) - 2];
       expect(previous).toMatchObject({ action: 'STEP_APPROVED', details: row.details });
     }
+    await expectIntact();
+  });
+});
+
+describe('AuditService.record: appended at the commit', () => {
+  const RECORDED_AT = `to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+  /** Whether another transaction can take the chain's lock now (it is released again at once). */
+  async function chainLockFree(): Promise<boolean> {
+    return subgraph.orm.em.fork().transactional(async (em) => {
+      const [row] = await em.execute<{ free: boolean }[]>('select pg_try_advisory_xact_lock(?::bigint) as free', [String(AUDIT_CHAIN_LOCK_KEY)]);
+      return row.free;
+    });
+  }
+
+  function gate(): { promise: Promise<void>; open: () => void } {
+    let open!: () => void;
+    const promise = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return { promise, open };
+  }
+
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('gives the records of one transaction consecutive seqs in call order, each with its own recordedAt', async () => {
+    const before = (await allRows()).length;
+    const documentId = randomUUID();
+    const stamps: [number, number][] = [];
+    await subgraph.orm.em.fork().transactional(async (em) => {
+      const audit = new AuditService(em);
+      for (const step of [0, 1, 2]) {
+        const from = Date.now();
+        await audit.record({ documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system', details: { step } });
+        stamps.push([from, Date.now()]);
+        await pause(15);
+      }
+    });
+    const rows = await sql<{ seq: string; details: { step: number }; recorded_at: string }[]>(`select seq, details, ${RECORDED_AT} as recorded_at from audit_records where document_id = ? order by seq`, [documentId]);
+    expect(rows.map((row) => Number(row.seq))).toEqual([before + 1, before + 2, before + 3]);
+    expect(rows.map((row) => row.details.step)).toEqual([0, 1, 2]);
+    rows.forEach((row, index) => {
+      const at = Date.parse(row.recorded_at);
+      expect(at).toBeGreaterThanOrEqual(stamps[index][0]);
+      expect(at).toBeLessThanOrEqual(stamps[index][1]);
+    });
+    expect(new Set(rows.map((row) => row.recorded_at)).size).toBe(3);
+    await expectIntact();
+  });
+
+  it('does not hold the chain’s lock before the commit phase; a transaction that recorded first and commits last is appended last', async () => {
+    const before = (await allRows()).length;
+    const [slow, fast] = [randomUUID(), randomUUID()];
+    const recorded = gate();
+    const release = gate();
+    const slowTransaction = subgraph.orm.em.fork().transactional(async (em) => {
+      await new AuditService(em).record({ documentId: slow, action: 'STEP_APPROVED', actorId: null, actorKind: 'system' });
+      recorded.open();
+      await release.promise;
+    });
+    await recorded.promise;
+    try {
+      expect(await chainLockFree()).toBe(true);
+      // Another writer appends and commits meanwhile, without waiting for the open transaction.
+      await record({ documentId: fast });
+    } finally {
+      release.open();
+      await slowTransaction;
+    }
+    const rows = (await allRows()).slice(before);
+    expect(rows.map((row) => row.document_id)).toEqual([fast, slow]);
+    expect(Date.parse(rows[1].recorded_at)).toBeLessThan(Date.parse(rows[0].recorded_at));
+    await expectIntact();
+  });
+
+  it('never forks the chain when transactions with several records each commit concurrently', async () => {
+    const before = (await allRows()).length;
+    const documentId = randomUUID();
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        subgraph.orm.em.fork().transactional(async (em) => {
+          const audit = new AuditService(em);
+          for (let k = 0; k < 3; k += 1) {
+            await audit.record({ documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system', details: { i, k } });
+            await em.execute('select pg_sleep(0.002)');
+          }
+        }),
+      ),
+    );
+    const rows = (await allRows()).slice(before);
+    expect(rows).toHaveLength(36);
+    // each transaction's records are contiguous and in call order
+    for (let start = 0; start < rows.length; start += 3) {
+      const group = rows.slice(start, start + 3);
+      expect(group.map((row) => row.details)).toEqual([0, 1, 2].map((k) => ({ i: group[0].details.i, k })));
+    }
+    await expectIntact();
+  });
+
+  it('leaves no record and no gap when the transaction rolls back, after several records or on a failed statement after them', async () => {
+    const before = (await allRows()).length;
+    const documentId = randomUUID();
+    await expect(
+      subgraph.orm.em.fork().transactional(async (em) => {
+        const audit = new AuditService(em);
+        await audit.record({ documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system' });
+        await audit.record({ documentId, action: 'DOCUMENT_SIGNED', actorId: null, actorKind: 'system' });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    // A statement failing after the records were queued rolls them back too.
+    await expect(
+      subgraph.orm.em.fork().transactional(async (em) => {
+        await new AuditService(em).record({ documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system' });
+        await em.execute('select 1 / 0');
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect(await sql('select 1 from audit_records where document_id = ?', [documentId])).toEqual([]);
+    expect(await chainLockFree()).toBe(true);
+    await record({ documentId });
+    const rows = await allRows();
+    expect(rows).toHaveLength(before + 1);
+    expect(rows[rows.length - 1]).toMatchObject({ seq: String(before + 1), document_id: documentId });
+    await expectIntact();
+  });
+
+  it('appends records made in a nested transaction (savepoint) at the commit of the outer one, in call order', async () => {
+    const before = (await allRows()).length;
+    const documentId = randomUUID();
+    await subgraph.orm.em.fork().transactional(async (em) => {
+      await new AuditService(em).record({ documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system', details: { n: 1 } });
+      await em.transactional((inner) => new AuditService(inner).record({ documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system', details: { n: 2 } }));
+      expect(await chainLockFree()).toBe(true);
+      await new AuditService(em).record({ documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system', details: { n: 3 } });
+    });
+    const rows = (await allRows()).slice(before);
+    expect(rows.map((row) => row.details)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await expectIntact();
+  });
+
+  it('deferred records (auditedTransaction) keep the time they were queued at and their order', async () => {
+    const before = (await allRows()).length;
+    const documentId = randomUUID();
+    let queuedAt = 0;
+    await auditedTransaction(subgraph.orm.em.fork(), async (em) => {
+      deferAudit(em, { documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system', details: { n: 1 } });
+      queuedAt = Date.now();
+      await pause(40);
+      deferAudit(em, { documentId, action: 'DOCUMENT_SIGNED', actorId: null, actorKind: 'system', details: { n: 2 } });
+      expect(await chainLockFree()).toBe(true);
+    });
+    const rows = (await allRows()).slice(before);
+    expect(rows.map((row) => row.action)).toEqual(['STEP_APPROVED', 'DOCUMENT_SIGNED']);
+    expect(Date.parse(rows[0].recorded_at)).toBeLessThanOrEqual(queuedAt);
+    expect(Date.parse(rows[1].recorded_at) - Date.parse(rows[0].recorded_at)).toBeGreaterThanOrEqual(35);
+    await expectIntact();
+  });
+
+  it('in a transaction begun without the commit hook (a worker’s own event manager): arms it at the first record, or appends at once from a savepoint', async () => {
+    const before = (await allRows()).length;
+    const documentId = randomUUID();
+    // A consumer's shape: its transaction, then an audited transaction (a savepoint) inside it.
+    await subgraph.orm.em.fork({ freshEventManager: true }).transactional(async (em) => {
+      await auditedTransaction(em, async (inner) => {
+        deferAudit(inner, { documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system', details: { n: 1 } });
+      });
+      expect(await chainLockFree()).toBe(true);
+    });
+    // A savepoint of such a transaction cannot reach its commit hook: the record is appended at once, still in order.
+    await subgraph.orm.em.fork({ freshEventManager: true }).transactional(async (em) => {
+      await em.transactional((inner) => new AuditService(inner).record({ documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system', details: { n: 2 } }));
+      expect(await chainLockFree()).toBe(false);
+      await new AuditService(em).record({ documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system', details: { n: 3 } });
+    });
+    const rows = (await allRows()).slice(before);
+    expect(rows.map((row) => row.details)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await expectIntact();
+  });
+
+  it('a read of the trail inside the transaction sees the records it has made so far', async () => {
+    const documentId = randomUUID();
+    await subgraph.orm.em.fork().transactional(async (em) => {
+      const audit = new AuditService(em);
+      await audit.record({ documentId, action: 'STEP_APPROVED', actorId: null, actorKind: 'system' });
+      const trail = await audit.trailOfDocument(documentId, { first: 5 });
+      expect(trail.totalCount).toBe(1);
+      expect((await audit.verifyChain()).valid).toBe(true);
+      await audit.record({ documentId, action: 'DOCUMENT_SIGNED', actorId: null, actorKind: 'system' });
+    });
+    expect((await sql<{ action: string }[]>('select action from audit_records where document_id = ? order by seq', [documentId])).map((row) => row.action)).toEqual(['STEP_APPROVED', 'DOCUMENT_SIGNED']);
     await expectIntact();
   });
 });

@@ -48,4 +48,23 @@ describe('documents.document.activity (for the counterparty timeline)', () => {
     expect(published[2]).toMatchObject({ comment: 'Неверные реквизиты', actorId: approverId });
     expect(published[3]).toMatchObject({ status: 'IN_FORCE', fromStatus: 'SIGNED', comment: 'start date reached', actorId: null });
   });
+
+  it('carries each record’s own time, when one transaction records several (published at record time, appended at commit)', async () => {
+    const counterpartyId = randomUUID();
+    await seedCounterpartyRefs(subgraph.orm.em, [counterpartyId]);
+    const created = await subgraph.request<{ createDocument: { id: string } }>('mutation($input: CreateDocumentInput!) { createDocument(input: $input) { id } }', { input: { type: 'OUTGOING_LETTER', counterpartyId, title: 'Письмо' } }, manager);
+    if (!created.data) throw new Error(JSON.stringify(created.errors));
+    const documentId = created.data.createDocument.id;
+    await subgraph.orm.em.fork().transactional(async (em) => {
+      const audit = new AuditService(em);
+      await audit.record({ documentId, action: 'STEP_APPROVED', actorId: approverId, actorKind: 'user', details: { comment: 'первое' } });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await audit.record({ documentId, action: 'STEP_REJECTED', actorId: approverId, actorKind: 'user', details: { comment: 'второе' } });
+    });
+    const published = (await activities(documentId)).filter((activity) => activity.action !== 'CREATED');
+    const recorded = await subgraph.orm.em.getConnection().execute<{ recorded_at: Date }[]>("select recorded_at from audit_records where document_id = ? and action in ('STEP_APPROVED', 'STEP_REJECTED') order by seq", [documentId]);
+    expect(published.map((activity) => activity.comment)).toEqual(['первое', 'второе']);
+    expect(published.map((activity) => activity.occurredAt)).toEqual(recorded.map((row) => new Date(row.recorded_at).toISOString()));
+    expect(Date.parse(published[1].occurredAt) - Date.parse(published[0].occurredAt)).toBeGreaterThanOrEqual(25);
+  });
 });
