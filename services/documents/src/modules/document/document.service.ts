@@ -177,13 +177,6 @@ function searchParams(pattern: string): string[] {
   return [pattern, pattern, pattern, pattern];
 }
 
-/**
- * A search's page in the list order first looks for its rows among this many rows per row of the page, walked in that
- * order: 840 rows for a page of 20 (+1), enough for a word in one document of 40 and ~1.5 ms when it finds too few
- * (a rare word, a document number: then the trigram indexes find its rows).
- */
-export const SEARCH_WINDOW_PER_ROW = 40;
-
 function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
@@ -388,44 +381,26 @@ export class DocumentService {
     const access = readableSql('d', this.context.identity);
     const search = filter.search?.trim();
     const pattern = search ? likePattern(search) : null;
-    const build = (options: { withSearch: boolean } = { withSearch: true }) => {
+    const build = () => {
       const query = this.context.em.createQueryBuilder(Document, 'd').where(where).andWhere(access.sql, access.params);
-      if (pattern && options.withSearch) query.andWhere(searchSql('d'), searchParams(pattern));
+      if (pattern) query.andWhere(searchSql('d'), searchParams(pattern));
       return query;
     };
     const order = orderOf(filter);
-    const ordered = (query: ReturnType<typeof build>) => {
-      if (order) {
-        query.orderBy({ [raw(SORTS[order.key].sql('d'))]: order.desc ? QueryOrder.DESC_NULLS_LAST : QueryOrder.ASC_NULLS_LAST, id: order.desc ? QueryOrder.DESC : QueryOrder.ASC });
-        if (args.after) {
-          const after = sortedAfterSql('d', order, args.after);
-          query.andWhere(after.sql, after.params);
-        }
-      } else {
-        query.orderBy({ date: QueryOrder.DESC_NULLS_FIRST, createdAt: QueryOrder.DESC, id: QueryOrder.DESC });
-        if (args.after) {
-          const after = afterCursorSql('d', parseCursor(args.after));
-          query.andWhere(after.sql, after.params);
-        }
+    const page = build().limit(args.first + 1);
+    if (order) {
+      page.orderBy({ [raw(SORTS[order.key].sql('d'))]: order.desc ? QueryOrder.DESC_NULLS_LAST : QueryOrder.ASC_NULLS_LAST, id: order.desc ? QueryOrder.DESC : QueryOrder.ASC });
+      if (args.after) {
+        const after = sortedAfterSql('d', order, args.after);
+        page.andWhere(after.sql, after.params);
       }
-      return query;
-    };
-    const page = ordered(build()).limit(args.first + 1);
-    const pageRows = async (): Promise<Document[]> => {
-      // A search in the list order: the first rows in that order are walked on the order index and searched, so a page
-      // of a frequent word ("кондиционеры": 62k titles of a million) reads a few hundred rows instead of every match.
-      // The planner does so itself only when its statistics say the word is frequent; without them (a freshly loaded
-      // table) or misled by them it takes a bitmap of all matching rows and sorts them: 0.36 s for that word. When the
-      // window holds less than a page, the page is read as before: the trigram indexes find a rare word's few rows.
-      if (pattern && !order) {
-        const window = ordered(build({ withSearch: false })).limit((args.first + 1) * SEARCH_WINDOW_PER_ROW).getKnexQuery();
-        const knex = this.context.em.getKnex();
-        const head = knex.select('h.*').from(window.as('h')).whereRaw(searchSql('h'), searchParams(pattern)).orderByRaw(ORDER_SQL('h')).limit(args.first + 1);
-        const rows = await this.context.em.execute<Record<string, unknown>[]>(head);
-        if (rows.length === args.first + 1) return rows.map((row) => this.context.em.map(Document, row));
+    } else {
+      page.orderBy({ date: QueryOrder.DESC_NULLS_FIRST, createdAt: QueryOrder.DESC, id: QueryOrder.DESC });
+      if (args.after) {
+        const after = afterCursorSql('d', parseCursor(args.after));
+        page.andWhere(after.sql, after.params);
       }
-      return page.getResultList();
-    };
+    }
     const countUpTo = args.countUpTo ?? null;
     const capped = async (): Promise<CappedCount | undefined> => {
       if (countUpTo === null) return undefined;
@@ -433,7 +408,7 @@ export class DocumentService {
       const [row] = await this.context.em.execute<{ total: string }[]>(this.context.em.getKnex().count({ total: '*' }).from(matching.as('capped')));
       return cappedCountOf(Number(row?.total ?? 0), countUpTo);
     };
-    const [rows, total, cappedCount] = await Promise.all([pageRows(), args.withTotal === false ? 0 : build().getCount(), capped()]);
+    const [rows, total, cappedCount] = await Promise.all([page.getResultList(), args.withTotal === false ? 0 : build().getCount(), capped()]);
     return { ...toConnection(rows, args.first, total, order ? sortedCursorOf(order) : cursorOf), ...(cappedCount ? { cappedCount } : {}) };
   }
 
