@@ -219,15 +219,27 @@ async function waitListening(name, port, timeoutMs = 30000) {
   throw new Error(`${name} did not start listening on port ${port}`);
 }
 
+/** Runs a one-off step (migrations, seed) as its own process; its output is logged once it has finished. */
 function runStep(label, file, childEnv) {
-  const result = spawnSync(process.execPath, [file], { cwd: ROOT, env: childEnv, encoding: 'utf8' });
-  if (result.status !== 0) {
-    process.stderr.write(result.stdout ?? '');
-    process.stderr.write(result.stderr ?? '');
-    throw new Error(`${label} failed`);
-  }
-  const out = (result.stdout ?? '').trim();
-  if (out) log(`${label}: ${out.split('\n').join('; ')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) {
+        process.stderr.write(stdout);
+        process.stderr.write(stderr);
+        reject(new Error(`${label} failed`));
+        return;
+      }
+      const out = stdout.trim();
+      if (out) log(`${label}: ${out.split('\n').join('; ')}`);
+      resolve();
+    });
+  });
 }
 
 function startChild(name, file, childEnv) {
@@ -316,18 +328,17 @@ async function main() {
     await waitListening('mail sink', MAIL_SINK_PORT);
   }
 
-  for (const service of SERVICES) {
-    const childEnv = serviceEnv(service, serverUrl, secrets);
-    runStep(`${service.name} migrations`, `services/${service.name}/dist/cli/migration.js`, childEnv);
-    runStep(`${service.name} seed`, `services/${service.name}/dist/cli/seed.js`, childEnv);
-  }
+  // Each service's migrations and then its seed; the services side by side (own databases, and a seed refers to
+  // other services' records only by their fixed demo ids, never by reading them).
   await Promise.all(
     SERVICES.map(async (service) => {
-      startChild(service.name, `services/${service.name}/dist/main.js`, serverEnv(serviceEnv(service, serverUrl, secrets)));
-      await waitReady(service.name, `http://${HOST}:${service.port}/health/ready`);
+      const childEnv = serviceEnv(service, serverUrl, secrets);
+      await runStep(`${service.name} migrations`, `services/${service.name}/dist/cli/migration.js`, childEnv);
+      await runStep(`${service.name} seed`, `services/${service.name}/dist/cli/seed.js`, childEnv);
     }),
   );
-
+  // The services, the gateway (its supergraph is a file: it needs no subgraph to start) and the portal (its files
+  // only) start side by side; "running" is said once every one of them is ready.
   const gatewayUrl = `http://${HOST}:${GATEWAY_PORT}/graphql`;
   const portalUrl = `http://${HOST}:${PORTAL_PORT}/`;
   const subgraphEnv = Object.fromEntries(
@@ -336,6 +347,12 @@ async function main() {
       [`${s.name.toUpperCase()}_SECRET`, secrets.subgraphs[s.name]],
     ]),
   );
+  const ready = [
+    ...SERVICES.map((service) => {
+      startChild(service.name, `services/${service.name}/dist/main.js`, serverEnv(serviceEnv(service, serverUrl, secrets)));
+      return waitReady(service.name, `http://${HOST}:${service.port}/health/ready`);
+    }),
+  ];
   startChild(
     'gateway',
     'gateway/dist/main.js',
@@ -349,10 +366,10 @@ async function main() {
       CORS_ORIGINS: env.CORS_ORIGINS ?? `http://${HOST}:${PORTAL_PORT},http://localhost:${PORTAL_PORT}`,
     }),
   );
-  await waitReady('gateway', `http://${HOST}:${GATEWAY_PORT}/health/ready`);
-
+  ready.push(waitReady('gateway', `http://${HOST}:${GATEWAY_PORT}/health/ready`));
   startChild('portal', 'frontends/root-config/server.mjs', { ...env, PORTAL_HOST: HOST, PORTAL_PORT: String(PORTAL_PORT), GATEWAY_PUBLIC_URL: env.GATEWAY_PUBLIC_URL ?? gatewayUrl });
-  await waitReady('portal', portalUrl);
+  ready.push(waitReady('portal', portalUrl));
+  await Promise.all(ready);
 
   console.log(`
   Kartoteka is running.
