@@ -9,12 +9,45 @@ export type PortalServer = { url: string; close: () => Promise<void> };
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
- * Headless Chromium for the specs and the portal benchmark. Chromium 15x builds the omnibox popup's WebUI (a
- * renderer loading some 200 modules, twice) for every new window even when headless: on a 2-core machine that
- * browser work ran beside the page being measured and delayed it by ~100–200 ms. It is not the page's work and a
- * headless browser never shows an omnibox, so those features are off.
+ * Features playwright-core (1.65.1) turns off itself. Chromium keeps only the last `--disable-features`, so a list
+ * of our own must repeat them.
  */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup'];
+const PLAYWRIGHT_DISABLED_FEATURES = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+];
+
+/**
+ * Chromium 15x builds the omnibox popup's WebUI (a renderer loading some 200 modules, twice) for every new window,
+ * even headless. On a 2-core machine that browser work ran beside the page being measured and delayed it by
+ * 100–200 ms; a headless browser never shows an omnibox, so those features are off.
+ */
+const OMNIBOX_WEBUI_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'];
+
+/** Headless Chromium for the browser specs and the portal benchmark. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...OMNIBOX_WEBUI_FEATURES].join(',')}`,
+];
 
 export { freePort } from './processes';
 
