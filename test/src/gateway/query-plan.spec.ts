@@ -51,6 +51,29 @@ describe('user names from the read models, through the gateway', () => {
     };
   };
 
+  it('answers a repeated document by each request’s own variables (the gateway builds its operation once per document)', async () => {
+    const created = await stack.call<{ createCounterparty: { id: string } }>(CREATE_COUNTERPARTY, { input: legalEntityInput() }, manager);
+    expect(created.errors).toBeUndefined();
+    const { id } = created.data!.createCounterparty;
+    // a fragment, a defaulted variable and @include/@skip across two subgraphs: result shaping reads them per request
+    const query = `query Shaped($id: ID!, $inn: Boolean = true, $docs: Boolean!) {
+      counterparty(id: $id) { ...Shown documents(first: 1) @include(if: $docs) { totalCount } }
+    }
+    fragment Shown on Counterparty { id inn @include(if: $inn) name @skip(if: $inn) }`;
+    type Shaped = { counterparty: Record<string, unknown> };
+    const keysOf = async (variables: Record<string, unknown>) => {
+      const result = await stack.call<Shaped>(query, { id, ...variables }, manager);
+      expect(result.errors).toBeUndefined();
+      return Object.keys(result.data!.counterparty).sort();
+    };
+    for (let round = 0; round < 2; round += 1) {
+      expect(await keysOf({ docs: true })).toEqual(['documents', 'id', 'inn']);
+      expect(await keysOf({ inn: false, docs: false })).toEqual(['id', 'name']);
+      expect(await keysOf({ inn: true, docs: false })).toEqual(['id', 'inn']);
+      expect(await keysOf({ inn: false, docs: true })).toEqual(['documents', 'id', 'name']);
+    }
+  });
+
   it('shows a new user’s name, follows a rename, and keeps the name of a deactivated user', async () => {
     const email = `new-${randomUUID().slice(0, 8)}@kartoteka.local`;
     const created = await stack.call<{ createUser: { id: string } }>(
