@@ -31,17 +31,21 @@ async function createCounterparty(overrides: Record<string, unknown> = {}): Prom
 /**
  * Creates `count` documents and deals of the counterparty through a few parallel clients (the point is how
  * many there are, not a burst: firing dozens at once only measured the machine's speed against a timeout).
+ * The mutations go to the gateway without waiting for their events one by one; everything they set in motion
+ * (timeline projections, read models) has settled once before the function returns.
  */
 async function addDocumentsAndDeals(counterpartyId: string, count: number, clients = 4): Promise<void> {
+  const authorization = { authorization: `Bearer ${managerToken}` };
   let next = 0;
   const client = async () => {
     for (let n = ++next; n <= count; n = ++next) {
-      const document = await stack.call(CREATE_DOCUMENT, { input: { type: 'INVOICE', counterpartyId, title: `Счёт № ${n}`, date: '2026-11-01', amountMinor: 100_00 * n, currency: 'RUB', invoice: { dueDate: '2026-11-15' } } }, managerToken);
-      const deal = await stack.call(CREATE_DEAL, { input: { title: `Поставка ${n}`, counterpartyId, amountMinor: 1_000_00 * n, currency: 'RUB' } }, managerToken);
+      const document = await postGraphQL(stack.gatewayUrl, CREATE_DOCUMENT, { input: { type: 'INVOICE', counterpartyId, title: `Счёт № ${n}`, date: '2026-11-01', amountMinor: 100_00 * n, currency: 'RUB', invoice: { dueDate: '2026-11-15' } } }, authorization);
+      const deal = await postGraphQL(stack.gatewayUrl, CREATE_DEAL, { input: { title: `Поставка ${n}`, counterpartyId, amountMinor: 1_000_00 * n, currency: 'RUB' } }, authorization);
       if (document.errors || deal.errors) throw new Error(JSON.stringify([document.errors, deal.errors]));
     }
   };
   await Promise.all(Array.from({ length: Math.min(clients, count) }, client));
+  await stack.settleAll();
 }
 
 /**
