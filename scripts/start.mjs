@@ -329,14 +329,17 @@ async function main() {
   }
 
   // Each service's migrations and then its seed; the services side by side (own databases, and a seed refers to
-  // other services' records only by their fixed demo ids, never by reading them).
-  await Promise.all(
+  // other services' records only by their fixed demo ids, never by reading them). A failed step stops the start
+  // once the other services' steps have ended (none is left running against a PostgreSQL being stopped).
+  const steps = await Promise.allSettled(
     SERVICES.map(async (service) => {
       const childEnv = serviceEnv(service, serverUrl, secrets);
       await runStep(`${service.name} migrations`, `services/${service.name}/dist/cli/migration.js`, childEnv);
       await runStep(`${service.name} seed`, `services/${service.name}/dist/cli/seed.js`, childEnv);
     }),
   );
+  const failedStep = steps.find((outcome) => outcome.status === 'rejected');
+  if (failedStep) throw failedStep.reason;
   // The services, the gateway (its supergraph is a file: it needs no subgraph to start) and the portal (its files
   // only) start side by side; "running" is said once every one of them is ready.
   const gatewayUrl = `http://${HOST}:${GATEWAY_PORT}/graphql`;
@@ -347,12 +350,10 @@ async function main() {
       [`${s.name.toUpperCase()}_SECRET`, secrets.subgraphs[s.name]],
     ]),
   );
-  const ready = [
-    ...SERVICES.map((service) => {
-      startChild(service.name, `services/${service.name}/dist/main.js`, serverEnv(serviceEnv(service, serverUrl, secrets)));
-      return waitReady(service.name, `http://${HOST}:${service.port}/health/ready`);
-    }),
-  ];
+  const ready = SERVICES.map((service) => {
+    startChild(service.name, `services/${service.name}/dist/main.js`, serverEnv(serviceEnv(service, serverUrl, secrets)));
+    return waitReady(service.name, `http://${HOST}:${service.port}/health/ready`);
+  });
   startChild(
     'gateway',
     'gateway/dist/main.js',
