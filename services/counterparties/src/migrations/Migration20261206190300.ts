@@ -8,23 +8,24 @@ import { Migration } from '@mikro-orm/migrations';
  * the statement takes ~37 ms instead of ~50 ms for "ромашка", ~46 ms instead of ~51 ms for the typo "рамашка". The full
  * indexes stay, for a search among the archived.
  *
- * On a large production table build them first, by hand, without blocking writes:
- *   create index concurrently if not exists "counterparties_active_name_trgm_index" on "counterparties" using gin (lower("name") gin_trgm_ops) where "status" <> 'ARCHIVED';
- *   create index concurrently if not exists "counterparties_active_short_name_trgm_index" on "counterparties" using gin (lower("short_name") gin_trgm_ops) where "status" <> 'ARCHIVED';
- * and this migration then finds them (`if not exists`). It is not written as a non-transactional migration because kit
- * runs all pending migrations in one transaction (`allOrNothing`), where a fresh database's earlier migrations are not
- * visible to a statement run outside it.
+ * Built concurrently, so writes go on while they build: the migration runs outside a transaction (kit applies it on its
+ * own, after the migrations before it have committed). A build that fails (a lost connection) leaves an invalid index
+ * behind, which `if not exists` would then keep: drop it (`drop index concurrently …`) and run the migrations again.
  */
 export class Migration20261206190300 extends Migration {
 
+  override isTransactional(): boolean {
+    return false;
+  }
+
   override async up(): Promise<void> {
-    this.addSql(`create index if not exists "counterparties_active_name_trgm_index" on "counterparties" using gin (lower("name") gin_trgm_ops) where "status" <> 'ARCHIVED';`);
-    this.addSql(`create index if not exists "counterparties_active_short_name_trgm_index" on "counterparties" using gin (lower("short_name") gin_trgm_ops) where "status" <> 'ARCHIVED';`);
+    this.addSql(`create index concurrently if not exists "counterparties_active_name_trgm_index" on "counterparties" using gin (lower("name") gin_trgm_ops) where "status" <> 'ARCHIVED';`);
+    this.addSql(`create index concurrently if not exists "counterparties_active_short_name_trgm_index" on "counterparties" using gin (lower("short_name") gin_trgm_ops) where "status" <> 'ARCHIVED';`);
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop index if exists "counterparties_active_short_name_trgm_index";`);
-    this.addSql(`drop index if exists "counterparties_active_name_trgm_index";`);
+    this.addSql(`drop index concurrently if exists "counterparties_active_short_name_trgm_index";`);
+    this.addSql(`drop index concurrently if exists "counterparties_active_name_trgm_index";`);
   }
 
 }

@@ -1,5 +1,6 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Migration } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createOrmOptions, type OrmDefinition } from './orm-config';
 
@@ -26,13 +27,46 @@ export async function withMigrationLock<T>(orm: MikroORM, service: string, work:
   }
 }
 
+/**
+ * Applies the pending migrations in order: each run of consecutive transactional migrations in one transaction (all
+ * of the run or none of it), and a migration whose `isTransactional()` is false on its own, outside any transaction,
+ * after what precedes it has committed. Such a migration is how a large table gets an index without blocking writes
+ * (`create index concurrently`, which PostgreSQL refuses inside a transaction); on a fresh database the tables it
+ * works on then exist, created by the committed migrations before it.
+ */
+export async function applyPendingMigrations(orm: MikroORM, definition: Pick<OrmDefinition, 'migrationsList'>): Promise<string[]> {
+  const migrator = orm.getMigrator();
+  const transactional = new Map(
+    (definition.migrationsList ?? []).map((entry) => {
+      const MigrationClass = entry.class as unknown as new (driver: ReturnType<typeof orm.em.getDriver>, config: typeof orm.config) => Migration;
+      return [entry.name, new MigrationClass(orm.em.getDriver(), orm.config).isTransactional()] as const;
+    }),
+  );
+  const applied: string[] = [];
+  let run: string[] = [];
+  const apply = async (names: string[]) => {
+    if (names.length === 0) return;
+    applied.push(...(await migrator.up({ migrations: names })).map((migration) => migration.name));
+  };
+  for (const { name } of await migrator.getPendingMigrations()) {
+    if (transactional.get(name) === false) {
+      await apply(run);
+      run = [];
+      await apply([name]);
+    } else {
+      run.push(name);
+    }
+  }
+  await apply(run);
+  return applied;
+}
+
 /** Applies pending migrations; the start/deploy step of every service (one instance at a time). */
 export async function migrateUp(definition: OrmDefinition, databaseUrl: string): Promise<string[]> {
   // one connection holds the lock, the migrator works on the others
   const orm = await MikroORM.init(createOrmOptions(definition, { databaseUrl, poolMax: 3 }));
   try {
-    const applied = await withMigrationLock(orm, definition.service, () => orm.getMigrator().up());
-    return applied.map((migration) => migration.name);
+    return await withMigrationLock(orm, definition.service, () => applyPendingMigrations(orm, definition));
   } finally {
     await orm.close(true);
   }
@@ -69,7 +103,7 @@ export async function runMigrationCli(definition: OrmDefinition, databaseUrl: st
   try {
     const migrator = orm.getMigrator();
     if (command === 'migration:create') {
-      await migrator.up();
+      await applyPendingMigrations(orm, definition);
       const result = await migrator.createMigration(definition.migrationsDir, false, false);
       if (!result.fileName) {
         console.log('No changes: the entities match the snapshot.');
@@ -78,8 +112,8 @@ export async function runMigrationCli(definition: OrmDefinition, databaseUrl: st
         console.log(`Created ${result.fileName}; review it before committing.`);
       }
     } else if (command === 'migration:up') {
-      const applied = await withMigrationLock(orm, definition.service, () => migrator.up());
-      console.log(applied.length ? `Applied ${applied.map((m) => m.name).join(', ')}` : 'No pending migrations.');
+      const applied = await withMigrationLock(orm, definition.service, () => applyPendingMigrations(orm, definition));
+      console.log(applied.length ? `Applied ${applied.join(', ')}` : 'No pending migrations.');
     } else if (command === 'migration:down') {
       const reverted = await migrator.down();
       console.log(reverted.length ? `Reverted ${reverted.map((m) => m.name).join(', ')}` : 'Nothing to revert.');
