@@ -24,7 +24,12 @@ import { fieldOwnersOf, unavailablePathsPlugin } from './unavailable-paths';
 
 export type RunningGateway = { url: string; port: number; logger: Logger; stop: () => Promise<void> };
 
-function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
+/**
+ * One line per GraphQL request (operation, actor, duration, error codes). Written by `accessLog`, a child of the
+ * gateway's logger without redaction: the line holds only what the gateway itself puts in it (no variables, no
+ * user data), and pino's wildcard redaction of a line cost about as much as writing it.
+ */
+function loggingPlugin(accessLog: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
@@ -40,8 +45,8 @@ function loggingPlugin(): ApolloServerPlugin<GatewayContext> {
           const nestedErrors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           const codes = [...(errors ?? []), ...(nestedErrors ?? [])].map((error) => (error.extensions?.code as string | undefined) ?? 'INTERNAL_SERVER_ERROR');
           const identity = contextValue.identity;
-          contextValue.logger.info(
-            { operationName, actor: identity.kind === 'anonymous' ? 'anonymous' : `${identity.kind}:${identity.id}`, durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10, errors: codes.length ? codes : undefined },
+          accessLog.info(
+            { requestId: contextValue.requestId, operationName, actor: identity.kind === 'anonymous' ? 'anonymous' : `${identity.kind}:${identity.id}`, durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10, errors: codes.length ? codes : undefined },
             'graphql request',
           );
         },
@@ -88,6 +93,19 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
   // one count per caller for /graphql and /rest; in memory (a Redis store for replicas: rate-limit.ts)
   const limitRate = createRateLimiter({ settings: config.rateLimit, store: memoryRateLimitStore(), logger });
 
+  // the request's logger (bound to its id) is made only when something logs: most requests log one access line
+  const requestContext = (identity: GatewayContext['identity'], requestId: string, clientAddress: string | undefined): GatewayContext => {
+    let requestLogger: Logger | undefined;
+    return {
+      identity,
+      requestId,
+      clientAddress,
+      get logger() {
+        return (requestLogger ??= logger.child({ requestId }));
+      },
+    };
+  };
+
   const app = express();
   app.disable('x-powered-by');
   // API answers only, never revalidated: no ETag (a hash of every body)
@@ -119,7 +137,7 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
     csrfPrevention: true,
     validationRules: armor.validationRules,
     formatError: createFormatError({ exposeInternals: !config.production }),
-    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), unavailablePathsPlugin(() => fieldOwners), requestErrorsPlugin(), loggingPlugin()],
+    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), unavailablePathsPlugin(() => fieldOwners), requestErrorsPlugin(), loggingPlugin(logger.child({}, { redact: [] }))],
   });
   await apollo.start();
 
@@ -176,7 +194,7 @@ export async function startGateway(config: GatewayConfig, options: { supergraphS
       }
     },
     rateLimit(limitRate),
-    graphqlHandler(apollo, async ({ req, res }) => ({ identity: res.locals.identity, requestId: res.locals.requestId, logger: logger.child({ requestId: res.locals.requestId }), clientAddress: req.ip })),
+    graphqlHandler(apollo, async ({ req, res }) => requestContext(res.locals.identity as GatewayContext['identity'], res.locals.requestId as string, req.ip)),
   );
 
   // a body that is not JSON (or too large) gets a typed 4xx, never express's HTML page

@@ -71,6 +71,10 @@ describe('gateway protections in production mode', () => {
     expect(response.headers.get('x-request-id')).toBe(requestId);
     const services = new Set(stack.logs.filter((line) => line.requestId === requestId).map((line) => line.service));
     expect([...services].sort()).toEqual(['counterparties', 'gateway', 'identity']);
+    // the gateway's access line: who asked what, how long it took (no variables, nothing the caller sent)
+    const access = stack.logs.filter((line) => line.service === 'gateway' && line.msg === 'graphql request' && line.requestId === requestId);
+    expect(access).toEqual([expect.objectContaining({ level: 30, actor: expect.stringMatching(/^user:/), durationMs: expect.any(Number) })]);
+    expect(Object.keys(access[0]).filter((key) => !['level', 'time', 'service', 'name', 'requestId', 'operationName', 'actor', 'durationMs', 'errors', 'msg'].includes(key))).toEqual([]);
   });
 
   it('answers liveness and readiness', async () => {
