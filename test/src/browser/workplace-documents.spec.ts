@@ -226,6 +226,10 @@ describe('documents in the workplace', () => {
     const request = inbox.notifications.edges.map((edge) => edge.node).find((node) => node.kind === 'APPROVAL_TASK' && node.documentId === contractId);
     expect(request?.handledAt).toBeTruthy();
     expect(request?.readAt).toBeTruthy();
+    // the second tab is done: the next tests work in the first one, in front again. (With that tab left open, the
+    // preview's dialog below stayed open after Escape in 2 of 6 runs of this file under load; 0 of 3 since.)
+    await home.close();
+    await page.bringToFront();
   });
 
   it('sorts the registry by a column on the server, keeps the sort in the URL and shows who must act', async () => {
