@@ -6,7 +6,8 @@ import { seedDeals } from '../../../services/deals/src/seed/deals.seed';
 import { seedFinanceDemo } from '../../../services/finance/src/seed/finance.seed';
 import { Client, Pool } from 'pg';
 import { startStack, SUBGRAPH_NAMES, type Stack, type SubgraphName } from '../support/stack';
-import { backendPids, CpuMeter, graphqlLoadClient, median, processRssMb, stackDatabases, staleBuilds, startProcessStack, underLoad, type ProcessStack } from './process-stack';
+import { backendPids, CpuMeter, graphqlLoadClient, median, processRssMb, stackDatabases, staleBuilds, startPeerGateway, startProcessStack, underLoad, type ProcessStack } from './process-stack';
+import type { NodeProcess } from '../support/processes';
 import { CARD_QUERY, FINANCE_PANEL_QUERY } from '../support/fixtures';
 import { eventually } from '../support/timing';
 
@@ -108,7 +109,9 @@ async function measure(name: string, run: () => Promise<unknown>): Promise<{ nam
 
 let stack: Stack;
 let processes: ProcessStack | null = null;
+let peerProcess: NodeProcess | null = null;
 afterAll(async () => {
+  await peerProcess?.stop();
   await processes?.stop();
   await stack?.stop();
 });
@@ -198,18 +201,42 @@ it(`meets the latency targets and the card's CPU, throughput and memory goals wi
   };
   const cold = await round(ROUND_MS);
   await underLoad(CONCURRENCY, WARMUP_MS, card);
+  // The peer gateway over the same subgraph processes, for comparison only (no goal): the same card, the same load
+  const peer = await startPeerGateway(stack, processes);
+  peerProcess = peer.process;
+  const peerClient = graphqlLoadClient(peer.url, CARD_QUERY, { id: cardId }, { authorization: `Bearer ${token}` }, CONCURRENCY);
+  const subgraphProcesses = processes.processes.filter((child) => child.name !== 'gateway');
+  const peerMeters = [{ name: 'peer', meter: new CpuMeter(() => [peer.process.child.pid!]) }, { name: 'subgraphs', meter: new CpuMeter(() => subgraphProcesses.map((child) => child.child.pid!)) }];
+  const peerRound = async (ms: number) => {
+    await Promise.all(peerMeters.map((component) => component.meter.begin()));
+    const cards = await underLoad(CONCURRENCY, ms, peerClient.request);
+    const [peerCpu, subgraphCpu] = await Promise.all(peerMeters.map((component) => component.meter.end()));
+    return { perSecond: (cards * 1000) / ms, gatewayCpuMs: peerCpu / cards, subgraphsCpuMs: subgraphCpu / cards };
+  };
+  const sameAnswer = await (async () => {
+    const read = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: CARD_QUERY, variables: { id: cardId } }) }).then((response) => response.text());
+    const [ours, theirs] = await Promise.all([read(processes!.gatewayUrl), read(peer.url)]);
+    return JSON.stringify(JSON.parse(ours)) === JSON.stringify(JSON.parse(theirs));
+  })();
+  await underLoad(CONCURRENCY, WARMUP_MS, peerClient.request);
   const warmRounds: Awaited<ReturnType<typeof round>>[] = [];
+  const peerRounds: Awaited<ReturnType<typeof peerRound>>[] = [];
   try {
     await underLoad(CONCURRENCY, 2000, () => rawCard(pools, cardId));
-    // A card round and a raw round in turns: the two rates of a pair see the same state of the machine (a shared
-    // 2-core VM whose speed drifts by tens of percent over minutes), and the ratio is the median of the pairs'.
+    // A card round, a raw round and a peer round in turns: the rates of a turn see the same state of the machine (a
+    // shared 2-core VM whose speed drifts by tens of percent over minutes), and the ratio is the median of the pairs'.
     for (let i = 0; i < ROUNDS; i += 1) {
       warmRounds.push(await round(ROUND_MS));
       await rawRound();
+      peerRounds.push(await peerRound(ROUND_MS));
     }
   } finally {
+    peerClient.close();
     await Promise.all(Object.values(pools).map((pool) => pool.end()));
   }
+  const peerRss = processRssMb(peer.process.child.pid!) ?? 0;
+  await peer.process.stop();
+  peerProcess = null;
   const rawNodeCpuMs = rawCpuMicros / 1000 / rawCards;
   const rss = Object.fromEntries(processes.processes.map((child) => [child.name, processRssMb(child.child.pid!) ?? 0]));
   client.close();
@@ -237,6 +264,9 @@ it(`meets the latency targets and the card's CPU, throughput and memory goals wi
     ...names.map((name) => `  ${name.padEnd(24)} ${range(warm(name), 2).padStart(12)}   ${cold.cpuMs[name].toFixed(2).padStart(10)}${name === 'gateway' ? `   goal ≤ ${GOALS.gatewayCpuMs}` : ''}`),
     `  ${'total'.padEnd(24)} ${range(totals, 2).padStart(12)}   ${coldTotal.toFixed(2).padStart(10)}   goal ≤ ${GOALS.totalCpuMs}`,
     `  ${'(the load generator)'.padEnd(24)} ${range(warmRounds.map((r) => r.loadCpuMs), 2).padStart(12)}   ${cold.loadCpuMs.toFixed(2).padStart(10)}   (this process: not the stack's)`,
+    `peer gateway: Hive Gateway ${peer.version} (@graphql-hive/gateway-runtime) on the same supergraph and subgraph processes, for comparison (no goal); same answer as ours: ${sameAnswer ? 'yes' : 'NO'}`,
+    `  card through it          ${range(peerRounds.map((r) => r.perSecond), 0)} requests/s (median ${median(peerRounds.map((r) => r.perSecond)).toFixed(0)}; ours ${cardPerSecond.toFixed(0)} in the same turns)`,
+    `  its CPU-ms per card      ${range(peerRounds.map((r) => r.gatewayCpuMs), 2)} (median ${median(peerRounds.map((r) => r.gatewayCpuMs)).toFixed(2)}; ours ${median(warm('gateway')).toFixed(2)}); the subgraphs behind it ${range(peerRounds.map((r) => r.subgraphsCpuMs), 2)}; RSS ${peerRss.toFixed(0)} MiB`,
     `SQL statements per card    ${statementsTotal} (${SUBGRAPH_NAMES.map((name) => `${name} ${statements[name]}`).join(', ')})`,
     `RSS after the load, MiB    ${Object.entries(rss).map(([name, mb]) => `${name} ${mb.toFixed(0)}`).join(', ')} (goal ≤ ${GOALS.rssMb} each)`,
   ];

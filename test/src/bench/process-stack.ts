@@ -14,6 +14,9 @@ import { JWT_SECRET, SUBGRAPH_NAMES, type Stack, type SubgraphName } from '../su
 export type ProcessStack = {
   gatewayUrl: string;
   processes: NodeProcess[];
+  /** Where each subgraph process listens (its /graphql), and the node options they run with. */
+  subgraphUrls: Record<SubgraphName, string>;
+  nodeArgs: string[];
   stop: () => Promise<void>;
 };
 
@@ -150,11 +153,41 @@ export async function startProcessStack(stack: Stack, options: { logLevel?: stri
     });
     processes.push(gateway);
     await waitHealthy(gateway, `http://127.0.0.1:${gatewayPort}/health/ready`);
-    return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, processes, stop };
+    const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
+    return { gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, processes, subgraphUrls, nodeArgs, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The peer gateway (test/src/bench/peer-gateway.mjs: Hive Gateway on the committed supergraph) as one more process
+ * over the subgraph processes of `processes`, with the same node options; its version for the report. Not one of
+ * `processes.processes` (the stack's goals are not its): the caller stops it.
+ */
+export async function startPeerGateway(stack: Stack, processes: ProcessStack): Promise<{ url: string; process: NodeProcess; version: string }> {
+  const port = await freePort();
+  const child = startNodeWithArgs('peer gateway', 'test/src/bench/peer-gateway.mjs', {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    JWT_SECRET,
+    SUPERGRAPH: join(ROOT, 'gateway', 'supergraph.graphql'),
+    ...Object.fromEntries(
+      SUBGRAPH_NAMES.flatMap((name) => [
+        [`${name.toUpperCase()}_URL`, processes.subgraphUrls[name]],
+        [`${name.toUpperCase()}_SECRET`, stack.subgraphs[name].secret],
+      ]),
+    ),
+  }, processes.nodeArgs);
+  try {
+    await waitHealthy(child, `http://127.0.0.1:${port}/healthcheck`);
+  } catch (error) {
+    await child.stop('SIGKILL');
+    throw new Error(`the peer gateway did not start: ${String(error)}\n${child.output()}`);
+  }
+  const manifest = JSON.parse(readFileSync(require.resolve('@graphql-hive/gateway-runtime/package.json'), 'utf8')) as { version: string };
+  return { url: `http://127.0.0.1:${port}/graphql`, process: child, version: manifest.version };
 }
 
 function newestMtime(path: string): number {
