@@ -29,18 +29,18 @@ async function createCounterparty(overrides: Record<string, unknown> = {}): Prom
 }
 
 /**
- * Creates `count` documents and deals of the counterparty through a few parallel clients (the point is how
- * many there are, not a burst: firing dozens at once only measured the machine's speed against a timeout).
- * The mutations go to the gateway without waiting for their events one by one; everything they set in motion
- * (timeline projections, read models) has settled once before the function returns.
- */
-/**
  * Documents and deals of the larger counterparty: three times the card's page of 20, so the lists are cut to a page
  * and a query per item would show in the statement count (`pnpm bench` reads the card on the full dataset; 200 here
  * cost the suite over a minute under load: 400 mutations and their events).
  */
 const LARGE = 60;
 
+/**
+ * Creates `count` documents and deals of the counterparty through a few parallel clients (the point is how
+ * many there are, not a burst: firing dozens at once only measured the machine's speed against a timeout).
+ * The mutations go to the gateway without waiting for their events one by one; everything they set in motion
+ * (timeline projections, read models) has settled once before the function returns.
+ */
 async function addDocumentsAndDeals(counterpartyId: string, count: number, clients = 4): Promise<void> {
   const authorization = { authorization: `Bearer ${managerToken}` };
   let next = 0;
