@@ -1,6 +1,14 @@
-import { AckPolicy, connect, DeliverPolicy, JSONCodec, nanos, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type JsMsg, type KV, type NatsConnection, type Subscription } from 'nats';
+import type { JetStreamClient, JetStreamManager, JsMsg, KV, NatsConnection, Subscription } from 'nats';
 import type { Logger } from '../server/logger';
 import { assertTopic, type BusDelivery, type BusEvent, type DeliveryOutcome, type EventBus, type EventPayload, type ParkedDelivery } from './event-bus';
+
+type NatsLibrary = typeof import('nats');
+let natsLibrary: NatsLibrary | undefined;
+/** The NATS client, loaded when the first NATS bus is made: the PostgreSQL bus (the default) never needs it. */
+function nats(): NatsLibrary {
+  natsLibrary ??= require('nats') as NatsLibrary;
+  return natsLibrary;
+}
 
 export type NatsEventBusOptions = {
   /** `nats://host:4222` (several servers separated by commas); `?stream=…&subjects=…` override the two names below. */
@@ -67,7 +75,7 @@ export class NatsEventBus implements EventBus {
   private kv: KV | null = null;
   private opening: Promise<void> | null = null;
   private users = 0;
-  private readonly codec = JSONCodec<unknown>();
+  private readonly codec = nats().JSONCodec<unknown>();
   private readonly stream: string;
   private readonly subjects: string;
   private readonly servers: string[];
@@ -160,9 +168,9 @@ export class NatsEventBus implements EventBus {
       await jsm.consumers.add(this.stream, {
         durable_name: durable,
         filter_subject: subject,
-        deliver_policy: DeliverPolicy.All,
-        ack_policy: AckPolicy.Explicit,
-        ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
+        deliver_policy: nats().DeliverPolicy.All,
+        ack_policy: nats().AckPolicy.Explicit,
+        ack_wait: nats().nanos(this.options.ackWaitMs ?? 30_000),
         max_deliver: -1,
       });
       created += 1;
@@ -245,10 +253,10 @@ export class NatsEventBus implements EventBus {
       const after = Number(afterSeq);
       const info = await jsm.consumers.add(this.stream, {
         filter_subject: this.eventSubject(topic),
-        ack_policy: AckPolicy.None,
+        ack_policy: nats().AckPolicy.None,
         mem_storage: true,
-        inactive_threshold: nanos(60_000),
-        ...(after > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 } : { deliver_policy: DeliverPolicy.All }),
+        inactive_threshold: nats().nanos(60_000),
+        ...(after > 0 ? { deliver_policy: nats().DeliverPolicy.StartSequence, opt_start_seq: after + 1 } : { deliver_policy: nats().DeliverPolicy.All }),
       });
       try {
         for await (const msg of js.fetch(this.stream, info.name, { batch: max, no_wait: true })) {
@@ -365,7 +373,7 @@ export class NatsEventBus implements EventBus {
 
   private async open(): Promise<void> {
     const { logger } = this.options;
-    const nc = await connect({ servers: this.servers, name: 'kartoteka-event-bus', maxReconnectAttempts: -1 });
+    const nc = await nats().connect({ servers: this.servers, name: 'kartoteka-event-bus', maxReconnectAttempts: -1 });
     try {
       void (async () => {
         for await (const status of nc.status()) {
@@ -383,7 +391,7 @@ export class NatsEventBus implements EventBus {
       );
       if (!exists) {
         await jsm.streams
-          .add({ name: this.stream, subjects, storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: nanos(this.options.duplicateWindowMs ?? 24 * 3_600_000) })
+          .add({ name: this.stream, subjects, storage: nats().StorageType.File, retention: nats().RetentionPolicy.Limits, duplicate_window: nats().nanos(this.options.duplicateWindowMs ?? 24 * 3_600_000) })
           .catch(async (error: unknown) => {
             // Another process created it meanwhile.
             await jsm.streams.info(this.stream).catch(() => {
@@ -392,7 +400,7 @@ export class NatsEventBus implements EventBus {
           });
       }
       const js = nc.jetstream();
-      this.kv = await js.views.kv(this.parkedBucket, { history: 1, storage: StorageType.File });
+      this.kv = await js.views.kv(this.parkedBucket, { history: 1, storage: nats().StorageType.File });
       this.nc = nc;
       this.js = js;
       this.jsm = jsm;

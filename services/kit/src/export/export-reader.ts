@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import ExcelJS from 'exceljs';
+import { excelJs } from './excel';
 import { GATEWAY_TOKEN_HEADER, signGatewayToken, type Identity } from '../auth/identity';
 import { CSV_SEPARATOR, UTF8_BOM, type ExportFormat } from './export-format';
 
@@ -43,7 +43,7 @@ export async function readExportTable(bytes: Buffer, format: ExportFormat): Prom
     const [header = [], ...rows] = parseExportCsv(bytes.toString('utf8'));
     return { header, rows: rows.map((row) => row.map((cell) => (cell === '' ? null : cell))) };
   }
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excelJs().Workbook)();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   const sheet = workbook.worksheets[0];
   const width = sheet.columnCount;

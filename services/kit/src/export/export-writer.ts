@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { excelJs } from './excel';
 import { cellOf, columnHeader, columnWidth, csvCell, csvLine, numberFormatOf, UTF8_BOM, type ExportColumn, type ExportFormat, type ExportLanguage } from './export-format';
 
 /**
@@ -97,7 +97,7 @@ async function sheetCaughtUp(sheet: unknown, output: Writable): Promise<void> {
 
 function xlsxWriter<Row>({ columns, language, output, sheetName }: ExportWriterOptions<Row>): ExportWriter<Row> {
   // no shared strings: they would be kept in memory until the end; styles only for the few number formats
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  const workbook = new (excelJs().stream.xlsx.WorkbookWriter)({ stream: output, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet((sheetName ?? 'Export').replace(/[\\/?*[\]:]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((column) => {
     const numFmt = numberFormatOf(column.type, language);

@@ -9,3 +9,4 @@ export * from './export-query';
 export * from './export-route';
 export * from './export-config';
 export * from './export-reader';
+export * from './excel';

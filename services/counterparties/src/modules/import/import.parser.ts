@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { excelJs } from '@kartoteka/kit/export';
 
 export type SpreadsheetFormat = 'xlsx' | 'csv';
 
@@ -92,7 +92,7 @@ async function* csvRows(path: string): AsyncGenerator<string[]> {
 }
 
 async function* xlsxRows(path: string): AsyncGenerator<string[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' });
+  const reader = new (excelJs().stream.xlsx.WorkbookReader)(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' });
   // the first worksheet only
   for await (const worksheet of reader) {
     for await (const row of worksheet) {

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import ExcelJS from 'exceljs';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Response, Router } from 'express';
 import { DomainError, hasPermission, isUuid, type Identity, type SubgraphDefinition } from '@kartoteka/kit';
+import { excelJs } from '@kartoteka/kit/export';
 import { detectFormat } from './import.parser';
 import { ImportService } from './import.service';
 
@@ -149,7 +149,7 @@ export function importRoutes(router: Router, deps: Deps, options: ImportRoutesOp
         return;
       }
       res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useSharedStrings: false, useStyles: false });
+      const workbook = new (excelJs().stream.xlsx.WorkbookWriter)({ stream: res, useSharedStrings: false, useStyles: false });
       const sheet = workbook.addWorksheet('refused');
       sheet.addRow(header).commit();
       for await (const row of service.refusedRows(job.id)) {

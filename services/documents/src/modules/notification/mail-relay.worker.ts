@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type BackgroundWorker, type Logger, WorkerLoop } from '@kartoteka/kit';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { MailOutboxMessage } from './mail-outbox.entity';
 import type { LiveChannel } from './notification.events';
 
@@ -55,7 +55,8 @@ export function mailRelayWorker(options: MailRelayOptions): MailRelay {
   let unsubscribe: (() => void) | null = null;
 
   const transportOf = (): Transporter => {
-    transport ??= nodemailer.createTransport({
+    // nodemailer is loaded with the first mail sent: a process with nothing to send never loads it
+    transport ??= (require('nodemailer') as typeof import('nodemailer')).createTransport({
       url: options.smtpUrl,
       pool: true,
       maxConnections: 1,

@@ -1,13 +1,30 @@
-import Docxtemplater from 'docxtemplater';
-import InspectModule from 'docxtemplater/js/inspect-module';
-import PizZip from 'pizzip';
+import type Docxtemplater from 'docxtemplater';
 import type { DXT } from 'docxtemplater';
+import type InspectModule from 'docxtemplater/js/inspect-module';
+import type PizZip from 'pizzip';
 
 /**
  * DOCX templates with docxtemplater: reading which placeholders a template uses, and filling them in. Pure
  * functions over bytes (no database, no disk), so the rules are unit-testable and the same in the upload check
  * and in generation.
  */
+
+type DocxLibraries = { Docxtemplater: typeof Docxtemplater; InspectModule: typeof InspectModule; PizZip: typeof PizZip };
+let libraries: DocxLibraries | undefined;
+
+/**
+ * docxtemplater and pizzip, loaded on first use (~0.1 s): the service's processes and tests that never read or
+ * fill a template do not pay for them.
+ */
+function docxLibraries(): DocxLibraries {
+  libraries ??= {
+    Docxtemplater: require('docxtemplater') as typeof Docxtemplater,
+    // its module is a function that returns a new InspectModule: `new` on it gives one too
+    InspectModule: require('docxtemplater/js/inspect-module') as typeof InspectModule,
+    PizZip: require('pizzip') as typeof PizZip,
+  };
+  return libraries;
+}
 
 /** A DOCX that docxtemplater cannot read, or whose tags are malformed (an unclosed `{`, `{}`…). */
 export class TemplateParseError extends Error {
@@ -30,6 +47,7 @@ function explain(error: unknown): string[] {
 }
 
 function compile(content: Buffer, parser?: (tag: string) => DXT.Parser, modules: DXT.Module[] = []): Docxtemplater {
+  const { Docxtemplater, PizZip } = docxLibraries();
   let zip: PizZip;
   try {
     zip = new PizZip(content);
@@ -59,7 +77,7 @@ function collectTags(parts: readonly Structured[], into: Set<string>): void {
 
 /** The placeholders a DOCX template uses, sorted; throws TemplateParseError when it cannot be read. */
 export function inspectTemplate(content: Buffer): string[] {
-  const inspector = new InspectModule();
+  const inspector = new (docxLibraries().InspectModule)();
   compile(content, undefined, [inspector]);
   const tags = new Set<string>();
   collectTags(inspector.getAllStructuredTags() as unknown as Structured[], tags);
@@ -92,7 +110,7 @@ export type DocxParagraph = { text: string; bold?: boolean; sizePt?: number; ali
  * font, the body): what the shipped default templates are made of. Deterministic bytes for the same paragraphs.
  */
 export function buildDocx(paragraphs: readonly DocxParagraph[]): Buffer {
-  const zip = new PizZip();
+  const zip = new (docxLibraries().PizZip)();
   const fixedDate = new Date('2026-01-01T00:00:00Z');
   const add = (path: string, xml: string) => zip.file(path, xml, { date: fixedDate, createFolders: false });
   add(
@@ -136,7 +154,7 @@ export function buildDocx(paragraphs: readonly DocxParagraph[]): Buffer {
 
 /** The text XML of a DOCX (`word/document.xml`): what tests read to see the filled-in values. */
 export function documentXmlOf(docx: Buffer): string {
-  const file = new PizZip(docx).file('word/document.xml');
+  const file = new (docxLibraries().PizZip)(docx).file('word/document.xml');
   if (!file) throw new TemplateParseError('The file is not a Word document: it has no word/document.xml');
   return file.asText();
 }

@@ -100,6 +100,19 @@ describe('event contracts', () => {
     expect(Object.keys(now).filter((topic) => !released[topic])).toEqual([]);
   });
 
+  it("compile under ajv's strict mode (each schema is compiled at its first event: a broken one fails here)", () => {
+    const broken = allContracts().flatMap((contract) => {
+      try {
+        contract.parse({ payload: {} });
+        return [];
+      } catch (error) {
+        return [`${contract.topics.join(',')}: ${(error as Error).message}`];
+      }
+    });
+    expect(allContracts().length).toBeGreaterThan(10);
+    expect(broken).toEqual([]);
+  });
+
   it('let consumers accept fields they do not know', () => {
     expect(allContracts().flatMap((contract) => closedObjects(contract.schema).map((path) => `${contract.topics.join(',')}: ${path}`))).toEqual([]);
   });

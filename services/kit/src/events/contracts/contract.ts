@@ -5,9 +5,10 @@ import { isCalendarDate, isIsoDateTime } from '../../schema/input-values';
 /**
  * One validator for every contract: JSON Schema (draft-07) checked by ajv. `allErrors` stays off (the first
  * problem is enough to park an event), extra properties are allowed so a producer may add a field before its
- * consumers read it.
+ * consumers read it. Made, like each contract's compiled schema, on first use: compiling every contract when kit
+ * loads cost each process (and each test file) ~0.2 s, most of it for topics that process never reads.
  */
-const ajv = new Ajv({ allErrors: false, strict: true });
+let ajv: Ajv | undefined;
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 /** ISO-8601 date-time as `Date.toISOString()` writes it (a UTC offset is accepted too). */
@@ -41,12 +42,13 @@ function describe(validate: ValidateFunction): string {
  * calendar date), and may normalize (e.g. lower-case ids); it returns an error message or the value.
  */
 export function defineContract<T, W = T>(topics: readonly string[], schema: JSONSchemaType<W>, refine: (value: W) => T | string): EventContract<T> {
-  const validate = ajv.compile(schema);
+  let validate: ValidateFunction<W> | undefined;
   return {
     topics,
     schema: schema as unknown as Record<string, unknown>,
     parse: (event) => {
       const payload: unknown = event.payload;
+      validate ??= (ajv ??= new Ajv({ allErrors: false, strict: true })).compile(schema);
       if (!validate(payload)) return { ok: false, error: describe(validate) };
       const refined = refine(structuredClone(payload) as W);
       return typeof refined === 'string' ? { ok: false, error: refined } : { ok: true, value: refined };

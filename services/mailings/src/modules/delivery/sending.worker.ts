@@ -1,6 +1,6 @@
 import { MAILING_RECIPIENT_STATUS_CHANGED, OUTBOX_CHANNEL, WorkerLoop, type BackgroundWorker, type Logger } from '@kartoteka/kit';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { compileMailing, type CompiledMailing } from '../mailing/mailing.render';
 import { SuppressionReason } from '../suppression/suppression.entity';
 import { suppressAddress } from '../suppression/suppression.service';
@@ -87,7 +87,8 @@ export function sendingWorker(options: SendingWorkerOptions): SendingWorker {
 
   const transportOf = (): Transporter => {
     if (!settings.smtp) throw new Error('no SMTP server is configured for mailings');
-    transport ??= nodemailer.createTransport({
+    // nodemailer is loaded with the first mail sent: a process with nothing to send never loads it
+    transport ??= (require('nodemailer') as typeof import('nodemailer')).createTransport({
       host: settings.smtp.host,
       port: settings.smtp.port,
       secure: settings.smtp.secure,
