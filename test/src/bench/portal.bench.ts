@@ -34,6 +34,7 @@ import { eventually } from '../support/timing';
  * `pnpm bench:portal` runs only this; `pnpm bench` runs it with the others.
  */
 const VISITS = Number(process.env.BENCH_PORTAL_VISITS ?? 7);
+const TRACE_FILE = process.env.BENCH_PORTAL_TRACE;
 const GOALS = { renderedMs: 1000, rounds: 1, appGzipKb: 50 };
 const MICROFRONTENDS = ['counterparties', 'documents', 'deals', 'finance', 'admin', 'mailings'] as const;
 const FRONTENDS = join(ROOT, 'frontends');
@@ -203,8 +204,11 @@ it('opens a counterparty card on a first visit within the goals of issue 10', as
       await page.addInitScript(OBSERVE_CARD);
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable');
+      // BENCH_PORTAL_TRACE=<file>: a Chrome trace of the visits (each overwrites it: the last one stays), for DevTools
+      if (TRACE_FILE) await browser!.startTracing(page, { path: TRACE_FILE, screenshots: false, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'loading'] });
       await page.goto(cardUrl);
       await page.waitForFunction(() => (window as unknown as { __bench: { rendered: number | null } }).__bench.rendered !== null, null, { timeout: 60_000, polling: 'raf' });
+      if (TRACE_FILE) await browser!.stopTracing();
       const { metrics } = await cdp.send('Performance.getMetrics');
       const metric = (name: string) => (metrics.find((entry) => entry.name === name)?.value ?? NaN) * 1000;
       await page.waitForFunction(() => (window as unknown as { __bench: { charts: number | null } }).__bench.charts !== null, null, { timeout: 60_000 });
