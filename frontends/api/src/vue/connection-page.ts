@@ -50,7 +50,8 @@ export const useConnectionPage = <TResult, TNode>(
   select: (result: TResult) => PagedConnection<TNode> | null | undefined,
   { cursorVariable = 'after' }: { cursorVariable?: string } = {},
 ): ConnectionPage<TNode> => {
-  const connection = computed(() => (query.result.value === undefined ? null : (select(query.result.value) ?? null)));
+  // no answer yet (undefined), or a failed one without data (null: e.g. the service's database refused the connection)
+  const connection = computed(() => (query.result.value == null ? null : (select(query.result.value) ?? null)));
   const rows = computed(() => connection.value?.edges.map((edge) => edge.node) ?? []);
   const total = computed(() => connection.value?.totalCount ?? connection.value?.totalCountAtLeast ?? rows.value.length);
   const totalCapped = computed(() => connection.value?.totalCount === undefined && connection.value?.totalCountCapped === true);
