@@ -146,6 +146,10 @@ describe('deal cases in the portal', () => {
     const banner = page.getByTestId('designer-form-error');
     await banner.waitFor();
     expect(await textOf(banner)).toContain('version 1');
+    // once the dialog is gone, the focus is at the error, not back on the publish button (it used to be taken back
+    // there when the dialog finished closing: typing right after then went nowhere)
+    await page.getByTestId('publish-dialog').waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.querySelector('[data-testid="designer-form-error"]') !== null)).toBe(true);
     await page.getByTestId('designer-description').fill('Для отдела продаж');
     await banner.waitFor({ state: 'detached' });
     await page.getByTestId('designer-description').fill('');
