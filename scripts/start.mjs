@@ -219,10 +219,10 @@ async function waitListening(name, port, timeoutMs = 30000) {
   throw new Error(`${name} did not start listening on port ${port}`);
 }
 
-/** Runs a one-off step (migrations, seed) as its own process; its output is logged once it has finished. */
-function runStep(label, file, childEnv) {
+/** Runs a one-off step (migrations and seed) as its own process; its output is logged once it has finished. */
+function runStep(label, file, childEnv, args = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [file, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += String(chunk)));
@@ -236,7 +236,7 @@ function runStep(label, file, childEnv) {
         return;
       }
       const out = stdout.trim();
-      if (out) log(`${label}: ${out.split('\n').join('; ')}`);
+      if (out) log(`${label}: ${out.split('\n').map((line) => line.replace(/\.$/, '')).join('; ')}`);
       resolve();
     });
   });
@@ -328,15 +328,12 @@ async function main() {
     await waitListening('mail sink', MAIL_SINK_PORT);
   }
 
-  // Each service's migrations and then its seed; the services side by side (own databases, and a seed refers to
-  // other services' records only by their fixed demo ids, never by reading them). A failed step stops the start
-  // once the other services' steps have ended (none is left running against a PostgreSQL being stopped).
+  // Each service's migrations and then its seed, in one process per service (`seed.js --migrate`: a process loads the
+  // service's code first, which costs more than either step); the services side by side (own databases, and a seed
+  // refers to other services' records only by their fixed demo ids, never by reading them). A failed step stops the
+  // start once the other services' steps have ended (none is left running against a PostgreSQL being stopped).
   const steps = await Promise.allSettled(
-    SERVICES.map(async (service) => {
-      const childEnv = serviceEnv(service, serverUrl, secrets);
-      await runStep(`${service.name} migrations`, `services/${service.name}/dist/cli/migration.js`, childEnv);
-      await runStep(`${service.name} seed`, `services/${service.name}/dist/cli/seed.js`, childEnv);
-    }),
+    SERVICES.map((service) => runStep(`${service.name} migrations and seed`, `services/${service.name}/dist/cli/seed.js`, serviceEnv(service, serverUrl, secrets), ['--migrate'])),
   );
   const failedStep = steps.find((outcome) => outcome.status === 'rejected');
   if (failedStep) throw failedStep.reason;

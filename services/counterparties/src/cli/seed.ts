@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { inTransaction, runCli } from '@kartoteka/kit';
+import { inTransaction, runSeedCli } from '@kartoteka/kit';
 import { loadConfig } from '../config';
 import { seedCounterparties } from '../seed/counterparties.seed';
 import { counterpartiesSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runCli(async () => (config.demo ? inTransaction(counterpartiesSubgraph(), config.databaseUrl, (em) => seedCounterparties(em)) : 'counterparties: not in demo mode (DEMO=true), nothing seeded'));
+runSeedCli(counterpartiesSubgraph(), config.databaseUrl, async () =>
+  config.demo ? inTransaction(counterpartiesSubgraph(), config.databaseUrl, (em) => seedCounterparties(em)) : 'counterparties: not in demo mode (DEMO=true), nothing seeded',
+);

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { DEMO_COUNTERPARTY_IDS, inTransaction, runCli } from '@kartoteka/kit';
+import { DEMO_COUNTERPARTY_IDS, inTransaction, runSeedCli } from '@kartoteka/kit';
 import { loadConfig } from '../config';
 import { installDeals, seedDeals } from '../seed/deals.seed';
 import { dealsSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runCli(async () => {
+runSeedCli(dealsSubgraph(), config.databaseUrl, async () => {
   // The default template (and adopting deals from before templates) is part of a working install, demo or not.
   const installed = await inTransaction(dealsSubgraph(), config.databaseUrl, (em) => installDeals(em));
   const demo = config.demo

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DEMO_COUNTERPARTY_IDS, inTransaction, runCli } from '@kartoteka/kit';
+import { DEMO_COUNTERPARTY_IDS, inTransaction, runSeedCli } from '@kartoteka/kit';
 import { loadConfig } from '../config';
 import { seedDocuments } from '../seed/documents.seed';
 import { seedEdmsDemo } from '../seed/edms-demo.seed';
@@ -9,7 +9,7 @@ import { seedDocumentTemplates } from '../modules/template/defaults/default-temp
 import { documentsSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runCli(async () => {
+runSeedCli(documentsSubgraph(), config.databaseUrl, async () => {
   // Default approval routes are part of a working install, demo or not.
   const routes = await inTransaction(documentsSubgraph(), config.databaseUrl, (em) => seedRouteTemplates(em));
   // So are the default DOCX templates (a commercial offer, a supply contract): a new install generates at once.

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { inTransaction, runCli } from '@kartoteka/kit';
+import { inTransaction, runSeedCli } from '@kartoteka/kit';
 import { loadConfig } from '../config';
 import { seedFinanceDemo } from '../seed/finance.seed';
 import { financeSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runCli(async () =>
+runSeedCli(financeSubgraph(), config.databaseUrl, async () =>
   config.demo
     ? inTransaction(financeSubgraph(), config.databaseUrl, (em) => seedFinanceDemo(em))
     : 'finance: not in demo mode (DEMO=true), nothing seeded',

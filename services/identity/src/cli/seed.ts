@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { inTransaction, runCli } from '@kartoteka/kit';
+import { inTransaction, runSeedCli } from '@kartoteka/kit';
 import { loadConfig } from '../config';
 import { seedIdentity } from '../seed/identity.seed';
 import { identitySubgraph } from '../subgraph';
 
 const config = loadConfig();
-runCli(() => inTransaction(identitySubgraph(config), config.databaseUrl, (em) => seedIdentity(em, { demo: config.demo, bootstrapAdmin: config.bootstrapAdmin })));
+runSeedCli(identitySubgraph(config), config.databaseUrl, () =>
+  inTransaction(identitySubgraph(config), config.databaseUrl, (em) => seedIdentity(em, { demo: config.demo, bootstrapAdmin: config.bootstrapAdmin })),
+);

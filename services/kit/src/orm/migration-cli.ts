@@ -91,14 +91,23 @@ export function writeMigrationIndex(migrationsDir: string): void {
   writeFileSync(join(migrationsDir, 'index.ts'), lines.join('\n'));
 }
 
+/** What `migration:up` says of the migrations `migrateUp` applied. */
+export function describeApplied(applied: readonly string[]): string {
+  return applied.length ? `Applied ${applied.join(', ')}` : 'No pending migrations.';
+}
+
 /**
  * `migration:create` (diff of the entities against the committed snapshot → a new reviewed migration),
  * `migration:up`, `migration:down`, `migration:pending`.
  */
 export async function runMigrationCli(definition: OrmDefinition, databaseUrl: string, command: string): Promise<void> {
   if (!definition.migrationsDir) throw new Error('migrationsDir is required for the migration CLI');
-  // Only creating a migration maintains the snapshot: `migration:up` (a deploy step, and `pnpm start`) would
-  // otherwise rewrite the committed snapshot in the working tree from the database it ran against.
+  if (command === 'migration:up') {
+    console.log(describeApplied(await migrateUp(definition, databaseUrl)));
+    return;
+  }
+  // Only creating a migration maintains the snapshot: `migration:down` and `migration:pending` would otherwise
+  // rewrite the committed snapshot in the working tree from the database they ran against.
   const orm = await MikroORM.init(createOrmOptions(definition, { databaseUrl, poolMax: 3, snapshot: command === 'migration:create' }));
   try {
     const migrator = orm.getMigrator();
@@ -111,9 +120,6 @@ export async function runMigrationCli(definition: OrmDefinition, databaseUrl: st
         writeMigrationIndex(definition.migrationsDir);
         console.log(`Created ${result.fileName}; review it before committing.`);
       }
-    } else if (command === 'migration:up') {
-      const applied = await withMigrationLock(orm, definition.service, () => applyPendingMigrations(orm, definition));
-      console.log(applied.length ? `Applied ${applied.join(', ')}` : 'No pending migrations.');
     } else if (command === 'migration:down') {
       const reverted = await migrator.down();
       console.log(reverted.length ? `Reverted ${reverted.map((m) => m.name).join(', ')}` : 'Nothing to revert.');

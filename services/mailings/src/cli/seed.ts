@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { inTransaction, runCli } from '@kartoteka/kit';
+import { inTransaction, runSeedCli } from '@kartoteka/kit';
 import { loadConfig } from '../config';
 import { seedMailingsDemo } from '../seed/mailings.seed';
 import { mailingsSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runCli(async () =>
+runSeedCli(mailingsSubgraph(), config.databaseUrl, async () =>
   config.demo
     ? inTransaction(mailingsSubgraph(), config.databaseUrl, (em) => seedMailingsDemo(em))
     : 'mailings: not in demo mode (DEMO=true), nothing seeded',
