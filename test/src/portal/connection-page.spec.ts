@@ -1,4 +1,3 @@
-import { ref } from 'vue';
 import { useConnectionPage } from '../../../frontends/api/src/vue/connection-page';
 
 /** The paged lists of the portal (card panels, registries, the parked events): what they show of an answer. */
@@ -6,7 +5,8 @@ import { useConnectionPage } from '../../../frontends/api/src/vue/connection-pag
 type Data = { parked: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] } | null };
 
 const pageOf = (result: Data | null | undefined, error: Error | null = null) =>
-  useConnectionPage<Data, { id: string }>({ result: ref(result) as never, error: ref(error) as never, fetchMore: async () => undefined as never }, (data) => data.parked);
+  // refs as the composable reads them (`.value`): each case reads one answer once
+  useConnectionPage<Data, { id: string }>({ result: { value: result } as never, error: { value: error } as never, fetchMore: async () => undefined as never }, (data) => data.parked);
 
 describe('a paged list', () => {
   it('shows the rows and the total of an answer', () => {

@@ -1,6 +1,6 @@
 import { computed, ref, type ComputedRef, type Ref } from 'vue';
 import type { ApolloError } from '@apollo/client/core';
-import type { Connection } from '@kartoteka/portal-api';
+import type { Connection } from '../connection';
 
 /** The parts of a `useQuery` (from @vue/apollo-composable) that paging needs. */
 export type PagedQuery<TResult> = {
