@@ -205,7 +205,7 @@ it('opens a counterparty card on a first visit within the goals of issue 10', as
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable');
       // BENCH_PORTAL_TRACE=<file>: a Chrome trace of the visits (each overwrites it: the last one stays), for DevTools
-      if (TRACE_FILE) await browser!.startTracing(page, { path: TRACE_FILE, screenshots: false, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'loading'] });
+      if (TRACE_FILE) await browser!.startTracing(page, { path: TRACE_FILE, screenshots: false, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'loading', 'disabled-by-default-v8.cpu_profiler'] });
       await page.goto(cardUrl);
       await page.waitForFunction(() => (window as unknown as { __bench: { rendered: number | null } }).__bench.rendered !== null, null, { timeout: 60_000, polling: 'raf' });
       if (TRACE_FILE) await browser!.stopTracing();
