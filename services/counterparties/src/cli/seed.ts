@@ -5,6 +5,7 @@ import { seedCounterparties } from '../seed/counterparties.seed';
 import { counterpartiesSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runSeedCli(counterpartiesSubgraph(), config.databaseUrl, async () =>
-  config.demo ? inTransaction(counterpartiesSubgraph(), config.databaseUrl, (em) => seedCounterparties(em)) : 'counterparties: not in demo mode (DEMO=true), nothing seeded',
+const definition = counterpartiesSubgraph();
+runSeedCli(definition, config.databaseUrl, async () =>
+  config.demo ? inTransaction(definition, config.databaseUrl, (em) => seedCounterparties(em)) : 'counterparties: not in demo mode (DEMO=true), nothing seeded',
 );

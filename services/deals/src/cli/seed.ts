@@ -5,11 +5,12 @@ import { installDeals, seedDeals } from '../seed/deals.seed';
 import { dealsSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runSeedCli(dealsSubgraph(), config.databaseUrl, async () => {
+const definition = dealsSubgraph();
+runSeedCli(definition, config.databaseUrl, async () => {
   // The default template (and adopting deals from before templates) is part of a working install, demo or not.
-  const installed = await inTransaction(dealsSubgraph(), config.databaseUrl, (em) => installDeals(em));
+  const installed = await inTransaction(definition, config.databaseUrl, (em) => installDeals(em));
   const demo = config.demo
-    ? await inTransaction(dealsSubgraph(), config.databaseUrl, (em) => seedDeals(em, { counterpartyIds: DEMO_COUNTERPARTY_IDS }))
+    ? await inTransaction(definition, config.databaseUrl, (em) => seedDeals(em, { counterpartyIds: DEMO_COUNTERPARTY_IDS }))
     : 'deals: not in demo mode (DEMO=true), nothing seeded';
   return [installed, demo].join('\n');
 });

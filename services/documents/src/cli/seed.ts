@@ -9,16 +9,17 @@ import { seedDocumentTemplates } from '../modules/template/defaults/default-temp
 import { documentsSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runSeedCli(documentsSubgraph(), config.databaseUrl, async () => {
+const definition = documentsSubgraph();
+runSeedCli(definition, config.databaseUrl, async () => {
   // Default approval routes are part of a working install, demo or not.
-  const routes = await inTransaction(documentsSubgraph(), config.databaseUrl, (em) => seedRouteTemplates(em));
+  const routes = await inTransaction(definition, config.databaseUrl, (em) => seedRouteTemplates(em));
   // So are the default DOCX templates (a commercial offer, a supply contract): a new install generates at once.
-  const templates = await inTransaction(documentsSubgraph(), config.databaseUrl, (em) => seedDocumentTemplates(em, { storage: createFileStorage(config.files), files: config.files, templates: config.templates }));
+  const templates = await inTransaction(definition, config.databaseUrl, (em) => seedDocumentTemplates(em, { storage: createFileStorage(config.files), files: config.files, templates: config.templates }));
   const demo = config.demo
-    ? await inTransaction(documentsSubgraph(), config.databaseUrl, (em) => seedDocuments(em, { counterpartyIds: DEMO_COUNTERPARTY_IDS }))
+    ? await inTransaction(definition, config.databaseUrl, (em) => seedDocuments(em, { counterpartyIds: DEMO_COUNTERPARTY_IDS }))
     : 'documents: not in demo mode (DEMO=true), nothing seeded';
   const live = config.demo
-    ? await inTransaction(documentsSubgraph(), config.databaseUrl, (em) => seedEdmsDemo(em, { storage: createFileStorage(config.files), counterpartyIds: DEMO_COUNTERPARTY_IDS }))
+    ? await inTransaction(definition, config.databaseUrl, (em) => seedEdmsDemo(em, { storage: createFileStorage(config.files), counterpartyIds: DEMO_COUNTERPARTY_IDS }))
     : '';
   return [routes, templates, demo, live].filter(Boolean).join('\n');
 });

@@ -5,8 +5,9 @@ import { seedFinanceDemo } from '../seed/finance.seed';
 import { financeSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runSeedCli(financeSubgraph(), config.databaseUrl, async () =>
+const definition = financeSubgraph();
+runSeedCli(definition, config.databaseUrl, async () =>
   config.demo
-    ? inTransaction(financeSubgraph(), config.databaseUrl, (em) => seedFinanceDemo(em))
+    ? inTransaction(definition, config.databaseUrl, (em) => seedFinanceDemo(em))
     : 'finance: not in demo mode (DEMO=true), nothing seeded',
 );

@@ -5,6 +5,7 @@ import { seedIdentity } from '../seed/identity.seed';
 import { identitySubgraph } from '../subgraph';
 
 const config = loadConfig();
-runSeedCli(identitySubgraph(config), config.databaseUrl, () =>
-  inTransaction(identitySubgraph(config), config.databaseUrl, (em) => seedIdentity(em, { demo: config.demo, bootstrapAdmin: config.bootstrapAdmin })),
+const definition = identitySubgraph(config);
+runSeedCli(definition, config.databaseUrl, () =>
+  inTransaction(definition, config.databaseUrl, (em) => seedIdentity(em, { demo: config.demo, bootstrapAdmin: config.bootstrapAdmin })),
 );

@@ -1,7 +1,7 @@
 /**
  * Registry exports (XLSX / CSV, streamed): columns and formats, the streaming writer, the query-string filters
- * and the REST route a service mounts on its internal router. A subpath of its own (`@kartoteka/kit/export`)
- * so that services load exceljs only where they export.
+ * and the REST route a service mounts on its internal router. A subpath of its own (`@kartoteka/kit/export`);
+ * exceljs itself is loaded only when a spreadsheet is first written or read (`excelJs`).
  */
 export * from './export-format';
 export * from './export-writer';

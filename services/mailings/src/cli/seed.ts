@@ -5,8 +5,9 @@ import { seedMailingsDemo } from '../seed/mailings.seed';
 import { mailingsSubgraph } from '../subgraph';
 
 const config = loadConfig();
-runSeedCli(mailingsSubgraph(), config.databaseUrl, async () =>
+const definition = mailingsSubgraph();
+runSeedCli(definition, config.databaseUrl, async () =>
   config.demo
-    ? inTransaction(mailingsSubgraph(), config.databaseUrl, (em) => seedMailingsDemo(em))
+    ? inTransaction(definition, config.databaseUrl, (em) => seedMailingsDemo(em))
     : 'mailings: not in demo mode (DEMO=true), nothing seeded',
 );
