@@ -19,6 +19,7 @@ export type { ApiError, ApiErrorCode } from './errors';
 export { formatDate, formatDateTime, formatMoney, minorToDecimalString } from './format';
 export type { Money } from './format';
 export { HOME_PATH, LOGIN_PATH, loginUrl, navigate, safeReturnPath } from './navigation';
+export { prefersReducedMotion, revealElement } from './motion';
 export { portalTheme } from './theme';
 export { liveStatus, liveStreamUrl, refetchOnLiveUpdates, scheduleLiveRefetch, startLiveUpdates } from './live';
 export type { LiveTrigger } from './live';

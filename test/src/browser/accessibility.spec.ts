@@ -3,7 +3,7 @@ import { DEMO_COUNTERPARTY_IDS, DEMO_USERS } from '@kartoteka/kit';
 import { seedCounterparties } from '../../../services/counterparties/src/seed/counterparties.seed';
 import { seedDocuments } from '../../../services/documents/src/seed/documents.seed';
 import { seedDeals } from '../../../services/deals/src/seed/deals.seed';
-import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, PORTAL_CONTEXT, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { axeViolations, pageOverflow, type Overflow, type Violation } from '../support/accessibility';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/timing';
@@ -139,7 +139,7 @@ beforeAll(async () => {
   await letterOnApproval('Письмо о смене реквизитов');
   await createTaskForLawyer('Проверить доверенность');
 
-  desktop = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } });
+  desktop = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 1280, height: 900 } });
   desktop.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   page = await desktop.newPage();
 });
@@ -239,7 +239,7 @@ describe('"My tasks" in the navigation', () => {
 
 describe('on a phone (390×844)', () => {
   it('folds the header into a menu with the bell, the language switch and logout; no main page scrolls sideways', async () => {
-    const phone = await browser.newContext({ locale: 'ru-RU', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     phone.setDefaultTimeout(BROWSER_TIMEOUT_MS);
     try {
       const small = await phone.newPage();
@@ -287,7 +287,7 @@ describe('on a phone (390×844)', () => {
   });
 
   it('the card\'s panels: every table is stacked rows of label: value, none scrolls sideways inside its box', async () => {
-    const phone = await browser.newContext({ locale: 'ru-RU', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     phone.setDefaultTimeout(BROWSER_TIMEOUT_MS);
     try {
       const small = await phone.newPage();

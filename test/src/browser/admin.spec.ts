@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createLogger, DEMO_USERS, PgEventBus, type BusEvent } from '@kartoteka/kit';
 import { CREATE_COUNTERPARTY, CREATE_DOCUMENT, legalEntityInput } from '../support/fixtures';
-import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, PORTAL_CONTEXT, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/timing';
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   await eventually(async () => (await bus.parked('documents')).some((row) => row.event.id === parkedEvent.id), 'the documents consumer parks the probe event');
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1440, height: 1000 } });
+  context = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 1440, height: 1000 } });
   context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   page = await context.newPage();
   page.on('console', (message) => {
@@ -187,7 +187,7 @@ describe('administration in the portal', () => {
   });
 
   it('shows "no access" to a viewer', async () => {
-    const viewerContext = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } });
+    const viewerContext = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 1280, height: 900 } });
     viewerContext.setDefaultTimeout(BROWSER_TIMEOUT_MS);
     try {
       const viewerPage = await viewerContext.newPage();

@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
-import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, PORTAL_CONTEXT, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
 
 /**
@@ -55,7 +55,7 @@ beforeAll(async () => {
     const { createCounterparty } = await gql<{ createCounterparty: Created }>(CREATE_COUNTERPARTY, { input: legalEntityInput({ name }) }, MANAGER);
     created[name] = createCounterparty;
   }
-  context = await browser.newContext({ locale: 'ru-RU' });
+  context = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU' });
   context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   page = await context.newPage();
   page.on('console', (message) => {
@@ -185,7 +185,7 @@ describe('My day', () => {
 
 describe('buttons follow the API’s permissions', () => {
   const asUser = async (email: string, password: string): Promise<Page> => {
-    const other = await browser.newContext({ locale: 'ru-RU' });
+    const other = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU' });
     other.setDefaultTimeout(BROWSER_TIMEOUT_MS);
     const userPage = await other.newPage();
     await logInThroughUi(userPage, portal.url, email, password);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEMO_USERS } from '@kartoteka/kit';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
-import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, PORTAL_CONTEXT, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { insertChangedCopy } from '../support/dangling';
 import { startStack, type Stack } from '../support/stack';
 
@@ -76,7 +76,7 @@ beforeAll(async () => {
   const { createCounterparty } = await gql<{ createCounterparty: { id: string } }>(CREATE_COUNTERPARTY, { input }, MANAGER.email);
   counterpartyId = createCounterparty.id;
 
-  context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1440, height: 1000 } });
+  context = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 1440, height: 1000 } });
   context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   page = await context.newPage();
   page.on('console', (message) => {

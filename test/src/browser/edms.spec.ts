@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_USERS } from '@kartoteka/kit';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
-import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, PORTAL_CONTEXT, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { insertChangedCopy } from '../support/dangling';
 import { startStack, type Stack } from '../support/stack';
 import { scaled } from '../support/timing';
@@ -108,7 +108,7 @@ async function stepOf(email: string, documentId: string): Promise<string> {
 }
 
 async function openBrowser(email: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'ru-RU' });
+  const context = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU' });
   context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   contexts.push(context);
   const page = await context.newPage();
@@ -363,7 +363,7 @@ describe("the documents app's forms and list filters (useServerForm, useUrlFilte
 
   /** A page of its own (closed in afterAll) whose uncaught errors this block checks by itself. */
   async function formsPage(email: string, password: string): Promise<{ page: Page; pageErrors: string[] }> {
-    const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
     contexts.push(context);
     const page = await context.newPage();

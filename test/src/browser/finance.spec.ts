@@ -6,7 +6,7 @@ import { DEMO_USERS, russianDate } from '@kartoteka/kit';
 import { readExportTable } from '@kartoteka/kit/export';
 import { bankStatement, isoDay } from '../support/bank-statement';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
-import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, PORTAL_CONTEXT, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/timing';
 
@@ -159,7 +159,7 @@ beforeAll(async () => {
     ACCOUNTANT.email,
   );
 
-  context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1440, height: 1000 } });
+  context = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 1440, height: 1000 } });
   context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   page = await context.newPage();
   page.on('console', (message) => {
@@ -356,7 +356,7 @@ describe('finance in the portal', () => {
   });
 
   it('fits a phone: the finance panel and pages never scroll sideways (the pages\' tables scroll inside, the card panel\'s stack)', async () => {
-    const phone = await browser.newContext({ locale: 'ru-RU', viewport: { width: 390, height: 844 } });
+    const phone = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 390, height: 844 } });
     phone.setDefaultTimeout(BROWSER_TIMEOUT_MS);
     try {
       const small = await phone.newPage();

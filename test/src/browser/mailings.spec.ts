@@ -4,7 +4,7 @@ import { DEMO_USERS } from '@kartoteka/kit';
 import { startSmtpSink, type SmtpSink } from '@kartoteka/kit/testing';
 import { defaultDeliverySettings } from '../../../services/mailings/src/modules/delivery/delivery.settings';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
-import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, PORTAL_CONTEXT, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
 import { axeViolations, pageOverflow } from '../support/accessibility';
 import { eventually } from '../support/timing';
@@ -92,7 +92,7 @@ beforeAll(async () => {
   await stack.settleAll();
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 1000 } });
+  context = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 1280, height: 1000 } });
   context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   page = await context.newPage();
   page.on('console', (message) => {
@@ -238,7 +238,7 @@ describe('offer mailings in the portal', () => {
     await eventually(async () => (await timelineKinds()).includes('MAILING_SENT'), 'MAILING_SENT on the counterparty timeline');
 
     // a fresh context: no portal session, as in the recipient's own browser
-    const visitor = await browser.newContext({ locale: 'ru-RU', viewport: { width: 390, height: 844 } });
+    const visitor = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 390, height: 844 } });
     try {
       const tab = await visitor.newPage();
       const scripts: string[] = [];

@@ -3,7 +3,7 @@ import { DEMO_COUNTERPARTY_IDS } from '@kartoteka/kit';
 import { seedCounterparties } from '../../../services/counterparties/src/seed/counterparties.seed';
 import { seedDocuments } from '../../../services/documents/src/seed/documents.seed';
 import { seedDeals } from '../../../services/deals/src/seed/deals.seed';
-import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, PORTAL_CONTEXT, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   portal = await startPortal(portalPort, stack.gatewayUrl);
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ locale: 'ru-RU' });
+  page = await browser.newPage({ ...PORTAL_CONTEXT, locale: 'ru-RU' });
   page.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { seedCounterparties } from '../../../services/counterparties/src/seed/counterparties.seed';
-import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, PORTAL_CONTEXT, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/timing';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   await seedCounterparties(stack.subgraphs.counterparties.orm.em.fork());
   portal = await startPortal(portalPort, stack.gatewayUrl);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  context = await browser.newContext({ locale: 'en-US' });
+  context = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'en-US' });
   page = await context.newPage();
   page.setDefaultTimeout(BROWSER_TIMEOUT_MS);
 });

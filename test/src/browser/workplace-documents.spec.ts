@@ -1,7 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEMO_USERS } from '@kartoteka/kit';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
-import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, PORTAL_CONTEXT, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
 import { scaled } from '../support/timing';
 
@@ -139,7 +139,7 @@ beforeAll(async () => {
   counterpartyId = createCounterparty.id;
   ({ documentId: contractId, fileId } = await contractOnApproval());
 
-  context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } });
+  context = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   page = await context.newPage();
   page.on('console', (message) => {
@@ -270,7 +270,7 @@ describe('documents in the workplace', () => {
     // Two contracts wait for the lawyer: the one approved here, and one that keeps the task count above zero.
     const { documentId: phoneContractId } = await contractOnApproval(PHONE_TITLE);
     await contractOnApproval(`${PHONE_TITLE} (второй)`);
-    const phoneContext = await browser.newContext({ locale: 'ru-RU', viewport: { width: PHONE.width, height: PHONE.height }, isMobile: true, hasTouch: true });
+    const phoneContext = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: PHONE.width, height: PHONE.height }, isMobile: true, hasTouch: true });
     phoneContext.setDefaultTimeout(BROWSER_TIMEOUT_MS);
     try {
       const phone = await phoneContext.newPage();

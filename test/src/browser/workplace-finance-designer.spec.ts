@@ -4,7 +4,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { DEMO_USERS } from '@kartoteka/kit';
 import { isoDay } from '../support/bank-statement';
 import { CREATE_COUNTERPARTY, legalEntityInput } from '../support/fixtures';
-import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, freePort, PORTAL_CONTEXT, logInThroughUi, startPortal, type PortalServer } from '../support/portal';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../support/timing';
 
@@ -132,7 +132,7 @@ beforeAll(async () => {
     return data.myOverdueReceivables.totalCount === 1;
   }, 'finance knows the overdue invoice of my client');
 
-  context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1440, height: 1000 } });
+  context = await browser.newContext({ ...PORTAL_CONTEXT, locale: 'ru-RU', viewport: { width: 1440, height: 1000 } });
   context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   page = await context.newPage();
   await logInThroughUi(page, portal.url, MANAGER.email, MANAGER.password);

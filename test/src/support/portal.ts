@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { eventually, scaled } from './timing';
 
 /** Helpers of the browser specs: the built portal served by its own process, Chromium, logging in. */
@@ -48,6 +48,13 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
   `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...OMNIBOX_WEBUI_FEATURES].join(',')}`,
 ];
+
+/**
+ * The options every browser spec's context starts from: reduced motion, so the portal jumps to an error or a chosen
+ * item instead of scrolling there smoothly, and no click races a scroll still in progress (users may ask for the
+ * same: frontends/api/src/motion.ts).
+ */
+export const PORTAL_CONTEXT: BrowserContextOptions = { reducedMotion: 'reduce' };
 
 export { freePort } from './processes';
 
