@@ -261,6 +261,10 @@ describe('documents in the workplace', () => {
     expect(await textOf(modal)).toContain('dogovor-12-26.pdf');
     await modal.locator('[data-kind="pdf"][data-ready="true"]').waitFor();
     await page.getByTestId('file-preview-frame').waitFor();
+    // Chromium's PDF viewer takes the focus by itself once it shows the file; the dialog takes it back, so that
+    // the keyboard still reaches the dialog (and Escape closes it)
+    await page.locator('[data-testid="file-preview-frame"][data-viewer-focus="returned"]').waitFor();
+    await expect(page.evaluate(() => document.hasFocus() && document.activeElement?.closest('[data-testid="file-preview"]') !== null)).resolves.toBe(true);
     await page.keyboard.press('Escape');
     await modal.waitFor({ state: 'detached' });
     expect(consoleErrors.filter((text) => /documents|FilePreview|vue/i.test(text))).toEqual([]);
