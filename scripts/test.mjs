@@ -32,5 +32,5 @@ if (process.env.KARTOTEKA_SKIP_BUILD !== 'true') {
 // The portal server's own spec is an ES module: node's test runner; everything else: one jest run.
 if (process.argv.length <= 2) run(process.execPath, ['--test', 'frontends/root-config/__tests__/portal-server.spec.mjs']);
 // Three files side by side on the two cores: a file waits for PostgreSQL, the browser and its stack's servers part of
-// its time, and a third worker fills those waits (on 2026-12-07: the whole jest run 547 s with three, 671 s with two).
+// its time, and a third worker fills those waits (on 2026-12-07: jest 547 s with three workers, 620 and 671 s with two).
 run(join(ROOT, 'node_modules', '.bin', 'jest'), ['--ci', '--maxWorkers=3', ...process.argv.slice(2)]);
